@@ -1,0 +1,338 @@
+"""`kpu-berita`: crawl KPU satker news, build the warehouse, fill the Bakohumas report.
+
+The commands and options are a contract that users' scripts rely on: extend, never break.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from kpu_berita import config
+
+EPILOG = {
+    "demo": "example: kpu-berita demo && kpu-berita report --satker kab-serang --quarter 2021Q3 --format md",
+    "crawl": "example: kpu-berita crawl --satker kab-serang --satker kota-palu --since 2025-07-01",
+    "build": "example: kpu-berita build",
+    "report": "example: kpu-berita report --satker kab-serang --quarter 2021Q3 --format docx --out serang-2021Q3.docx\n"
+              "         kpu-berita report --province Banten --quarter 2021Q3 --format md",
+    "classify": "example: kpu-berita classify --input titles.csv --output titles_with_category.csv",
+    "eval": "example: kpu-berita eval --labeled kpu_berita/data/real_items_dev.csv",
+    "sql": "example: kpu-berita sql \"SELECT quarter, articles, views FROM mart_quarterly_satker WHERE satker_id = 'kab-serang'\"",
+}
+
+
+class UserError(Exception):
+    """Bad input: printed as one line naming the problem, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", type=Path, default=argparse.SUPPRESS,
+                        help=f"folder holding all state (default ${config.HOME_ENV} or ./{config.DEFAULT_HOME})")
+    common.add_argument("--registry", type=Path, help="satker registry CSV (default: the shipped 552 satker)")
+    common.add_argument("--satker", action="append", metavar="ID", help="satker id, e.g. kab-serang (repeatable)")
+    common.add_argument("-v", "--verbose", action="store_true", help="show Dagster's and Scrapy's logs")
+
+    parser = argparse.ArgumentParser(prog="kpu-berita", description=__doc__.splitlines()[0], parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, help_text):
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common], epilog=EPILOG.get(name),
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    demo = command("demo", "Serve the embedded demo network on loopback, crawl it, build the warehouse, write sample reports.")
+    demo.add_argument("--as-of", type=dt.date.fromisoformat, help="the demo network's date (default 2025-12-31)")
+
+    crawl = command("crawl", "Crawl the satker's Berita Terkini (incremental unless --full) into HOME/raw.")
+    crawl.add_argument("--since", type=_date_arg, help="YYYY-MM-DD: stop walking listings past older articles")
+    crawl.add_argument("--full", action="store_true", help="backfill: walk every listing page, fetch every article")
+    crawl.add_argument("--profile", default="polite", choices=["polite", "loopback"],
+                       help="crawl settings; 'loopback' (no delays) only runs against 127.0.0.0/8")
+
+    command("build", "Materialise everything downstream of the crawl: articles, categories, view snapshots, marts.")
+
+    report = command("report", "Write the website section of the Bakohumas report (or a province report).")
+    report.add_argument("--quarter", required=True, help="e.g. 2021Q3")
+    report.add_argument("--province", help="a province report instead of one satker, e.g. Banten")
+    report.add_argument("--format", default="md", choices=["md", "docx", "json"])
+    report.add_argument("--out", type=Path, help="output file (default: stdout for md/json, <satker>-<quarter>.docx)")
+    report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
+
+    classify = command("classify", "Add a category column to a CSV with a title (and optional body) column.")
+    classify.add_argument("--input", type=Path, required=True)
+    classify.add_argument("--output", type=Path, required=True)
+
+    evaluate = command("eval", "Per-category precision/recall/F1, macro-F1, accuracy and confusion matrix.")
+    evaluate.add_argument("--labeled", type=Path, action="append", required=True,
+                          help="CSV with title, optional body, category (and satker for --cv); repeatable")
+    evaluate.add_argument("--cv", action="store_true", help="cross-validate grouped by satker instead of scoring the shipped model")
+
+    sql = command("sql", "Run a read-only SQL query against the warehouse and print the result.")
+    sql.add_argument("query")
+    return parser
+
+
+def _date_arg(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+
+
+def _home(args) -> Path:
+    return Path(getattr(args, "home", None) or config.default_home())
+
+
+def _kpu(args, **overrides):
+    from kpu_berita.dagster_project.resources import KpuBerita
+
+    fields = {"home": str(_home(args).resolve()),
+              "registry": str(args.registry.resolve()) if args.registry else None,
+              "satker": args.satker or []}
+    fields.update(overrides)
+    return KpuBerita(**fields)
+
+
+def _check_registry(args) -> None:
+    from kpu_berita.registry import RegistryError, load_registry, select
+
+    try:
+        select(load_registry(args.registry), args.satker)
+    except RegistryError as exc:
+        raise UserError(str(exc))
+
+
+def _print_table(rows: list[dict], out=sys.stdout) -> None:
+    if not rows:
+        print("(no rows)", file=out)
+        return
+    columns = list(rows[0])
+    widths = {c: max(len(str(c)), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    print("  ".join(str(c).ljust(widths[c]) for c in columns), file=out)
+    print("  ".join("-" * widths[c] for c in columns), file=out)
+    for r in rows:
+        print("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns), file=out)
+
+
+def _run(kpu, selection, args):
+    from kpu_berita import runner
+
+    try:
+        return runner.materialize(kpu, selection, log_level="INFO" if args.verbose else "ERROR")
+    except runner.RunFailed as exc:
+        raise UserError(str(exc))
+
+
+def _summarise(result) -> None:
+    from kpu_berita import runner
+    from kpu_berita.dagster_project.assets import crawl_summary_rows  # noqa: F401  (same table shape)
+
+    crawl = runner.metadata_of(result, "raw_crawl")
+    if crawl:
+        print(f"crawl {crawl['crawl_id']}: {crawl['requests']} requests, {crawl['new_articles']} new articles, "
+              f"{crawl['errors']} errors{' (resumed)' if crawl['resumed'] else ''}"
+              f"{' (incremental)' if crawl['incremental'] else ' (full)'}")
+        print(crawl["per_satker"])
+    articles = runner.metadata_of(result, "articles")
+    categories = runner.metadata_of(result, "article_categories")
+    if articles:
+        print(f"\narticles: {articles['rows']} ({articles['undated']} undated, {articles['reposts']} reposts); "
+              f"categories: {categories.get('by_category', {})}")
+    failed = runner.failed_checks(result)
+    for line in failed:
+        print(f"CHECK FAILED {line}", file=sys.stderr)
+
+
+def cmd_demo(args) -> int:
+    from kpu_berita.demo_network import DEFAULT_AS_OF, DemoNetwork, build_demo_sites
+    from kpu_berita.runner import EVERYTHING
+
+    home = _home(args)
+    home.mkdir(parents=True, exist_ok=True)
+    as_of = args.as_of or DEFAULT_AS_OF
+    sites = build_demo_sites(as_of=as_of)
+    if args.satker:
+        unknown = sorted(set(args.satker) - {s.satker_id for s in sites})
+        if unknown:
+            raise UserError(f"unknown demo satker {', '.join(unknown)}: the demo network serves "
+                            f"{', '.join(s.satker_id for s in sites)}")
+    with DemoNetwork(sites, as_of=as_of) as network:
+        registry = network.write_registry(home / "demo_registry.csv")
+        print(f"demo network: {len(sites)} satker sites on loopback "
+              f"({', '.join(network.base_url(s.satker_id) for s in sites[:2])}, ...)")
+        kpu = _kpu(args, registry=str(registry.resolve()), profile="loopback")
+        result = _run(kpu, EVERYTHING, args)
+    _summarise(result)
+    written = _demo_reports(home, args)
+    print(f"\nwarehouse: {config.warehouse_path(home)}\nsample reports: {', '.join(str(p) for p in written)}")
+    print("next: kpu-berita report --satker kab-serang --quarter 2021Q3 --format md")
+    return 0
+
+
+def _demo_reports(home: Path, args) -> list[Path]:
+    from kpu_berita.warehouse import report as render
+    from kpu_berita.warehouse.db import connect
+    from kpu_berita.warehouse.queries import satker_report
+
+    out_dir = home / "reports"
+    out_dir.mkdir(exist_ok=True)
+    satker_id = (args.satker or ["kab-serang"])[0]
+    con = connect(config.warehouse_path(home), read_only=True)
+    try:
+        report = satker_report(con, satker_id, "2021Q3")
+    finally:
+        con.close()
+    stem = out_dir / f"{satker_id}-2021Q3"
+    stem.with_suffix(".md").write_text(render.render_markdown(report), encoding="utf-8")
+    stem.with_suffix(".json").write_text(render.render_json(report), encoding="utf-8")
+    render.render_docx(report, stem.with_suffix(".docx"))
+    return [stem.with_suffix(s) for s in (".md", ".docx", ".json")]
+
+
+def cmd_crawl(args) -> int:
+    from kpu_berita.runner import CRAWL
+
+    _check_registry(args)
+    result = _run(_kpu(args, since=args.since, full=args.full, profile=args.profile), CRAWL, args)
+    _summarise(result)
+    return 0
+
+
+def cmd_build(args) -> int:
+    from kpu_berita.runner import DOWNSTREAM_OF_CRAWL
+
+    _check_registry(args)
+    if not config.raw_dir(_home(args)).exists():
+        raise UserError(f"nothing crawled yet in {_home(args)}: run `kpu-berita crawl` (or `kpu-berita demo`) first")
+    _summarise(_run(_kpu(args), DOWNSTREAM_OF_CRAWL, args))
+    return 0
+
+
+def _read_only_warehouse(args):
+    from kpu_berita.warehouse.db import WarehouseMissing, connect
+
+    try:
+        return connect(config.warehouse_path(_home(args)), read_only=True)
+    except WarehouseMissing as exc:
+        raise UserError(str(exc))
+
+
+def cmd_report(args) -> int:
+    from kpu_berita.pipelines.dates import parse_quarter
+    from kpu_berita.warehouse import report as render
+    from kpu_berita.warehouse.queries import UnknownSatker, province_report, satker_report
+
+    try:
+        parse_quarter(args.quarter)
+    except ValueError as exc:
+        raise UserError(str(exc))
+    if bool(args.province) == bool(args.satker):
+        raise UserError("report needs exactly one of --satker ID or --province NAME")
+    if args.satker and len(args.satker) > 1:
+        raise UserError("report takes one --satker at a time")
+    con = _read_only_warehouse(args)
+    try:
+        if args.province:
+            data = province_report(con, args.province, args.quarter)
+            name = f"{args.province.lower().replace(' ', '-')}-{data['quarter']}"
+        else:
+            data = satker_report(con, args.satker[0], args.quarter, include_reposts=not args.exclude_reposts)
+            name = f"{args.satker[0]}-{data['quarter']}"
+    except UnknownSatker as exc:
+        raise UserError(str(exc))
+    finally:
+        con.close()
+    if args.format == "docx":
+        out = args.out or Path(f"{name}.docx")
+        (render.render_province_docx if args.province else render.render_docx)(data, out)
+        print(f"wrote {out}", file=sys.stderr)
+        return 0
+    if args.format == "json":
+        text = render.render_json(data)
+    else:
+        text = (render.render_province_markdown if args.province else render.render_markdown)(data)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+            return list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise UserError(f"cannot read {path}: {exc}")
+
+
+def cmd_classify(args) -> int:
+    from kpu_berita.pipelines.classify import Classifier
+
+    rows = _read_csv(args.input, ("title",))
+    results = Classifier.default().classify_many([r["title"] for r in rows], [r.get("body") for r in rows])
+    fieldnames = list(rows[0]) if rows else ["title"]
+    fieldnames += [c for c in ("category", "confidence", "reason") if c not in fieldnames]
+    tmp = args.output.with_name(args.output.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fieldnames)
+        writer.writeheader()
+        for row, result in zip(rows, results):
+            writer.writerow({**row, "category": result.category, "confidence": f"{result.confidence:.2f}",
+                             "reason": result.reason})
+    tmp.replace(args.output)
+    print(f"classified {len(rows)} rows into {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from kpu_berita.pipelines.classify import Classifier, evaluate, evaluate_grouped_cv
+
+    rows = []
+    for path in args.labeled:
+        rows += _read_csv(path, ("title", "category") + (("satker",) if args.cv else ()))
+    if args.satker:
+        rows = [r for r in rows if r.get("satker") in set(args.satker)]
+    report = evaluate_grouped_cv(rows) if args.cv else evaluate(Classifier.default(), rows)
+    print(report.format())
+    return 0
+
+
+def cmd_sql(args) -> int:
+    con = _read_only_warehouse(args)
+    try:
+        cursor = con.execute(args.query)
+        columns = [d[0] for d in cursor.description or []]
+        rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+    except Exception as exc:  # duckdb raises many error classes; all are the user's query
+        raise UserError(f"query failed: {str(exc).splitlines()[0]}")
+    finally:
+        con.close()
+    _print_table(rows)
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "crawl": cmd_crawl, "build": cmd_build, "report": cmd_report,
+            "classify": cmd_classify, "eval": cmd_eval, "sql": cmd_sql}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"kpu-berita {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

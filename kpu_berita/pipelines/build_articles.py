@@ -1,0 +1,134 @@
+"""Assemble cleaned articles from raw crawl items (pure functions, no IO).
+
+One article per key: the newest fetch of its page, cleaned (boilerplate, credit),
+dated (header > meta > the listing's own date > body dateline), year-less datelines
+resolved against the article's listing neighbours, reposts flagged, analysts'
+date corrections applied last.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from kpu_berita.pipelines.clean import clean_body, detect_repost, normalise_title
+from kpu_berita.pipelines.dates import find_published_date, parse_date_expression
+
+# A site that posts at all posts at least every two months: an article older than its
+# listing neighbour is assumed to be within 60 days of it when its dateline has no year.
+OLDER_NEIGHBOUR_WINDOW = dt.timedelta(days=60)
+BODY_SOURCES = ("dateline", "sentence")
+
+
+@dataclass(frozen=True)
+class SatkerInfo:
+    satker_id: str
+    name: str
+    base_url: str
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.datetime.fromisoformat(str(value)).date()
+
+
+def _first_date(page: dict, listing_date_text: str | None, reference: dt.date):
+    found = find_published_date(header=page.get("header_text"), meta=page.get("meta_date"),
+                                body=page.get("body"), reference=reference)
+    if listing_date_text and (found is None or found.source in BODY_SOURCES):
+        listed = parse_date_expression(listing_date_text, reference)
+        if listed is not None and listed.date is not None:
+            return listed, "listing"
+    return found, (found.source if found else None)
+
+
+def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict[str, SatkerInfo],
+                      corrections: dict[str, dict] | None = None) -> list[dict]:
+    """Rows for the `articles` table.
+
+    pages: the newest raw article page per article_key.
+    listings: article_key -> its newest listing observation (page, position, date_text, seen_at, crawl_id).
+    """
+    corrections = corrections or {}
+    rows = []
+    for page in pages:
+        key = page["article_key"]
+        listing = listings.get(key, {})
+        info = satker[page["satker_id"]]
+        fetched = _as_date(page.get("fetched_at")) or dt.date.today()
+        found, source = _first_date(page, listing.get("date_text"), fetched)
+        cleaned = clean_body(page.get("body") or "")
+        title = (page.get("title") or page.get("listing_title") or "").strip()
+        repost = detect_repost(title=title, body=cleaned.text, satker_name=info.name,
+                               satker_host=urlsplit(info.base_url).hostname)
+        rows.append({
+            "article_key": key,
+            "satker_id": page["satker_id"],
+            "url": page["url"],
+            "title": title,
+            "title_normalised": normalise_title(title),
+            "published_date": found.date if found else None,
+            "date_raw": found.raw if found else None,
+            "date_source": source,
+            "date_flag": found.flag if found else None,
+            "_year_inferred": bool(found and found.year_inferred),
+            "author": page.get("author"),
+            "credit": cleaned.credit,
+            "body": cleaned.text,
+            "is_repost": repost is not None,
+            "repost_source": repost,
+            "list_order": _list_order(listing),
+            "_crawl_id": listing.get("crawl_id"),
+            "first_seen_at": listing.get("first_seen_at") or page.get("fetched_at"),
+            "fetched_at": page.get("fetched_at"),
+            "_page": page,
+        })
+    _resolve_yearless_dates(rows)
+    for row in rows:
+        fix = corrections.get(row["article_key"])
+        if fix and fix.get("published_date"):
+            row["published_date"] = _as_date(fix["published_date"])
+            row["date_source"] = "correction"
+        for private in [k for k in row if k.startswith("_")]:
+            del row[private]
+    return rows
+
+
+def _list_order(listing: dict) -> int | None:
+    if listing.get("page") is None:
+        return None
+    return (int(listing["page"]) - 1) * 1000 + int(listing.get("position") or 0)
+
+
+def _resolve_yearless_dates(rows: list[dict]) -> None:
+    """Re-date articles whose dateline had no year, against their listing neighbours.
+
+    Within one satker and one crawl's listing order (newest first), the nearest newer
+    article with a written year bounds the date from above; failing that, the nearest
+    older one bounds it from below (plus OLDER_NEIGHBOUR_WINDOW).
+    """
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        if row["list_order"] is not None:
+            groups.setdefault((row["satker_id"], row["_crawl_id"]), []).append(row)
+    for group in groups.values():
+        group.sort(key=lambda r: r["list_order"])
+        firm = [r["published_date"] if (r["published_date"] and not r["_year_inferred"]) else None for r in group]
+        for i, row in enumerate(group):
+            if not row["_year_inferred"]:
+                continue
+            newer = next((d for d in reversed(firm[:i]) if d), None)
+            older = next((d for d in firm[i + 1:] if d), None)
+            reference = newer or (older + OLDER_NEIGHBOUR_WINDOW if older else None)
+            if reference is None:
+                continue
+            page = row["_page"]
+            found, source = _first_date(page, None, reference)
+            if found and found.date:
+                row["published_date"], row["date_raw"], row["date_source"] = found.date, found.raw, source
+                row["date_flag"] = found.flag

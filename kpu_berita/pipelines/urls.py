@@ -1,0 +1,41 @@
+"""Canonical article URLs and keys, so an article seen under several URL forms is stored once."""
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from kpu_berita.spiders.site_knowledge import ARTICLE_URL_SHAPES
+
+
+def match_article_path(path: str):
+    """The first article URL shape that matches `path`, or None."""
+    for shape in ARTICLE_URL_SHAPES:
+        m = shape.fullmatch(path.rstrip("/"))
+        if m:
+            return m
+    return None
+
+
+def is_article_url(url: str) -> bool:
+    return match_article_path(urlsplit(url).path) is not None
+
+
+def canonical_url(url: str) -> str:
+    """Drop `index.php/`, the query and fragment, a trailing slash; lower-case the host."""
+    parts = urlsplit(url)
+    path = parts.path.replace("/index.php/", "/", 1).rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
+
+
+def article_key(satker_id: str, url: str) -> str:
+    """A stable key per article within a satker: the CMS id when the URL has one,
+    else the slug ("kab-serang/id:1234", "kota-palu/slug:kpu-kota-palu-gelar-...").
+
+    The id wins because slugs repeat across years ("ucapan-selamat-hari-raya-idul-fitri").
+    """
+    m = match_article_path(urlsplit(url).path)
+    if m is None:
+        raise ValueError(f"not an article URL: {url}")
+    groups = m.groupdict()
+    if groups.get("id"):
+        return f"{satker_id}/id:{groups['id']}"
+    return f"{satker_id}/slug:{unquote(groups['slug']).lower()}"

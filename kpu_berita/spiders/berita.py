@@ -1,0 +1,211 @@
+"""BeritaSpider: walks each satker's "Berita Terkini" listing from page 1 and yields one
+ListingObservation per item seen and one ArticlePage per article fetched.
+
+A site's walk goes one listing page at a time: page N+1 is requested only once the
+articles of page N are in, because only then do we know how old page N is. The walk
+stops at the end of the listing, at a page with no article we haven't seen in this crawl
+(pagination traps), at a page older than `since`, or, on an incremental run, at a page
+of articles we already have that are older than the refresh window.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import scrapy
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError as TwistedTimeout
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from kpu_berita.pipelines.dates import find_published_date
+from kpu_berita.pipelines.urls import article_key
+from kpu_berita.spiders import site_knowledge as sk
+from kpu_berita.spiders.extract import discover_category_id, extract_article, extract_listing
+from kpu_berita.spiders.items import ArticlePage, CrawlError, ListingObservation
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class SiteWalk:
+    """Where one satker's listing walk stands."""
+
+    satker_id: str
+    base_url: str
+    category_id: int = sk.DEFAULT_CATEGORY_ID
+    page: int = 0
+    seen: set = field(default_factory=set)  # article keys seen on listings this crawl
+    pending: set = field(default_factory=set)  # article pages of the current page not yet back
+    page_items: list = field(default_factory=list)  # article keys on the current page
+    page_is_new: bool = False
+    dates: dict = field(default_factory=dict)  # article key -> date found this crawl
+    stopped: str | None = None
+
+
+class BeritaSpider(scrapy.Spider):
+    """Crawl the Berita Terkini of the satker in `spec` (a crawl spec dict or JSON path)."""
+
+    name = "berita"
+
+    def __init__(self, spec: dict | str, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(spec, dict):
+            spec = json.loads(Path(spec).read_text(encoding="utf-8"))
+        self.spec = spec
+        self.since = dt.date.fromisoformat(spec["since"]) if spec.get("since") else None
+        self.refresh_from = dt.date.fromisoformat(spec["refresh_from"]) if spec.get("refresh_from") else None
+        self.crawl_date = dt.date.fromisoformat(spec.get("crawl_date") or dt.date.today().isoformat())
+        known = spec.get("known") or {}
+        if isinstance(known, str):
+            known = json.loads(Path(known).read_text(encoding="utf-8"))
+        # article key -> ISO date (or None) of articles already in the warehouse
+        self.known: dict[str, str | None] = known
+        self.walks = {s["satker_id"]: SiteWalk(s["satker_id"], s["base_url"].rstrip("/")) for s in spec["sites"]}
+        self.allowed_domains = sorted({urlsplit(w.base_url).hostname for w in self.walks.values()})
+
+    @property
+    def max_pages(self) -> int:
+        return self.settings.getint("KPU_MAX_LISTING_PAGES", 2000)
+
+    def _stat(self, satker_id: str, name: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"kpu/{satker_id}/{name}", count)
+
+    async def start(self):
+        for walk in self.walks.values():
+            yield scrapy.Request(walk.base_url + "/", callback=self.parse_home, errback=self.home_failed,
+                                 cb_kwargs={"satker_id": walk.satker_id}, dont_filter=True)
+
+    # -- home page: find the Berita Terkini category ------------------------------------
+    def parse_home(self, response, satker_id):
+        walk = self.walks[satker_id]
+        found = discover_category_id(response.body)
+        if found is None:
+            self._stat(satker_id, "category_fallback")
+        walk.category_id = found or sk.DEFAULT_CATEGORY_ID
+        yield self._listing_request(walk, 1)
+
+    def home_failed(self, failure):
+        satker_id = failure.request.cb_kwargs["satker_id"]
+        yield self._error(satker_id, failure)
+        self._stat(satker_id, "category_fallback")
+        yield self._listing_request(self.walks[satker_id], 1)
+
+    # -- listing pages -------------------------------------------------------------------
+    def _listing_request(self, walk: SiteWalk, page: int):
+        walk.page = page
+        return scrapy.Request(sk.listing_url(walk.base_url, walk.category_id, page),
+                              callback=self.parse_listing, errback=self.listing_failed,
+                              cb_kwargs={"satker_id": walk.satker_id, "page": page})
+
+    def parse_listing(self, response, satker_id, page):
+        walk = self.walks[satker_id]
+        self._stat(satker_id, "listing_pages")
+        items = extract_listing(response.body, response.url)
+        seen_at = now_iso()
+        walk.page_items, walk.pending, walk.page_is_new = [], set(), False
+        for position, item in enumerate(items):
+            key = article_key(satker_id, item.url)
+            walk.page_items.append(key)
+            if key not in walk.seen:
+                walk.seen.add(key)
+                walk.page_is_new = True
+            self._stat(satker_id, "listing_items")
+            if item.views is not None:
+                self._stat(satker_id, "view_snapshots")
+            yield ListingObservation(satker_id=satker_id, url=item.url, article_key=key, title=item.title,
+                                     views=item.views, date_text=item.date_text, page=page,
+                                     position=position, listing_url=response.url, seen_at=seen_at)
+            if key in self.known or key in walk.dates or key in walk.pending:
+                continue
+            walk.pending.add(key)
+            yield scrapy.Request(item.url, callback=self.parse_article, errback=self.article_failed,
+                                 cb_kwargs={"satker_id": satker_id, "key": key, "listing_title": item.title,
+                                            "page": page, "position": position})
+        if not items:
+            self._stat(satker_id, "empty_listing_pages")
+        if not walk.pending:
+            yield from self._after_page(walk)
+
+    def listing_failed(self, failure):
+        satker_id = failure.request.cb_kwargs["satker_id"]
+        self.walks[satker_id].stopped = "listing_error"
+        yield self._error(satker_id, failure)
+
+    # -- article pages -------------------------------------------------------------------
+    def parse_article(self, response, satker_id, key, listing_title, page, position):
+        walk = self.walks[satker_id]
+        self._stat(satker_id, "articles")
+        data = extract_article(response.body, response.url)
+        found = find_published_date(header=data.header_text, meta=data.meta_date, body=data.body,
+                                    reference=self.crawl_date)
+        walk.dates[key] = found.date if found else None
+        yield ArticlePage(satker_id=satker_id, url=response.url, article_key=key,
+                          title=data.title or listing_title, header_text=data.header_text,
+                          meta_date=data.meta_date, author=data.author, body=data.body, views=data.views,
+                          listing_title=listing_title, listing_page=page, listing_position=position,
+                          fetched_at=now_iso())
+        yield from self._article_done(walk, key)
+
+    def article_failed(self, failure):
+        kwargs = failure.request.cb_kwargs
+        walk = self.walks[kwargs["satker_id"]]
+        walk.dates.setdefault(kwargs["key"], None)
+        yield self._error(walk.satker_id, failure)
+        yield from self._article_done(walk, kwargs["key"])
+
+    def _article_done(self, walk: SiteWalk, key: str):
+        walk.pending.discard(key)
+        if not walk.pending:
+            yield from self._after_page(walk)
+
+    # -- when to stop ----------------------------------------------------------------------
+    def _page_dates(self, walk: SiteWalk) -> list[dt.date]:
+        dates = []
+        for key in walk.page_items:
+            value = walk.dates.get(key) or self.known.get(key)
+            if isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+            if value:
+                dates.append(value)
+        return dates
+
+    def stop_reason(self, walk: SiteWalk) -> str | None:
+        """Why the walk ends after the current page, or None to go on (pure given state)."""
+        if not walk.page_items:
+            return "end_of_listing"
+        if not walk.page_is_new:
+            return "no_new_urls"  # pagination trap, or a site that ignores ?page=
+        if walk.page >= self.max_pages:
+            return "max_pages"
+        dates = self._page_dates(walk)
+        if self.since and dates and max(dates) < self.since:
+            return "older_than_since"
+        if self.refresh_from is not None and all(k in self.known for k in walk.page_items):
+            if dates and max(dates) < self.refresh_from:
+                return "known_and_older_than_refresh_window"
+        return None
+
+    def _after_page(self, walk: SiteWalk):
+        reason = self.stop_reason(walk)
+        if reason:
+            walk.stopped = reason
+            self.crawler.stats.set_value(f"kpu/{walk.satker_id}/stop_reason", reason)
+            return
+        yield self._listing_request(walk, walk.page + 1)
+
+    # -- errors --------------------------------------------------------------------------
+    def _error(self, satker_id: str, failure) -> CrawlError:
+        if failure.check(HttpError):
+            kind = f"http_{failure.value.response.status}"
+        elif failure.check(TwistedTimeout, TCPTimedOutError):
+            kind = "timeout"
+        elif failure.check(DNSLookupError):
+            kind = "dns"
+        else:
+            kind = type(failure.value).__name__
+        self._stat(satker_id, f"errors/{kind}")
+        return CrawlError(satker_id=satker_id, url=failure.request.url, error=kind, at=now_iso())

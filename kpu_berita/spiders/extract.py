@@ -1,0 +1,293 @@
+"""Pure extraction: HTML of a listing or article page -> plain data.
+
+Nothing here is tied to one template's CSS classes. Listing items are found as the
+repeated blocks that each hold a link of an article URL shape; the view count is the
+number rendered with an item (an eye icon, "Dibaca", "Dilihat", "views"); the article
+body is the block with the most paragraph text. Known wording lives in `site_knowledge`.
+"""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from kpu_berita.pipelines.urls import canonical_url, match_article_path
+from kpu_berita.spiders import site_knowledge as sk
+
+BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+              "section", "article", "ul", "ol", "table", "header", "footer", "span"}
+NUMBER = re.compile(r"^\s*(\d[\d.,]*)\s*$")
+SHORT_DATE = re.compile(
+    r"\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+
+
+@dataclass(frozen=True)
+class ListingItem:
+    url: str
+    title: str
+    views: int | None
+    date_text: str | None
+
+
+@dataclass(frozen=True)
+class ArticleData:
+    title: str
+    header_text: str | None
+    meta_date: str | None
+    author: str | None
+    body: str
+    views: int | None
+
+
+def parse_html(html: str | bytes):
+    """Parse leniently: truncated or broken HTML still yields a tree (lxml's recover mode)."""
+    if isinstance(html, bytes):
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        doc = lxml.html.document_fromstring(html, parser=parser)
+    else:
+        doc = lxml.html.document_fromstring(html or "<html></html>")
+    return doc
+
+
+def parse_int(text: str) -> int | None:
+    digits = re.sub(r"[.,\s]", "", text)
+    return int(digits) if digits.isdigit() else None
+
+
+def _drop_chrome(doc) -> None:
+    for el in doc.xpath("|".join(f"//{tag}" for tag in sk.CHROME_TAGS)):
+        el.drop_tree()
+
+
+def _text_lines(el) -> str:
+    """Text of `el` with a line break after each block element, so lines stay lines."""
+    parts: list[str] = []
+
+    def walk(node):
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if node.tag in BLOCK_TAGS:
+            parts.append("\n")
+        if node.tail:
+            parts.append(node.tail)
+
+    walk(el)
+    lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _clean(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def discover_category_id(html: str | bytes) -> int | None:
+    """The category id of the site's "Berita Terkini" menu link, if any."""
+    doc = parse_html(html)
+    best = None
+    for a in doc.iter("a"):
+        m = sk.CATEGORY_LINK.search(a.get("href") or "")
+        if not m:
+            continue
+        label = _clean(a.text_content()).casefold()
+        if label == sk.BERITA_TERKINI_LABELS[0]:
+            return int(m.group(1))
+        if best is None and label in sk.BERITA_TERKINI_LABELS:
+            best = int(m.group(1))
+    return best
+
+
+def _same_site(url: str, page_url: str) -> bool:
+    return urlsplit(url).netloc.lower() == urlsplit(page_url).netloc.lower()
+
+
+def _article_links(doc, page_url: str) -> "OrderedDict[str, list]":
+    links: OrderedDict[str, list] = OrderedDict()
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if not href:
+            continue
+        url = urljoin(page_url, href.strip())
+        if not _same_site(url, page_url) or match_article_path(urlsplit(url).path) is None:
+            continue
+        links.setdefault(canonical_url(url), []).append(a)
+    return links
+
+
+def _item_block(anchor, other_urls_of):
+    """The largest ancestor of `anchor` that holds no other article's link: the item card,
+    table row or list entry the link belongs to."""
+    block = anchor
+    while True:
+        parent = block.getparent()
+        if parent is None or parent.tag in ("body", "html") or other_urls_of(parent):
+            return block
+        block = parent
+
+
+def _views_in_block(block) -> int | None:
+    # 1. a number in an element marked as a view counter (icon class, title, label)
+    for el in block.iter():
+        if not isinstance(el.tag, str):
+            continue
+        marker = " ".join(filter(None, (el.get("class"), el.get("title"), el.get("aria-label"))))
+        if marker and sk.VIEW_MARKERS.search(marker):
+            for text in (el.text_content(), el.tail or ""):
+                found = re.search(r"\d[\d.,]*", text or "")
+                if found:
+                    return parse_int(found.group())
+    text = _text_lines(block)
+    # 2. wording next to a number ("Dibaca 123", "Telah dilihat 5 kali", "75 views")
+    for pattern in sk.VIEW_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            return parse_int(m.group("n"))
+    # 3. a number alone on its own line before the title, as seed 002 shows it
+    for line in text.split("\n")[:3]:
+        m = NUMBER.match(line)
+        if m and not SHORT_DATE.search(line):
+            return parse_int(m.group(1))
+    return None
+
+
+def _date_in_block(block) -> str | None:
+    for line in _text_lines(block).split("\n"):
+        if len(line) <= 60 and SHORT_DATE.search(line):
+            return line
+    return None
+
+
+def _title_of(anchors, block) -> str:
+    texts = [_clean(a.text_content()) for a in anchors]
+    texts = [t for t in texts if t and not sk.NON_TITLE_LINK_TEXT.match(t)]
+    if texts:
+        return max(texts, key=len)
+    for heading in block.xpath(".//h1|.//h2|.//h3|.//h4|.//h5"):
+        text = _clean(heading.text_content())
+        if text:
+            return text
+    return _clean(anchors[0].get("title"))
+
+
+def extract_listing(html: str | bytes, page_url: str) -> list[ListingItem]:
+    """Listing items of one category page, in page order (newest first)."""
+    doc = parse_html(html)
+    _drop_chrome(doc)
+    links = _article_links(doc, page_url)
+    if not links:
+        return []
+    owner = {}  # element -> set of article urls linked inside it (memoised lazily)
+    anchor_url = {a: url for url, anchors in links.items() for a in anchors}
+
+    def urls_inside(el):
+        if el not in owner:
+            owner[el] = {anchor_url[a] for a in el.iter("a") if a in anchor_url}
+        return owner[el]
+
+    # One block per anchor; the title link and "Selengkapnya" of one card share a block,
+    # while the same article linked again in a sidebar gets a block of its own.
+    blocks: OrderedDict = OrderedDict()  # block element -> article url
+    for url, anchors in links.items():
+        for a in anchors:
+            blocks.setdefault(_item_block(a, lambda el, url=url: bool(urls_inside(el) - {url})), url)
+
+    # Keep the repeated blocks of the main list: group blocks by parent and take the group
+    # with the most text (items with excerpts beat a sidebar of bare "recent posts" links).
+    groups: OrderedDict = OrderedDict()
+    for block in blocks:
+        groups.setdefault(block.getparent(), []).append(block)
+    main = max(groups.values(), key=lambda group: sum(len(b.text_content()) for b in group))
+
+    items, taken = [], set()
+    for block in main:
+        url = blocks[block]
+        if url in taken:
+            continue
+        taken.add(url)
+        anchors = [a for a in block.iter("a") if anchor_url.get(a) == url]
+        items.append(ListingItem(url=url, title=_title_of(anchors, block),
+                                 views=_views_in_block(block), date_text=_date_in_block(block)))
+    return items
+
+
+def _meta(doc, *names: str) -> str | None:
+    for name in names:
+        for el in doc.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]'):
+            content = _clean(el.get("content"))
+            if content:
+                return content
+    return None
+
+
+def _article_title(doc) -> str:
+    """og:title; else the heading that the <title> repeats (sites put their own name in an
+    h1 logo, so the longest h1 is not enough); else the longest part of <title>."""
+    og = _meta(doc, "og:title")
+    if og:
+        return og
+    title_el = doc.find(".//title")
+    page_title = _clean(title_el.text_content()) if title_el is not None else ""
+    headings = [_clean(h.text_content()) for h in doc.xpath("//h1|//h2|//h3")]
+    echoed = [h for h in headings if len(h) > 10 and h.casefold() in page_title.casefold()]
+    if echoed:
+        return max(echoed, key=len)
+    if page_title:
+        return max(re.split(r"\s+[-|–]\s+", page_title), key=len)
+    h1s = [h for h in (_clean(h.text_content()) for h in doc.iter("h1")) if h]
+    return max(h1s, key=len) if h1s else ""
+
+
+def _body_block(doc):
+    """The element whose direct paragraphs hold the most text."""
+    best, best_score = None, 0
+    for el in doc.iter("div", "article", "section", "td", "main"):
+        score = sum(len(p.text_content()) for p in el if isinstance(p.tag, str) and p.tag == "p")
+        score += len((el.text or "").strip())
+        if score > best_score:
+            best, best_score = el, score
+    return best
+
+
+def extract_article(html: str | bytes, url: str) -> ArticleData:
+    """Title, header line, meta date, author, body and views of an article page."""
+    doc = parse_html(html)
+    meta_date = _meta(doc, "article:published_time", "date", "pubdate", "datePublished")
+    if meta_date is None:
+        times = doc.xpath("//time/@datetime")
+        meta_date = _clean(times[0]) if times else None
+    title = _article_title(doc)
+    _drop_chrome(doc)
+    page_text = _text_lines(doc)
+
+    header_text = author = None
+    for pattern in sk.HEADER_PATTERNS:
+        m = pattern.search(page_text)
+        if m:
+            header_text = _clean(m.group(0))
+            author = _clean(m.groupdict().get("author")) or None
+            break
+
+    views = None
+    for pattern in sk.VIEW_PATTERNS:
+        m = pattern.search(page_text)
+        if m:
+            views = parse_int(m.group("n"))
+            break
+
+    block = _body_block(doc)
+    body = ""
+    if block is not None:
+        paragraphs = [_clean(p.text_content()) for p in block if isinstance(p.tag, str) and p.tag == "p"]
+        paragraphs = [p for p in paragraphs if p]
+        body = "\n\n".join(paragraphs) if paragraphs else _text_lines(block)
+    return ArticleData(title=title, header_text=header_text, meta_date=meta_date,
+                       author=author, body=body, views=views)

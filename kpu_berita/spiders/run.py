@@ -1,0 +1,122 @@
+"""Run a crawl in its own process (Scrapy's reactor can't restart inside one process).
+
+Parent side: `run_crawl()` prepares HOME/raw/<crawl_id>/spec.json, resumes an unfinished
+crawl with the same request instead of starting over, runs
+`python -m kpu_berita.spiders.run <crawl_dir>` and returns the crawl's stats.
+Child side: `main()` runs BeritaSpider with the spec's settings and writes done.json.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpu_berita.spiders.raw_store import compress_items
+from kpu_berita.spiders.settings import crawl_settings
+
+SPEC = "spec.json"
+DONE = "done.json"
+LOG = "crawl.log"
+
+
+@dataclass
+class CrawlResult:
+    crawl_id: str
+    crawl_dir: Path
+    resumed: bool
+    returncode: int
+    stats: dict
+
+    @property
+    def finished(self) -> bool:
+        return (self.crawl_dir / DONE).exists()
+
+    def per_satker(self) -> dict[str, dict]:
+        """{satker_id: {listing_pages, articles, view_snapshots, errors, stop_reason, ...}}"""
+        table: dict[str, dict] = {}
+        for name, value in self.stats.items():
+            if not name.startswith("kpu/"):
+                continue
+            _, satker_id, *rest = name.split("/")
+            row = table.setdefault(satker_id, {})
+            if rest[0] == "errors":
+                row.setdefault("errors", {})[rest[1]] = value
+            else:
+                row[rest[0]] = value
+        return table
+
+
+def _request_of(spec: dict) -> dict:
+    return {k: spec.get(k) for k in ("sites", "since", "refresh_from", "profile", "overrides")}
+
+
+def _unfinished_crawl(raw_dir: Path, spec: dict) -> Path | None:
+    crawls = sorted(p for p in raw_dir.glob("*") if (p / SPEC).exists())
+    if not crawls or (crawls[-1] / DONE).exists():
+        return None
+    last = crawls[-1]
+    previous = json.loads((last / SPEC).read_text(encoding="utf-8"))
+    return last if _request_of(previous) == _request_of(spec) else None
+
+
+def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refresh_from: str | None = None,
+              known: dict | None = None, profile: str = "polite", overrides: dict | None = None,
+              crawl_date: str | None = None) -> CrawlResult:
+    """Crawl `sites` ([{satker_id, base_url}]) into HOME/raw; resume an interrupted twin."""
+    raw_dir = Path(home) / "raw"
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    # validate the profile before anything is written
+    crawl_settings(profile, [s["base_url"] for s in sites], overrides)
+    spec = {"sites": [{"satker_id": s["satker_id"], "base_url": s["base_url"]} for s in sites],
+            "since": since, "refresh_from": refresh_from, "profile": profile, "overrides": overrides or {},
+            "crawl_date": crawl_date or dt.date.today().isoformat()}
+    crawl_dir = _unfinished_crawl(raw_dir, spec)
+    resumed = crawl_dir is not None
+    if crawl_dir is None:
+        crawl_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        crawl_dir = raw_dir / crawl_id
+        crawl_dir.mkdir()
+        spec["crawl_id"] = crawl_id
+        (crawl_dir / "known.json").write_text(json.dumps(known or {}), encoding="utf-8")
+        tmp = crawl_dir / (SPEC + ".tmp")
+        tmp.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+        os.replace(tmp, crawl_dir / SPEC)
+    with open(crawl_dir / LOG, "a", encoding="utf-8") as log:
+        proc = subprocess.run([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    stats = json.loads((crawl_dir / DONE).read_text(encoding="utf-8"))["stats"] if (crawl_dir / DONE).exists() else {}
+    return CrawlResult(crawl_dir.name, crawl_dir, resumed, proc.returncode, stats)
+
+
+def main(crawl_dir: str) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from kpu_berita.spiders.berita import BeritaSpider
+
+    crawl_dir_path = Path(crawl_dir)
+    spec = json.loads((crawl_dir_path / SPEC).read_text(encoding="utf-8"))
+    spec["known"] = str(crawl_dir_path / "known.json")
+    settings = crawl_settings(spec["profile"], [s["base_url"] for s in spec["sites"]], spec.get("overrides"))
+    settings["JOBDIR"] = str(crawl_dir_path / "jobdir")
+    settings["KPU_CRAWL_DIR"] = str(crawl_dir_path)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(BeritaSpider)
+    process.crawl(crawler, spec=spec)
+    process.start()
+    stats = {k: (v.isoformat() if isinstance(v, (dt.datetime, dt.date)) else v)
+             for k, v in crawler.stats.get_stats().items()}
+    if stats.get("finish_reason") != "finished":
+        return 1  # killed or shut down: leave the crawl open so the next run resumes it
+    compress_items(crawl_dir_path)
+    tmp = crawl_dir_path / (DONE + ".tmp")
+    tmp.write_text(json.dumps({"stats": stats}, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, crawl_dir_path / DONE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

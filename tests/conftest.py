@@ -1,0 +1,22 @@
+"""Shared fixtures: saved pages rebuilt as responses with their original URL."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from scrapy.http import HtmlResponse
+
+FILES = Path(__file__).parent / "files"
+
+
+def saved_page(name: str) -> HtmlResponse:
+    """A saved page as a Scrapy response, with the URL its first-line comment names."""
+    raw = (FILES / name).read_bytes()
+    url = re.match(rb"<!-- url: (\S+)", raw).group(1).decode()
+    return HtmlResponse(url=url, body=raw, encoding="utf-8")
+
+
+@pytest.fixture
+def page():
+    return saved_page
