@@ -1,6 +1,11 @@
 """BeritaSpider: walks each satker's "Berita Terkini" listing from page 1 and yields one
 ListingObservation per item seen and one ArticlePage per article fetched.
 
+A crawl's state is its raw items file: a crawl killed at any point and started again
+reads the articles it already fetched from that file, walks the listings again from page 1
+(cheap) and fetches only what is still missing, so it ends with the same articles as an
+uninterrupted crawl, none lost and none fetched twice.
+
 A site's walk goes one listing page at a time: page N+1 is requested only once the
 articles of page N are in, because only then do we know how old page N is. The walk
 stops at the end of the listing, at a page with no article we haven't seen in this crawl
@@ -16,8 +21,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError as TwistedTimeout
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError
+from twisted.internet.error import TimeoutError as TwistedTimeout
 
 from kpu_berita.pipelines.dates import find_published_date
 from kpu_berita.pipelines.urls import article_key
@@ -64,8 +72,30 @@ class BeritaSpider(scrapy.Spider):
             known = json.loads(Path(known).read_text(encoding="utf-8"))
         # article key -> ISO date (or None) of articles already in the warehouse
         self.known: dict[str, str | None] = known
+        # article key -> date of article pages this same crawl fetched before it was interrupted
+        self.fetched_before: dict[str, dt.date | None] = {}
+        if spec.get("resume_items"):
+            self.fetched_before = self.read_fetched(Path(spec["resume_items"]), self.crawl_date)
         self.walks = {s["satker_id"]: SiteWalk(s["satker_id"], s["base_url"].rstrip("/")) for s in spec["sites"]}
         self.allowed_domains = sorted({urlsplit(w.base_url).hostname for w in self.walks.values()})
+
+    @staticmethod
+    def read_fetched(items_path: Path, crawl_date: dt.date) -> dict[str, dt.date | None]:
+        """Articles already in this crawl's items file (a torn last line is skipped)."""
+        fetched = {}
+        if not items_path.exists():
+            return fetched
+        with open(items_path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    continue
+                if item.get("kind") == "article":
+                    found = find_published_date(header=item.get("header_text"), meta=item.get("meta_date"),
+                                                body=item.get("body"), reference=crawl_date)
+                    fetched[item["article_key"]] = found.date if found else None
+        return fetched
 
     @property
     def max_pages(self) -> int:
@@ -119,6 +149,8 @@ class BeritaSpider(scrapy.Spider):
             yield ListingObservation(satker_id=satker_id, url=item.url, article_key=key, title=item.title,
                                      views=item.views, date_text=item.date_text, page=page,
                                      position=position, listing_url=response.url, seen_at=seen_at)
+            if key in self.fetched_before:
+                walk.dates.setdefault(key, self.fetched_before[key])
             if key in self.known or key in walk.dates or key in walk.pending:
                 continue
             walk.pending.add(key)
@@ -199,13 +231,30 @@ class BeritaSpider(scrapy.Spider):
 
     # -- errors --------------------------------------------------------------------------
     def _error(self, satker_id: str, failure) -> CrawlError:
-        if failure.check(HttpError):
-            kind = f"http_{failure.value.response.status}"
-        elif failure.check(TwistedTimeout, TCPTimedOutError):
-            kind = "timeout"
-        elif failure.check(DNSLookupError):
-            kind = "dns"
-        else:
-            kind = type(failure.value).__name__
+        kind = error_kind(failure)
         self._stat(satker_id, f"errors/{kind}")
         return CrawlError(satker_id=satker_id, url=failure.request.url, error=kind, at=now_iso())
+
+
+def error_kind(failure) -> str:
+    """A short, stable name for why a request failed for good (after retries)."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(DownloadTimeoutError, TwistedTimeout, TCPTimedOutError):
+        return "timeout"
+    if failure.check(CannotResolveHostError, DNSLookupError):
+        return "dns"
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+        return "refused"
+    if failure.check(DownloadCancelledError):
+        return "too_large"  # the download passed DOWNLOAD_MAXSIZE
+    if failure.check(ResponseDataLossError):
+        return "data_loss"
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if "DOWNLOAD_MAXSIZE" in message:
+            return "too_large"  # decompressed past the cap: a gzip bomb or a huge page
+        if "robots.txt" in message:
+            return "robots"
+        return "ignored"
+    return type(failure.value).__name__

@@ -31,6 +31,20 @@ def compress_items(crawl_dir: Path) -> None:
     plain.unlink()
 
 
+def reopen_items(crawl_dir: Path) -> None:
+    """Undo a half-finished compress_items before a crawl resumes (a kill can land
+    between its steps): keep exactly one items file, the plain one."""
+    plain, packed = crawl_dir / ITEMS_OPEN, crawl_dir / ITEMS_DONE
+    if packed.exists() and plain.exists():
+        packed.unlink()  # os.replace happened, unlink didn't: the plain file is complete
+    elif packed.exists():
+        tmp = crawl_dir / (ITEMS_OPEN + ".tmp")
+        with gzip.open(packed, "rb") as src, open(tmp, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(tmp, plain)
+        packed.unlink()
+
+
 def item_files(raw_dir: Path) -> list[Path]:
     """All item files of all crawls, finished or not, oldest crawl first."""
     files = []

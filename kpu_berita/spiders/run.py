@@ -1,7 +1,8 @@
 """Run a crawl in its own process (Scrapy's reactor can't restart inside one process).
 
 Parent side: `run_crawl()` prepares HOME/raw/<crawl_id>/spec.json, resumes an unfinished
-crawl with the same request instead of starting over, runs
+crawl with the same request instead of starting over (the crawl's own items file tells
+the spider what it already has), runs
 `python -m kpu_berita.spiders.run <crawl_dir>` and returns the crawl's stats.
 Child side: `main()` runs BeritaSpider with the spec's settings and writes done.json.
 """
@@ -15,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpu_berita.spiders.raw_store import compress_items
+from kpu_berita.spiders.raw_store import ITEMS_OPEN, compress_items, reopen_items
 from kpu_berita.spiders.settings import crawl_settings
 
 SPEC = "spec.json"
@@ -101,7 +102,8 @@ def main(crawl_dir: str) -> int:
     spec = json.loads((crawl_dir_path / SPEC).read_text(encoding="utf-8"))
     spec["known"] = str(crawl_dir_path / "known.json")
     settings = crawl_settings(spec["profile"], [s["base_url"] for s in spec["sites"]], spec.get("overrides"))
-    settings["JOBDIR"] = str(crawl_dir_path / "jobdir")
+    reopen_items(crawl_dir_path)
+    spec["resume_items"] = str(crawl_dir_path / ITEMS_OPEN)
     settings["KPU_CRAWL_DIR"] = str(crawl_dir_path)
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(BeritaSpider)

@@ -31,9 +31,8 @@ POLITE = {
     "TELNETCONSOLE_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "ITEM_PIPELINES": {"kpu_berita.spiders.raw_store.WriteRawItems": 100},
-    # a crawl may stop at any time; the request queue on disk lets it resume (JOBDIR set per crawl)
-    "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
-    "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+    # after HttpCompressionMiddleware (590) in the response path, so bodies are stored decoded
+    "DOWNLOADER_MIDDLEWARES": {"kpu_berita.spiders.archive.ArchiveResponses": 580},
     # bounded listing walks; see BeritaSpider.max_pages
     "KPU_MAX_LISTING_PAGES": 2000,
 }

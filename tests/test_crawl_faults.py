@@ -1,0 +1,82 @@
+"""The spider against a fault-injecting network on loopback: what was served correctly is
+all stored, every failure is counted, nothing leaves the satker's host."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from kpu_berita.spiders.run import run_crawl
+from tests.fault_network import FaultNetwork, FaultSite
+
+pytestmark = pytest.mark.slow
+FAST_FAIL = {"DOWNLOAD_TIMEOUT": 2, "RETRY_TIMES": 2}
+
+
+def items_of(crawl_dir) -> list[dict]:
+    path = crawl_dir / "items.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+@pytest.fixture(scope="module")
+def faulty_crawl(tmp_path_factory):
+    broken = FaultSite("127.0.0.60", {"5xx_burst", "timeout", "slow", "truncated", "oversized", "gzip_bomb",
+                                      "pagination_trap", "offsite"})
+    legacy = FaultSite("127.0.0.61", {"cp1252"})
+    elsewhere = FaultSite("127.0.0.62", set())
+    home = tmp_path_factory.mktemp("faults")
+    with FaultNetwork([broken, legacy, elsewhere]) as net:
+        broken.offsite_base = net.base_url(elsewhere)
+        sites = [{"satker_id": "kab-broken", "base_url": net.base_url(broken)},
+                 {"satker_id": "kab-legacy", "base_url": net.base_url(legacy)}]
+        result = run_crawl(home, sites, profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    return result, broken, legacy, elsewhere
+
+
+def test_crawl_finishes_and_counts_each_failure(faulty_crawl):
+    result, broken, _, _ = faulty_crawl
+    assert result.finished and result.returncode == 0
+    stats = result.per_satker()["kab-broken"]
+    assert stats["errors"] == {"http_500": 1, "timeout": 1, "too_large": 2}
+    assert stats["stop_reason"] == "no_new_urls"  # the pagination trap ends the walk
+
+
+def test_everything_served_correctly_is_stored(faulty_crawl):
+    result, broken, legacy, _ = faulty_crawl
+    pages = {i["url"].rsplit("/", 1)[1].split("_")[0] for i in items_of(result.crawl_dir)
+             if i["kind"] == "article" and i["satker_id"] == "kab-broken"}
+    expected = {str(a) for a, _ in broken.articles} - {str(i) for i in broken.bad_ids}
+    assert pages == expected  # includes the 503-burst retries and the truncated page
+    truncated = next(i for i in items_of(result.crawl_dir)
+                     if i["kind"] == "article" and i["url"].split("/")[-1].startswith(f"{broken.truncated}_"))
+    assert truncated["title"].startswith("Rapat Koordinasi") and "Paragraf 1" in truncated["body"]
+
+
+def test_no_request_leaves_the_satker_host(faulty_crawl):
+    _, broken, _, elsewhere = faulty_crawl
+    assert sum(elsewhere.hits.values()) == 0
+    assert broken.hits["/robots.txt"] == 1
+
+
+def test_pagination_trap_is_bounded(faulty_crawl):
+    _, broken, _, _ = faulty_crawl
+    listing_hits = sum(n for path, n in broken.hits.items() if "/blog/category/" in path)
+    assert listing_hits == 4  # 3 real pages + the first repeat
+
+
+def test_windows_1252_site_decodes(faulty_crawl):
+    result, _, legacy, _ = faulty_crawl
+    titles = {i["title"] for i in items_of(result.crawl_dir) if i["kind"] == "article" and i["satker_id"] == "kab-legacy"}
+    assert len(titles) == len(legacy.articles)
+    assert all(t.endswith("“Sangat Baik” – Café") for t in titles)
+
+
+def test_responses_are_archived_as_warc(faulty_crawl):
+    from kpu_berita.spiders.archive import WARC_NAME, iter_archived_responses
+
+    result, _, _, _ = faulty_crawl
+    records = list(iter_archived_responses(result.crawl_dir / WARC_NAME))
+    assert any(url.endswith("/blog/category/104") and status == 200 for url, status, _, _ in records)
+    assert any(status == 500 for _, status, _, _ in records)

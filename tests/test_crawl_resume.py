@@ -1,0 +1,88 @@
+"""kill -9 at random points, resume, and end with exactly the articles of an uninterrupted crawl."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from kpu_berita.demo_network import DemoNetwork, build_demo_sites
+
+pytestmark = pytest.mark.slow
+SATKER = ("kab-serang", "kota-palu")
+CRAWL = """
+import json, sys
+from kpu_berita.spiders.run import run_crawl
+sites = json.loads(sys.argv[2])
+result = run_crawl(sys.argv[1], sites, profile="loopback", crawl_date="2026-01-05")
+sys.exit(0 if result.finished else 3)
+"""
+
+
+def article_keys(home) -> list[str]:
+    """Article keys of every article page stored in any crawl of `home` (with repeats)."""
+    keys = []
+    for crawl_dir in sorted((home / "raw").iterdir()):
+        for name in ("items.jsonl.gz", "items.jsonl"):
+            path = crawl_dir / name
+            if not path.exists():
+                continue
+            opener = gzip.open if name.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        item = json.loads(line)
+                    except ValueError:
+                        continue  # the line a kill tore
+                    if item["kind"] == "article":
+                        keys.append(item["article_key"])
+    return keys
+
+
+def crawl(home, sites, kill_after: float | None = None) -> int | None:
+    proc = subprocess.Popen([sys.executable, "-c", CRAWL, str(home), json.dumps(sites)], start_new_session=True)
+    if kill_after is None:
+        return proc.wait(timeout=300)
+    try:
+        return proc.wait(timeout=kill_after)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the parent and the Scrapy child, no clean-up
+        proc.wait()
+        return None
+
+
+@pytest.fixture(scope="module")
+def network():
+    sites = [s for s in build_demo_sites() if s.satker_id in SATKER]
+    with DemoNetwork(sites, latency_s=0.01) as net:
+        yield [{"satker_id": s.satker_id, "base_url": net.base_url(s.satker_id)} for s in sites]
+
+
+def test_kill_9_and_resume_loses_and_duplicates_nothing(network, tmp_path):
+    reference = tmp_path / "uninterrupted"
+    assert crawl(reference, network) == 0
+    expected = article_keys(reference)
+    assert len(expected) == len(set(expected)) > 100
+
+    interrupted = tmp_path / "interrupted"
+    rng = random.Random(7)
+    kills = 0
+    for _ in range(12):
+        returncode = crawl(interrupted, network, kill_after=rng.uniform(1.0, 3.5))
+        if returncode == 0:
+            break
+        kills += 1
+    else:
+        assert crawl(interrupted, network) == 0
+    assert kills >= 2, "the crawl finished before it could be killed: slow the network down"
+    got = article_keys(interrupted)
+    assert set(got) == set(expected)
+    assert len(got) == len(set(got))  # a page is fetched again only if its line was torn (and skipped)
+    crawls = [d for d in (interrupted / "raw").iterdir() if (d / "spec.json").exists()]
+    assert len(crawls) == 1  # resumed, not restarted

@@ -1,0 +1,133 @@
+"""End to end: `kpu-berita demo` crawls the demo network through the Dagster assets into
+DuckDB, and the report reproduces seed 000's article list (section II.B.1)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import docx
+import pytest
+
+from kpu_berita.cli import main
+from tests.conftest import FILES
+
+pytestmark = pytest.mark.slow
+MONTHS = {"Juli 2021": "2021-07", "Agustus 2021": "2021-08", "September 2021": "2021-09"}
+
+
+def seed_000_titles() -> dict[str, list[str]]:
+    """Month -> titles, parsed from the seed report's section II.B.1 as written."""
+    text = (FILES / "seed_000_bakohumas_kab-serang_2021Q3.txt").read_text(encoding="utf-8")
+    section = text[text.index("telah mengunggah sebanyak 36 artikel"):text.index("2. Akun Media Sosial")]
+    titles, month = {}, None
+    for line in section.splitlines():
+        line = line.strip().lstrip("- ").strip()
+        if line.rstrip(":") in MONTHS:
+            month = MONTHS[line.rstrip(":")]
+            titles[month] = []
+        elif month and (m := re.match(r"^[a-z]\. (.+)$", line)):
+            titles[month].append(m.group(1).strip())
+    return titles
+
+
+def run_cli(*argv) -> int:
+    return main([str(a) for a in argv])
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("demo-home")
+    assert run_cli("--home", home, "demo") == 0
+    return home
+
+
+def report_json(home, capsys, *extra) -> dict:
+    capsys.readouterr()
+    assert run_cli("--home", home, "report", "--satker", "kab-serang", "--quarter", "2021Q3", "--format", "json", *extra) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_seed_parse_sanity():
+    titles = seed_000_titles()
+    assert [len(v) for v in titles.values()] == [8, 13, 15]
+
+
+def test_report_lists_exactly_seed_000(demo_home, capsys):
+    report = report_json(demo_home, capsys)
+    expected = seed_000_titles()
+    assert report["total_articles"] == 36
+    assert [m["month"] for m in report["months"]] == list(expected)
+    for month in report["months"]:
+        assert [a["title"] for a in month["articles"]] == expected[month["month"]]
+        assert all(a["published_date"].startswith(month["month"]) for a in month["articles"])
+    assert report["satker_name"] == "KPU Kabupaten Serang"
+    assert report["period"] == {"start": "2021-07-01", "end": "2021-09-30"}
+    assert sum(c["articles"] for c in report["categories"]) == 36
+    assert len({a["category"] for m in report["months"] for a in m["articles"]}) >= 4
+
+
+def test_seed_002_views_reach_the_warehouse(demo_home, capsys):
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "sql",
+                   "SELECT title, views FROM report_articles WHERE satker_id = 'kab-serang' "
+                   "AND published_date BETWEEN DATE '2022-01-19' AND DATE '2022-01-31' ORDER BY views") == 0
+    out = capsys.readouterr().out
+    for views in (60, 78, 79, 90, 101, 301):
+        assert re.search(rf"\s{views}\s*$", out, re.M), f"views {views} missing in\n{out}"
+
+
+def test_markdown_and_docx_reports(demo_home, tmp_path, capsys):
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "report", "--satker", "kab-serang", "--quarter", "2021Q3", "--format", "md") == 0
+    md = capsys.readouterr().out
+    assert "telah mengunggah sebanyak 36 artikel" in md
+    out = tmp_path / "serang.docx"
+    assert run_cli("--home", demo_home, "report", "--satker", "kab-serang", "--quarter", "2021Q3",
+                   "--format", "docx", "--out", out) == 0
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    for titles in seed_000_titles().values():
+        for title in titles:
+            assert title in text
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                       check=True, capture_output=True, timeout=180)
+        assert (tmp_path / "serang.pdf").stat().st_size > 1000
+
+
+def test_demo_twice_gives_identical_counts(demo_home, capsys):
+    query = ("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_categories), "
+             "(SELECT sum(articles) FROM mart_quarterly_satker), (SELECT count(DISTINCT article_key) FROM view_snapshots)")
+
+    def counts():
+        capsys.readouterr()
+        assert run_cli("--home", demo_home, "sql", query) == 0
+        return capsys.readouterr().out
+
+    first_report = report_json(demo_home, capsys)
+    before = counts()
+    assert run_cli("--home", demo_home, "demo") == 0
+    assert counts() == before
+    second_report = report_json(demo_home, capsys)
+    first_report.pop("generated_at"), second_report.pop("generated_at")
+    assert second_report == first_report
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["report", "--satker", "kab-nowhere", "--quarter", "2021Q3"], "unknown satker"),
+    (["report", "--satker", "kab-serang", "--quarter", "2021Q5"], "2021Q5"),
+    (["crawl", "--satker", "kab-nowhere"], "unknown satker"),
+    (["classify", "--input", "/nonexistent.csv", "--output", "/tmp/x.csv"], "/nonexistent.csv"),
+])
+def test_bad_input_is_one_clear_line(demo_home, capsys, argv, message):
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, *argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_missing_warehouse_is_named(tmp_path, capsys):
+    assert run_cli("--home", tmp_path / "empty", "report", "--satker", "kab-serang", "--quarter", "2021Q3") == 2
+    assert "no warehouse at" in capsys.readouterr().err
