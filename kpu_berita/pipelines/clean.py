@@ -1,0 +1,113 @@
+"""Article text cleaning: boilerplate out, the credit tail kept as a field, titles
+normalised for de-duplication, reposts of KPU RI or province news detected."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Whole paragraphs that are page chrome or captions, not news (kpu_sites.md sections 4-5).
+_CHROME_PARAGRAPH = re.compile(
+    r"^(?:bagikan\s*:?.*|share\s*:?.*|(?:(?:facebook|twitter|whats?app|whatapps|telegram|email|x)\s*)+"
+    r"|telah\s+dilihat\s+\d[\d.,]*\s*kali|dilihat\s*:?\s*\d[\d.,]*(?:\s*kali)?|dibaca\s*:?\s*\d[\d.,]*(?:\s*kali)?"
+    r"|selengkapnya|baca\s+juga\s*:.*|(?:dok(?:umentasi)?\.?\s*foto|foto\s*:|keterangan\s+(?:foto|gambar)\s*:?).{0,200})$",
+    re.I)
+# "Baca Juga: <title>" inside a paragraph runs to the paragraph's end or the next sentence start
+_INLINE_BACA_JUGA = re.compile(r"\s*Baca\s+[Jj]uga\s*:\s*[^.!?\n]*(?:[.!?]|$)")
+_INLINE_VIEWS = re.compile(r"\s*Telah\s+dilihat\s+\d[\d.,]*\s*kali\.?", re.I)
+# a bracketed group at the very end of the text
+_TAIL = re.compile(r"[\(\[]\s*([^()\[\]\n]{1,90}?)\s*[\)\]]\s*\.?\s*$")
+_CREDIT_WORDS = re.compile(r"humas|hupmas|\btim\b|admin|\bed\b|\bed\.|foto|redaksi|penulis|kontributor|/|\*|pos\b|news|kpu", re.I)
+_ACRONYM = re.compile(r"^[A-Z0-9]{2,8}$")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    text: str  # paragraphs separated by a blank line
+    credit: str | None  # "ADMIN", "Tim Hupmas KPU Kabupaten Serang", ...
+    removed: tuple[str, ...]
+
+
+def _credit_tail(text: str) -> tuple[str, str | None]:
+    m = _TAIL.search(text)
+    if not m:
+        return text, None
+    inner = m.group(1).strip()
+    before = text[: m.start()]
+    # an acronym the body defined, "(DPB)", "(PPK)", is part of the sentence, not a credit
+    if _ACRONYM.match(inner) and inner not in ("ADMIN", "TIM") and f"({inner})" in before:
+        return text, None
+    looks_like_credit = bool(_CREDIT_WORDS.search(inner)) or (len(inner) <= 12 and not inner.isdigit())
+    if not looks_like_credit:
+        return text, None
+    return before.rstrip(), inner
+
+
+def clean_body(text: str) -> CleanText:
+    """Remove share blocks, view counters, "Baca Juga" links, captions and the credit tail."""
+    removed: list[str] = []
+    paragraphs = []
+    for para in re.split(r"\n\s*\n|\n", text or ""):
+        para = re.sub(r"\s+", " ", para).strip()
+        if not para:
+            continue
+        if _CHROME_PARAGRAPH.match(para):
+            removed.append(para)
+            continue
+        for pattern in (_INLINE_BACA_JUGA, _INLINE_VIEWS):
+            for hit in pattern.findall(para):
+                removed.append(hit.strip())
+            para = pattern.sub("", para).strip()
+        if para:
+            paragraphs.append(para)
+    credit = None
+    if paragraphs:
+        last, credit = _credit_tail(paragraphs[-1])
+        if credit is not None:
+            removed.append(f"({credit})")
+            if last:
+                paragraphs[-1] = last
+            else:
+                paragraphs.pop()
+    return CleanText("\n\n".join(paragraphs), credit, tuple(removed))
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+
+def normalise_title(title: str) -> str:
+    """Casefolded, accents and punctuation dropped, spaces collapsed: for de-duplication."""
+    text = unicodedata.normalize("NFKD", (title or "").translate(_QUOTES))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_SOURCE_PREFIX = re.compile(r"^\s*[A-Za-z .]{2,40},\s*(?P<host>(?:[\w-]+\.)*kpu\.go\.id)\s*[-–—]", re.I)
+_JAKARTA_DATELINE = re.compile(r"^\s*jakarta\s*,?\s*(?:\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)\s*)?[-–—]", re.I)
+_KPU_RI = re.compile(r"\bKPU\s*(?:RI|Republik\s+Indonesia)\b|\bKomisi\s+Pemilihan\s+Umum\s+(?:\(KPU\)\s*)?(?:RI|Republik\s+Indonesia)\b", re.I)
+
+
+def detect_repost(*, title: str, body: str, satker_name: str, satker_host: str | None = None) -> str | None:
+    """"kpu_ri" or "provinsi" when the article republishes another KPU office's news, else None.
+
+    A satker reporting on its own part in a KPU RI event ("KPU Kabupaten Serang mengikuti
+    Bimtek ... oleh KPU RI") is not a repost: the satker is the subject there.
+    """
+    start = (body or "")[:400]
+    m = _SOURCE_PREFIX.match(start)
+    if m:
+        host = m.group("host").lower()
+        own = (satker_host or "").lower()
+        if own and (host == own or host.split(".")[0] == own.split(".")[0]):
+            return None
+        return "kpu_ri" if host in ("kpu.go.id", "www.kpu.go.id") else "provinsi"
+    short_name = re.sub(r"^(KPU|KIP)\s+", "", satker_name or "").strip()
+    mentions_self = bool(short_name) and short_name.lower() in start.lower()
+    if _JAKARTA_DATELINE.match(start) and "jakarta" not in (satker_name or "").lower() and not mentions_self:
+        return "kpu_ri"
+    if _KPU_RI.search(title or "") and not mentions_self and short_name.lower() not in (title or "").lower():
+        lead = start[:160]
+        if _KPU_RI.search(lead) or lead.lower().startswith("jakarta"):
+            return "kpu_ri"
+    return None

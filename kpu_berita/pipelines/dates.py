@@ -1,0 +1,149 @@
+"""Indonesian dates as KPU sites write them (kpu_sites.md section 7), parsed with compiled
+regexes and the project's own month table.
+
+Why not dateparser on the hot path: it costs ~1 ms a call and guesses; here the forms are
+few and known, and a year-less "(28/1)" must be resolved against the article's own
+context (listing neighbours, crawl date), never against today.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTH_LABELS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+                   "September", "Oktober", "November", "Desember")
+INDONESIAN_MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(MONTH_LABELS_ID, start=1)}
+INDONESIAN_MONTHS.update({
+    "jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8, "agt": 8, "ags": 8,
+    "agst": 8, "agus": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "nop": 11, "nopember": 11, "des": 12,
+    # English names appear in meta tags and some templates
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
+    "october": 10, "oct": 10, "december": 12, "dec": 12, "aug": 8,
+})
+_MONTH = "|".join(sorted(INDONESIAN_MONTHS, key=len, reverse=True))
+
+# Each pattern names d, m (number or name) and optionally y. Order doesn't matter: the
+# earliest match in the text wins.
+_PATTERNS = (
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:\s*[–—-]\s*\d{{1,2}})?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})(?![\d/])"),
+    # year-less forms only inside parentheses: "(28/1)", "Kamis, (1/06)"
+    re.compile(r"\(\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*\)"),
+)
+# A dateline sits at the very start of the body ("Serang (28/1) -", "Palu, 13 Oktober 2025 -").
+DATELINE_CHARS = 160
+BODY_SCAN_CHARS = 600
+EARLIEST_YEAR = 2010  # the KPU satker sites carry nothing older
+
+
+@dataclass(frozen=True)
+class DateFinding:
+    date: dt.date | None
+    raw: str  # the text it came from
+    source: str  # header | meta | dateline | sentence | reference
+    year_inferred: bool
+    flag: str | None  # e.g. "implausible_year:2028"
+
+
+def _month(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    return INDONESIAN_MONTHS.get(text.lower().rstrip("."))
+
+
+def _infer_year(day: int, month: int, reference: dt.date) -> dt.date | None:
+    """The latest day/month that is not after reference + 7 days (posts trail events)."""
+    limit = reference + dt.timedelta(days=7)
+    for year in (limit.year, limit.year - 1, limit.year - 2):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue  # 29/2 in a non-leap year: try the year before
+        if candidate <= limit:
+            return candidate
+    return None
+
+
+def _implausible(year: int, reference: dt.date | None) -> bool:
+    if year < EARLIEST_YEAR:
+        return True
+    return reference is not None and year > reference.year + 1
+
+
+def _matches(text: str):
+    found = []
+    for pattern in _PATTERNS:
+        found += list(pattern.finditer(text))
+    return sorted(found, key=lambda m: (m.start(), -len(m.group(0))))
+
+
+def _finding(m: re.Match, reference: dt.date | None, source: str) -> DateFinding | None:
+    groups = m.groupdict()
+    day, month = int(groups["d"]), _month(groups["m"])
+    if month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    raw = m.group(0).strip()
+    year_text = groups.get("y")
+    flag = None
+    if year_text:
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        if not _implausible(year, reference):
+            try:
+                return DateFinding(dt.date(year, month, day), raw, source, False, None)
+            except ValueError:
+                return None  # 31/2/2022: not a date
+        flag = f"implausible_year:{year}"
+    if reference is None:
+        return DateFinding(None, raw, source, True, flag) if flag else None
+    inferred = _infer_year(day, month, reference)
+    if inferred is None:
+        return None
+    return DateFinding(inferred, raw, source, True, flag)
+
+
+def parse_date_expression(text: str | None, reference: dt.date | None = None, source: str = "sentence") -> DateFinding | None:
+    """The first valid date expression in `text`, in any of the forms KPU sites use."""
+    if not text:
+        return None
+    for m in _matches(text):
+        finding = _finding(m, reference, source)
+        if finding is not None and finding.date is not None:
+            return finding
+    return None
+
+
+def find_published_date(*, header: str | None = None, meta: str | None = None, body: str | None = None,
+                        reference: dt.date | None = None) -> DateFinding | None:
+    """The article's date: header line > meta tag > body dateline > first date in the body's start."""
+    for text, source in ((header, "header"), (meta, "meta")):
+        found = parse_date_expression(text, reference, source)
+        if found:
+            return found
+    if body:
+        start = body[:BODY_SCAN_CHARS]
+        for m in _matches(start):
+            source = "dateline" if m.start() < DATELINE_CHARS else "sentence"
+            finding = _finding(m, reference, source)
+            if finding is not None and finding.date is not None:
+                return finding
+    return None
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
+
+
+def parse_quarter(text: str) -> tuple[dt.date, dt.date]:
+    """'2021Q3' (or 2021-Q3, 2021q3) -> (2021-07-01, 2021-09-30)."""
+    m = _QUARTER.match(text or "")
+    if not m:
+        raise ValueError(f"malformed quarter {text!r}: write it as YYYYQn, e.g. 2021Q3")
+    year, q = int(m.group(1)), int(m.group(2))
+    start = dt.date(year, 3 * q - 2, 1)
+    end = (dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)) - dt.timedelta(days=1)
+    return start, end
