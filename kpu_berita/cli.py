@@ -106,7 +106,8 @@ def _check_registry(args) -> None:
         raise UserError(str(exc))
 
 
-def _print_table(rows: list[dict], out=sys.stdout) -> None:
+def _print_table(rows: list[dict], out=None) -> None:
+    out = out or sys.stdout  # looked up per call, so redirected stdout is honoured
     if not rows:
         print("(no rows)", file=out)
         return

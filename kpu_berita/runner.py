@@ -27,16 +27,23 @@ def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str 
         raise_on_error=False,
     )
     if not result.success:
-        messages = [str(e.event_specific_data.error.message).strip()
+        messages = [_root_cause(e.event_specific_data.error)
                     for e in result.all_events if e.is_step_failure and e.event_specific_data.error]
         raise RunFailed(messages[0] if messages else "the Dagster run failed")
     return result
 
 
+def _root_cause(error) -> str:
+    """The innermost error's message: what actually went wrong, not Dagster's wrapper."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    return f"{error.message.strip().splitlines()[-1]}" if error.message else "the Dagster step failed"
+
+
 def metadata_of(result: dg.ExecuteInProcessResult, asset_name: str) -> dict:
     """The metadata values of one asset's materialisation in `result`."""
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
+        mat = event.materialization
         if mat.asset_key.to_user_string() == asset_name:
             return {k: v.value for k, v in mat.metadata.items()}
     return {}

@@ -1,6 +1,5 @@
 """Assets from the raw crawl to the report marts. Bodies are glue: read through the
 resource, call the pure step, write through warehouse/, return row-count metadata."""
-from __future__ import annotations
 
 import datetime as dt
 

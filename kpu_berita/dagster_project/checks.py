@@ -1,5 +1,4 @@
 """Asset checks for the invariants operators rely on. Each names the satker and symptom."""
-from __future__ import annotations
 
 import dagster as dg
 
@@ -47,10 +46,9 @@ def articles_have_dates(kpu: KpuBerita) -> dg.AssetCheckResult:
 
 @dg.asset_check(asset=article_categories, description="Every article has exactly one taxonomy category.")
 def categories_cover_articles(kpu: KpuBerita) -> dg.AssetCheckResult:
-    (missing,), (invalid,) = (
-        _query(kpu, "SELECT count(*) FROM articles a ANTI JOIN article_categories c USING (article_key)")[0:1],
-        _query(kpu, "SELECT count(*) FROM article_categories WHERE NOT list_contains(?, category)",
-               [list(CATEGORY_LABELS)])[0:1])
+    missing = _query(kpu, "SELECT count(*) FROM articles ANTI JOIN article_categories USING (article_key)")[0][0]
+    invalid = _query(kpu, "SELECT count(*) FROM article_categories WHERE NOT list_contains(?, category)",
+                     [list(CATEGORY_LABELS)])[0][0]
     return dg.AssetCheckResult(passed=missing == 0 and invalid == 0,
                                metadata={"articles_without_category": missing, "unknown_codes": invalid})
 

@@ -1,7 +1,7 @@
 """The one resource the assets share: where state lives and which satker to work on."""
-from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import dagster as dg
 
@@ -14,12 +14,12 @@ class KpuBerita(dg.ConfigurableResource):
     """Home folder (raw crawls, warehouse.duckdb), registry and crawl options."""
 
     home: str
-    registry: str | None = None  # None: the shipped registry of all 552 satker
+    registry: Optional[str] = None  # None: the shipped registry of all 552 satker
     satker: list[str] = []  # empty: every satker of the registry
-    since: str | None = None  # YYYY-MM-DD: don't walk listings past articles older than this
+    since: Optional[str] = None  # YYYY-MM-DD: don't walk listings past articles older than this
     full: bool = False  # backfill: walk every listing page, fetch every article
     profile: str = "polite"  # crawl settings profile; "loopback" only for 127.0.0.0/8 sites
-    crawl_date: str | None = None  # pretend today is this day (tests, replays)
+    crawl_date: Optional[str] = None  # pretend today is this day (tests, replays)
 
     @property
     def home_path(self) -> Path:

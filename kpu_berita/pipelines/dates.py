@@ -105,7 +105,7 @@ def _finding(m: re.Match, reference: dt.date | None, source: str) -> DateFinding
 
 def parse_date_expression(text: str | None, reference: dt.date | None = None, source: str = "sentence") -> DateFinding | None:
     """The first valid date expression in `text`, in any of the forms KPU sites use."""
-    if not text:
+    if not text or not isinstance(text, str):
         return None
     for m in _matches(text):
         finding = _finding(m, reference, source)
@@ -121,7 +121,7 @@ def find_published_date(*, header: str | None = None, meta: str | None = None, b
         found = parse_date_expression(text, reference, source)
         if found:
             return found
-    if body:
+    if body and isinstance(body, str):
         start = body[:BODY_SCAN_CHARS]
         for m in _matches(start):
             source = "dateline" if m.start() < DATELINE_CHARS else "sentence"

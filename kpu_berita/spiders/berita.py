@@ -112,7 +112,7 @@ class BeritaSpider(scrapy.Spider):
     # -- home page: find the Berita Terkini category ------------------------------------
     def parse_home(self, response, satker_id):
         walk = self.walks[satker_id]
-        found = discover_category_id(response.body)
+        found = discover_category_id(response.text)
         if found is None:
             self._stat(satker_id, "category_fallback")
         walk.category_id = found or sk.DEFAULT_CATEGORY_ID
@@ -134,7 +134,7 @@ class BeritaSpider(scrapy.Spider):
     def parse_listing(self, response, satker_id, page):
         walk = self.walks[satker_id]
         self._stat(satker_id, "listing_pages")
-        items = extract_listing(response.body, response.url)
+        items = extract_listing(response.text, response.url)
         seen_at = now_iso()
         walk.page_items, walk.pending, walk.page_is_new = [], set(), False
         for position, item in enumerate(items):
@@ -171,7 +171,7 @@ class BeritaSpider(scrapy.Spider):
     def parse_article(self, response, satker_id, key, listing_title, page, position):
         walk = self.walks[satker_id]
         self._stat(satker_id, "articles")
-        data = extract_article(response.body, response.url)
+        data = extract_article(response.text, response.url)
         found = find_published_date(header=data.header_text, meta=data.meta_date, body=data.body,
                                     reference=self.crawl_date)
         walk.dates[key] = found.date if found else None

@@ -44,12 +44,17 @@ class ArticleData:
 
 
 def parse_html(html: str | bytes):
-    """Parse leniently: truncated or broken HTML still yields a tree (lxml's recover mode)."""
+    """Parse leniently: truncated or broken HTML still yields a tree (lxml's recover mode).
+
+    Pass text decoded by the caller (Scrapy's `response.text` honours the HTTP and meta
+    charset, so a windows-1252 site comes out right); bytes are read as UTF-8."""
     if isinstance(html, bytes):
         parser = lxml.html.HTMLParser(encoding="utf-8")
         doc = lxml.html.document_fromstring(html, parser=parser)
     else:
-        doc = lxml.html.document_fromstring(html or "<html></html>")
+        # lxml refuses str input that declares an encoding in an XML prolog
+        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html or "") or "<html></html>"
+        doc = lxml.html.document_fromstring(html)
     return doc
 
 
@@ -134,6 +139,11 @@ def _item_block(anchor, other_urls_of):
         block = parent
 
 
+def _has_more_than_links(block) -> bool:
+    link_text = sum(len(_clean(a.text_content())) for a in block.iter("a"))
+    return len(_clean(block.text_content())) - link_text >= 2 or _views_in_block(block) is not None
+
+
 def _views_in_block(block) -> int | None:
     # 1. a number in an element marked as a view counter (icon class, title, label)
     for el in block.iter():
@@ -200,8 +210,13 @@ def extract_listing(html: str | bytes, page_url: str) -> list[ListingItem]:
         for a in anchors:
             blocks.setdefault(_item_block(a, lambda el, url=url: bool(urls_inside(el) - {url})), url)
 
+    # A listing item shows something besides its link: an excerpt, a date or a view count.
+    # Bare links ("Berita Terbaru" widgets, which the CMS shows even past the last page) are not items.
+    blocks = OrderedDict((b, u) for b, u in blocks.items() if _has_more_than_links(b))
+    if not blocks:
+        return []
     # Keep the repeated blocks of the main list: group blocks by parent and take the group
-    # with the most text (items with excerpts beat a sidebar of bare "recent posts" links).
+    # with the most text.
     groups: OrderedDict = OrderedDict()
     for block in blocks:
         groups.setdefault(block.getparent(), []).append(block)

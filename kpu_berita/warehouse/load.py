@@ -91,7 +91,7 @@ def load_raw_crawls(con, raw_dir: Path) -> dict:
                 SELECT ?, satker_id, url, article_key, title, header_text, meta_date, author, body, views,
                        listing_title, listing_page, listing_position, fetched_at
                 FROM {source} WHERE kind = 'article' AND article_key IS NOT NULL""", [crawl_id, paths])
-            con.execute(f"""INSERT INTO raw_crawl_errors SELECT ?, satker_id, url, error, at
+            con.execute(f"""INSERT INTO raw_crawl_errors SELECT ?, satker_id, url, error, "at"
                 FROM {source} WHERE kind = 'error'""", [crawl_id, paths])
             con.execute("INSERT OR REPLACE INTO crawls VALUES (?, ?, ?, ?, ?, ?)",
                         [crawl_id, satker_ids, finished, size, dt.datetime.now(dt.timezone.utc), json.dumps(stats)])
@@ -107,13 +107,19 @@ def _columns_literal() -> str:
     return "{" + ", ".join(f"'{k}': '{v}'" for k, v in LISTING_COLUMNS.items()) + "}"
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None (not NaN/NaT) for missing values."""
+    frame = frame.astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")
+
+
 def latest_pages(con) -> list[dict]:
     """The newest fetch of each article page."""
     return con.execute("""
         SELECT * EXCLUDE (rn) FROM (
             SELECT *, row_number() OVER (PARTITION BY article_key ORDER BY fetched_at DESC, crawl_id DESC) AS rn
             FROM raw_article_pages) WHERE rn = 1
-        ORDER BY article_key""").df().to_dict("records")
+        ORDER BY article_key""").df().pipe(_records)
 
 
 def latest_listings(con) -> dict[str, dict]:
@@ -123,7 +129,7 @@ def latest_listings(con) -> dict[str, dict]:
                arg_max(position, seen_at) AS position, arg_max(date_text, seen_at) AS date_text,
                min(seen_at) AS first_seen_at
         FROM raw_listing_items GROUP BY article_key""").df()
-    return {r["article_key"]: r for r in frame.to_dict("records")}
+    return {r["article_key"]: r for r in _records(frame)}
 
 
 ARTICLE_COLUMNS = ["article_key", "satker_id", "url", "title", "title_normalised", "published_date",
@@ -144,7 +150,7 @@ def write_article_categories(con, rows: list[dict]) -> int:
 
 def read_corrections(con) -> dict[str, dict]:
     frame = con.execute("SELECT * FROM corrections").df()
-    return {r["article_key"]: r for r in frame.to_dict("records")}
+    return {r["article_key"]: r for r in _records(frame)}
 
 
 def build_view_snapshots(con) -> int:

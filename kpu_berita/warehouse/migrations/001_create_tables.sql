@@ -38,7 +38,7 @@ CREATE TABLE raw_article_pages (
 );
 
 CREATE TABLE raw_crawl_errors (
-    crawl_id VARCHAR NOT NULL, satker_id VARCHAR NOT NULL, url VARCHAR, error VARCHAR, at TIMESTAMPTZ
+    crawl_id VARCHAR NOT NULL, satker_id VARCHAR NOT NULL, url VARCHAR, error VARCHAR, failed_at TIMESTAMPTZ
 );
 
 -- One row per article (natural key: satker + CMS id or slug), cleaned.
