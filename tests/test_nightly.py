@@ -1,0 +1,82 @@
+"""Incremental nightly crawl: after a full crawl, a nightly run fetches only the new articles
+and the listing pages of the refresh window, and records refreshed views from the listings."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kpu_berita import runner
+from kpu_berita.dagster_project.resources import KpuBerita
+from kpu_berita.demo_network import DEFAULT_AS_OF, DemoNetwork, build_demo_sites
+from kpu_berita.warehouse.db import connect
+
+pytestmark = pytest.mark.slow
+SATKER = ["kab-serang", "kota-palu", "kab-kayongutara"]
+NEW_PER_SITE = 5
+
+
+def crawl_and_build(home, as_of: dt.date, new_per_site: int, crawl_date: dt.date):
+    sites = [s for s in build_demo_sites(as_of=as_of, new_per_site=new_per_site) if s.satker_id in SATKER]
+    with DemoNetwork(sites, as_of=as_of) as network:
+        registry = network.write_registry(home / "registry.csv")
+        kpu = KpuBerita(home=str(home), registry=str(registry), profile="loopback", crawl_date=crawl_date.isoformat())
+        runner.materialize(kpu, runner.EVERYTHING)
+        return list(network.request_log), sites
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    home = tmp_path_factory.mktemp("nightly")
+    full_log, _ = crawl_and_build(home, DEFAULT_AS_OF, 0, DEFAULT_AS_OF + dt.timedelta(days=1))
+    later = DEFAULT_AS_OF + dt.timedelta(days=7)
+    nightly_log, sites = crawl_and_build(home, later, NEW_PER_SITE, later + dt.timedelta(days=1))
+    return home, full_log, nightly_log, sites
+
+
+def article_requests(log):
+    return [path for _, _, path, _ in log if "/blog/read/" in path or "/berita/baca/" in path]
+
+
+def test_full_crawl_fetches_every_article_once(two_runs):
+    _, full_log, _, _ = two_runs
+    paths = article_requests(full_log)
+    assert len(paths) == len(set(paths))
+
+
+def test_nightly_fetches_only_new_articles(two_runs):
+    home, _, nightly_log, sites = two_runs
+    fetched = sorted(article_requests(nightly_log))
+    new = {a.path for s in sites for a in s.articles if a.published > DEFAULT_AS_OF}
+    assert set(fetched) == new and len(fetched) == len(new) >= NEW_PER_SITE * len(SATKER)
+    con = connect(home / "warehouse.duckdb", read_only=True)
+    try:
+        stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        con.close()
+    assert stored == sum(len(s.articles) for s in sites)
+
+
+def test_nightly_requests_grow_with_new_articles_not_the_archive(two_runs):
+    _, full_log, nightly_log, sites = two_runs
+    new = sum(1 for s in sites for a in s.articles if a.published > DEFAULT_AS_OF)
+    per_new_article = len(nightly_log) / new
+    # robots.txt, home, the listing pages of the refresh window (current + previous quarter), new articles
+    assert per_new_article < 3.0, per_new_article
+    assert len(nightly_log) < len(full_log) / 10
+
+
+def test_listing_views_of_the_window_are_snapshotted_again(two_runs):
+    home, _, _, _ = two_runs
+    con = connect(home / "warehouse.duckdb", read_only=True)
+    try:
+        refreshed = con.execute("""
+            SELECT count(*) FROM (SELECT article_key FROM view_snapshots WHERE source = 'listing'
+                                  GROUP BY article_key HAVING count(DISTINCT crawl_id) = 2)""").fetchone()[0]
+        grew = con.execute("""
+            SELECT count(*) FROM (SELECT article_key, max(views) - min(views) AS gained FROM view_snapshots
+                                  WHERE source = 'listing' GROUP BY article_key HAVING count(DISTINCT crawl_id) = 2)
+            WHERE gained > 0""").fetchone()[0]
+    finally:
+        con.close()
+    assert refreshed >= 6 and grew == refreshed
