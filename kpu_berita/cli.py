@@ -21,6 +21,8 @@ EPILOG = {
               "         kpu-berita report --province Banten --quarter 2021Q3 --format md",
     "classify": "example: kpu-berita classify --input titles.csv --output titles_with_category.csv",
     "eval": "example: kpu-berita eval --labeled kpu_berita/data/real_items_dev.csv",
+    "correct": "example: kpu-berita correct --article kab-serang/id:1150 --category audiensi --note 'kunjungan, bukan rapat'\n"
+               "         kpu-berita correct --file corrections.csv   (columns article_key, category, published_date, note)",
     "sql": "example: kpu-berita sql \"SELECT quarter, articles, views FROM mart_quarterly_satker WHERE satker_id = 'kab-serang'\"",
 }
 
@@ -70,6 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--labeled", type=Path, action="append", required=True,
                           help="CSV with title, optional body, category (and satker for --cv); repeatable")
     evaluate.add_argument("--cv", action="store_true", help="cross-validate grouped by satker instead of scoring the shipped model")
+
+    correct = command("correct", "Override an article's category and/or date; the override survives every rebuild.")
+    correct.add_argument("--article", metavar="KEY", help="article_key, e.g. kab-serang/id:1150 (see `sql`)")
+    correct.add_argument("--category", help="a taxonomy code, e.g. audiensi")
+    correct.add_argument("--date", type=_date_arg, help="YYYY-MM-DD")
+    correct.add_argument("--note", default="", help="why (kept with the correction)")
+    correct.add_argument("--file", type=Path, help="CSV of corrections: article_key, category, published_date, note")
+    correct.add_argument("--remove", action="store_true", help="drop the correction of --article")
 
     sql = command("sql", "Run a read-only SQL query against the warehouse and print the result.")
     sql.add_argument("query")
@@ -308,6 +318,53 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_correct(args) -> int:
+    from kpu_berita.pipelines.classify import CATEGORY_LABELS
+    from kpu_berita.warehouse.db import connect
+    from kpu_berita.warehouse.publish import ensure_working_copy
+
+    if args.file:
+        rows = _read_csv(args.file, ("article_key",))
+    elif args.article:
+        rows = [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}]
+    else:
+        raise UserError("correct needs --article KEY (with --category/--date/--remove) or --file CSV")
+    for n, row in enumerate(rows, start=1):
+        where = f"{args.file} row {n}" if args.file else "--article"
+        if row.get("category") and row["category"] not in CATEGORY_LABELS:
+            raise UserError(f"{where}: unknown category {row['category']!r}; choose one of {', '.join(CATEGORY_LABELS)}")
+        if row.get("published_date"):
+            row["published_date"] = _date_arg(row["published_date"]) if args.file else row["published_date"]
+        if not args.remove and not (row.get("category") or row.get("published_date")):
+            raise UserError(f"{where}: a correction needs a category or a published_date")
+    home = _home(args)
+    working, published = config.working_warehouse_path(home), config.warehouse_path(home)
+    if not working.exists() and not published.exists():
+        raise UserError(f"no warehouse at {published}: run `kpu-berita demo` or `kpu-berita build` first")
+    ensure_working_copy(working, published)
+    con = connect(working)
+    try:
+        known = {k for (k,) in con.execute("SELECT article_key FROM articles WHERE list_contains(?, article_key)",
+                                          [[r["article_key"] for r in rows]]).fetchall()}
+        missing = [r["article_key"] for r in rows if r["article_key"] not in known]
+        if missing and not args.remove:
+            raise UserError(f"unknown article {missing[0]!r}: not in the warehouse")
+        con.execute("BEGIN TRANSACTION")
+        for row in rows:
+            con.execute("DELETE FROM corrections WHERE article_key = ?", [row["article_key"]])
+            if not args.remove:
+                con.execute("INSERT INTO corrections (article_key, category, published_date, note) VALUES (?, ?, ?, ?)",
+                            [row["article_key"], row.get("category") or None, row.get("published_date") or None,
+                             row.get("note") or ""])
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    verb = "removed" if args.remove else "recorded"
+    print(f"{verb} {len(rows)} correction(s); run `kpu-berita build` to apply them to the published warehouse",
+          file=sys.stderr)
+    return 0
+
+
 def cmd_sql(args) -> int:
     con = _read_only_warehouse(args)
     try:
@@ -323,7 +380,7 @@ def cmd_sql(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "crawl": cmd_crawl, "build": cmd_build, "report": cmd_report,
-            "classify": cmd_classify, "eval": cmd_eval, "sql": cmd_sql}
+            "classify": cmd_classify, "eval": cmd_eval, "correct": cmd_correct, "sql": cmd_sql}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,13 @@ def default_home() -> Path:
 
 
 def warehouse_path(home: Path) -> Path:
+    """The published, read-only warehouse analysts open (replaced atomically by each build)."""
     return Path(home) / "warehouse.duckdb"
+
+
+def working_warehouse_path(home: Path) -> Path:
+    """The builds' private working file; only the writer opens it."""
+    return Path(home) / "work" / "warehouse.duckdb"
 
 
 def raw_dir(home: Path) -> Path:

@@ -131,3 +131,30 @@ def test_bad_input_is_one_clear_line(demo_home, capsys, argv, message):
 def test_missing_warehouse_is_named(tmp_path, capsys):
     assert run_cli("--home", tmp_path / "empty", "report", "--satker", "kab-serang", "--quarter", "2021Q3") == 2
     assert "no warehouse at" in capsys.readouterr().err
+
+
+def test_correction_survives_rebuilds_and_shows_in_the_report(demo_home, capsys):
+    before = report_json(demo_home, capsys)
+    first = before["months"][0]["articles"][0]
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "sql",
+                   f"SELECT article_key FROM articles WHERE title = '{first['title']}'") == 0
+    key = capsys.readouterr().out.splitlines()[-1].strip()
+    new_category = "audiensi" if first["category"] != "audiensi" else "rapat"
+    assert run_cli("--home", demo_home, "correct", "--article", key, "--category", new_category,
+                   "--date", "2021-07-03", "--note", "test") == 0
+    for _ in range(2):  # the override holds on every rebuild
+        assert run_cli("--home", demo_home, "build") == 0
+        after = report_json(demo_home, capsys)
+        moved = [a for a in after["months"][0]["articles"] if a["title"] == first["title"]]
+        assert moved and moved[0]["category"] == new_category and moved[0]["published_date"] == "2021-07-03"
+    assert run_cli("--home", demo_home, "correct", "--article", key, "--remove") == 0
+    assert run_cli("--home", demo_home, "build") == 0
+    restored = report_json(demo_home, capsys)
+    restored.pop("generated_at"), before.pop("generated_at")
+    assert restored == before
+
+
+def test_correction_with_unknown_category_is_refused(demo_home, capsys):
+    assert run_cli("--home", demo_home, "correct", "--article", "kab-serang/id:1", "--category", "rapatt") == 2
+    assert "unknown category 'rapatt'" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from kpu_berita.spiders.plan import known_articles, refresh_window_start
 from kpu_berita.spiders.run import run_crawl
 from kpu_berita.warehouse import load
 from kpu_berita.warehouse.db import create_marts
+from kpu_berita.warehouse.publish import publish
 
 
 def _markdown_table(rows: list[dict], columns: list[str]) -> str:
@@ -42,7 +43,7 @@ def raw_crawl(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
     sites = kpu.selected_rows()
     today = dt.date.fromisoformat(kpu.crawl_date) if kpu.crawl_date else dt.date.today()
     known, refresh_from = {}, None
-    if not kpu.full and kpu.warehouse_path.exists():
+    if not kpu.full and (kpu.warehouse_path.exists() or kpu.published_path.exists()):
         con = kpu.connect()
         try:
             known = known_articles(con, [s["satker_id"] for s in sites])
@@ -148,4 +149,11 @@ def quarterly_marts(kpu: KpuBerita) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"rows": rows, "preview": dg.MetadataValue.md(preview.to_markdown(index=False))})
 
 
-ALL_ASSETS = [raw_crawl, staged_crawl_items, articles, article_categories, view_snapshots, quarterly_marts]
+@dg.asset(group_name="marts", deps=[quarterly_marts], kinds={"duckdb"})
+def published_warehouse(kpu: KpuBerita) -> dg.MaterializeResult:
+    """The analysts' copy at HOME/warehouse.duckdb, replaced atomically (readers never block the build)."""
+    return dg.MaterializeResult(metadata=publish(kpu.warehouse_path, kpu.published_path))
+
+
+ALL_ASSETS = [raw_crawl, staged_crawl_items, articles, article_categories, view_snapshots, quarterly_marts,
+              published_warehouse]

@@ -8,6 +8,7 @@ import dagster as dg
 from kpu_berita import config
 from kpu_berita.registry import load_registry, select
 from kpu_berita.warehouse.db import connect
+from kpu_berita.warehouse.publish import ensure_working_copy
 
 
 class KpuBerita(dg.ConfigurableResource):
@@ -27,6 +28,11 @@ class KpuBerita(dg.ConfigurableResource):
 
     @property
     def warehouse_path(self) -> Path:
+        """The working file the assets write (see warehouse/publish.py)."""
+        return config.working_warehouse_path(self.home_path)
+
+    @property
+    def published_path(self) -> Path:
         return config.warehouse_path(self.home_path)
 
     @property
@@ -40,4 +46,5 @@ class KpuBerita(dg.ConfigurableResource):
         return select(self.registry_rows(), self.satker)
 
     def connect(self, read_only: bool = False):
+        ensure_working_copy(self.warehouse_path, self.published_path)
         return connect(self.warehouse_path, read_only=read_only)

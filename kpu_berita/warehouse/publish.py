@@ -1,0 +1,47 @@
+"""Publish the analysts' copy of the warehouse atomically.
+
+The nightly build writes a private working file (HOME/work/warehouse.duckdb). When it is
+done, the file is checkpointed, copied next to the published path and renamed over it.
+Readers keep a stable path (HOME/warehouse.duckdb) that the writer never opens, so a
+read-only analyst can never make the build fail with "Could not set lock on file", and a
+reader sees either the previous build or the new one, never half of one: a connection
+opened before the rename keeps reading the old file (POSIX keeps the unlinked inode).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+
+def ensure_working_copy(working: Path, published: Path) -> None:
+    """First build after an upgrade from a single-file warehouse: start from the published
+    file, so analysts' corrections and history carry over."""
+    if not working.exists() and published.exists():
+        working.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(published, working)
+
+
+def publish(working: Path, published: Path) -> dict:
+    """Stamp the build, checkpoint, copy and atomically rename over `published`."""
+    con = duckdb.connect(str(working))
+    try:
+        con.execute("CREATE TABLE IF NOT EXISTS _publications (build_id INTEGER PRIMARY KEY, published_at TIMESTAMPTZ, articles BIGINT)")
+        build_id = con.execute("SELECT coalesce(max(build_id), 0) + 1 FROM _publications").fetchone()[0]
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        now = dt.datetime.now(dt.timezone.utc)
+        con.execute("INSERT INTO _publications VALUES (?, ?, ?)", [build_id, now, articles])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    tmp = published.with_name(f".{published.name}.publishing")
+    shutil.copyfile(working, tmp)
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, published)
+    return {"build_id": build_id, "articles": articles, "published_at": now.isoformat(timespec="seconds"),
+            "bytes": published.stat().st_size}
