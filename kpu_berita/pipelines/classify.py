@@ -49,7 +49,9 @@ class Rules:
     settled_groups: dict[str, str]  # group name -> category
     cues: re.Pattern
     cue_groups: dict[str, str]
-    topics: dict[str, re.Pattern] = field(default_factory=dict)
+    topics: re.Pattern | None = None  # every topic cue, for one scan per text
+    topic_groups: dict[str, str] = field(default_factory=dict)
+    topic_names: tuple[str, ...] = ()  # file order
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Rules":
@@ -58,13 +60,22 @@ class Rules:
             spec = yaml.safe_load(path.read_text(encoding="utf-8"))
             settled = [(s["category"], s["pattern"]) for s in spec.get("settled", [])]
             cues = [(cat, pattern) for cat, patterns in spec["categories"].items() for pattern in patterns]
-            topics = {name: re.compile(r"\b(?:" + "|".join(p) + r")\b", re.I) for name, p in spec.get("topics", {}).items()}
+            topic_cues = [(name, pattern) for name, patterns in spec.get("topics", {}).items() for pattern in patterns]
+            not_text = [p for _, p in settled + cues + topic_cues if not isinstance(p, str)]
+            if not_text:
+                raise RulesError(f"rules file {path}: pattern {not_text[0]!r} is not a string (quote it)")
             unknown = sorted({c for c, _ in settled + cues} - set(CATEGORY_LABELS))
             if unknown:
                 raise RulesError(f"rules file {path}: unknown category code(s) {', '.join(unknown)}")
             s_pattern, s_groups = _alternation(settled)
             c_pattern, c_groups = _alternation(cues)
-            return cls(s_pattern, s_groups, c_pattern, c_groups, topics)
+            t_pattern, t_groups = _alternation(topic_cues) if topic_cues else (None, {})
+            if t_pattern is not None:
+                # zero-width, so finditer tries every word: "data pemilih pemula" has two
+                # topics; the \b outside the lookahead skips non-word-starts 1.5x faster
+                t_pattern = re.compile(rf"\b(?={t_pattern.pattern[2:]})", re.I)
+            return cls(s_pattern, s_groups, c_pattern, c_groups, t_pattern, t_groups,
+                       tuple(spec.get("topics", {})))
         except RulesError:
             raise
         except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, re.error) as exc:
@@ -77,15 +88,58 @@ class Rules:
         return _first(self.cues, self.cue_groups, text)
 
 
+def _top_level_branches(pattern: str) -> list[str]:
+    """Split "a|b(c|d)" into ["a", "b(c|d)"]: each branch is dispatched on its own first letter."""
+    branches, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return branches + [pattern[start:]]
+
+
+def _first_letter(branch: str) -> str | None:
+    """The letter every match of `branch` starts with, or None when it can start otherwise."""
+    if branch[:1].isalpha() and branch[1:2] not in ("?", "*", "{"):
+        return branch[0].lower()
+    return None
+
+
 def _alternation(pairs: list[tuple[str, str]]) -> tuple[re.Pattern, dict[str, str]]:
-    # longer cues first so that, at one position, "rapat koordinasi" beats "rapat"
-    ordered = sorted(enumerate(pairs), key=lambda ip: -len(ip[1][1]))
-    parts, groups = [], {}
-    for i, (category, pattern) in ordered:
-        name = f"g{i}"
-        groups[name] = category
-        parts.append(f"(?P<{name}>{pattern})")
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.I), groups
+    """One regex finding the first cue of `pairs` ([(category, pattern)]) in a text.
+
+    Longer cues come first so that, at one position, "rapat koordinasi" beats "rapat". A
+    plain alternation of ~160 cues makes re try every cue at every word (~90 us a title), so
+    the cues are grouped by their first letter behind a one-character lookahead: at each word
+    only the cues that can start there are tried. Cues that can start with anything are
+    repeated in every group, in their place, so the first match is the same as before.
+    """
+    branches = [(len(p), i, category, branch) for i, (category, p) in enumerate(pairs)
+                for branch in _top_level_branches(p)]
+    branches.sort(key=lambda b: -b[0])  # stable: equal lengths keep file order
+    letters = sorted({_first_letter(b[3]) for b in branches} - {None})
+    groups: dict[str, str] = {}
+    dispatch = []
+    for letter in letters + [None]:
+        parts = []
+        for n, (_, i, category, branch) in enumerate(branches):
+            first = _first_letter(branch)
+            if first == letter or first is None:
+                name = f"g{i}_{n}_{letter or 'any'}"
+                groups[name] = category
+                parts.append(f"(?P<{name}>{branch})")
+        if parts:
+            guard = f"(?={letter})" if letter else ""
+            dispatch.append(guard + "(?:" + "|".join(parts) + ")")
+    return re.compile(r"\b(?:" + "|".join(dispatch) + r")\b", re.I), groups
 
 
 def _first(pattern: re.Pattern, groups: dict[str, str], text: str):
@@ -110,11 +164,12 @@ def _training_rows(paths: list[Path]) -> list[dict]:
 def _train(rows: list[dict]):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.pipeline import make_pipeline
 
+    # Word uni- and bigrams only: adding char 3-5-grams gave the same grouped-CV accuracy and
+    # macro-F1 (0.914 / 0.89 on the shipped labels) at a sixth of the speed.
     model = make_pipeline(
-        make_union(TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=1),
-                   TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)),
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
         LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced"))
     model.fit([_text_for_model(r["title"], r.get("body")) for r in rows], [r["category"] for r in rows])
     return model
@@ -177,7 +232,10 @@ class Classifier:
 
     def topics(self, title: str, body: str | None = None) -> list[str]:
         text = f"{title} {(body or '')[:BODY_CHARS]}"
-        return [name for name, pattern in self.rules.topics.items() if pattern.search(text)]
+        if self.rules.topics is None:
+            return []
+        found = {self.rules.topic_groups[m.lastgroup] for m in self.rules.topics.finditer(text)}
+        return [name for name in self.rules.topic_names if name in found]
 
 
 @dataclass

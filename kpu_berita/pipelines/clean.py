@@ -47,17 +47,19 @@ def clean_body(text: str) -> CleanText:
     """Remove share blocks, view counters, "Baca Juga" links, captions and the credit tail."""
     removed: list[str] = []
     paragraphs = []
-    for para in re.split(r"\n\s*\n|\n", text or ""):
-        para = re.sub(r"\s+", " ", para).strip()
+    for para in (text or "").split("\n"):
+        para = " ".join(para.split())
         if not para:
             continue
         if _CHROME_PARAGRAPH.match(para):
             removed.append(para)
             continue
-        for pattern in (_INLINE_BACA_JUGA, _INLINE_VIEWS):
-            for hit in pattern.findall(para):
-                removed.append(hit.strip())
-            para = pattern.sub("", para).strip()
+        lowered = para.lower()
+        # the substring tests skip two regex scans on the ~all paragraphs that have neither
+        for marker, pattern in (("juga", _INLINE_BACA_JUGA), ("dilihat", _INLINE_VIEWS)):
+            if marker in lowered:
+                removed += [hit.strip() for hit in pattern.findall(para)]
+                para = pattern.sub("", para).strip()
         if para:
             paragraphs.append(para)
     credit = None
@@ -72,15 +74,16 @@ def clean_body(text: str) -> CleanText:
     return CleanText("\n\n".join(paragraphs), credit, tuple(removed))
 
 
+_NOT_WORD = re.compile(r"[^\w\s]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
 
 def normalise_title(title: str) -> str:
     """Casefolded, accents and punctuation dropped, spaces collapsed: for de-duplication."""
-    text = unicodedata.normalize("NFKD", (title or "").translate(_QUOTES))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[^\w\s]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = (title or "").translate(_QUOTES)
+    if not text.isascii():  # accents only outside ASCII; most titles skip the per-character pass
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 _SOURCE_PREFIX = re.compile(r"^\s*[A-Za-z .]{2,40},\s*(?P<host>(?:[\w-]+\.)*kpu\.go\.id)\s*[-–—]", re.I)
