@@ -23,6 +23,9 @@ EPILOG = {
     "eval": "example: kpu-berita eval --labeled kpu_berita/data/real_items_dev.csv",
     "correct": "example: kpu-berita correct --article kab-serang/id:1150 --category audiensi --note 'kunjungan, bukan rapat'\n"
                "         kpu-berita correct --file corrections.csv   (columns article_key, category, published_date, note)",
+    "export": "example: kpu-berita export --mart mart_quarterly_satker --quarter 2021Q3 --province Banten --out banten.xlsx\n"
+              "         kpu-berita export --mart mart_top_articles --satker kab-serang --out top.csv",
+    "bench": "example: kpu-berita bench --quick --out bench.json   (figures for docs/PERFORMANCE.md)",
     "sql": "example: kpu-berita sql \"SELECT quarter, articles, views FROM mart_quarterly_satker WHERE satker_id = 'kab-serang'\"",
 }
 
@@ -38,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--registry", type=Path, help="satker registry CSV (default: the shipped 552 satker)")
     common.add_argument("--satker", action="append", metavar="ID", help="satker id, e.g. kab-serang (repeatable)")
     common.add_argument("-v", "--verbose", action="store_true", help="show Dagster's and Scrapy's logs")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress lines while crawling and building")
 
     parser = argparse.ArgumentParser(prog="kpu-berita", description=__doc__.splitlines()[0], parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -80,6 +84,20 @@ def _parser() -> argparse.ArgumentParser:
     correct.add_argument("--note", default="", help="why (kept with the correction)")
     correct.add_argument("--file", type=Path, help="CSV of corrections: article_key, category, published_date, note")
     correct.add_argument("--remove", action="store_true", help="drop the correction of --article")
+
+    export = command("export", "Export a mart (or report_articles) to CSV or Excel, optionally filtered.")
+    export.add_argument("--mart", required=True, help="e.g. mart_quarterly_satker, mart_monthly_satker_category")
+    export.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    export.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out's suffix")
+    export.add_argument("--quarter", action="append", help="keep these quarters, e.g. 2021Q3 (repeatable)")
+    export.add_argument("--month", action="append", help="keep these months, e.g. 2021-07 (repeatable)")
+    export.add_argument("--province", action="append", help="keep these provinces (repeatable)")
+
+    bench = command("bench", "Benchmarks: national-network crawl, extraction, warehouse, cleaning and classification.")
+    bench.add_argument("--quick", action="store_true", help="scaled-down sizes, a few minutes on 2 cores")
+    bench.add_argument("--only", action="append", choices=["national", "extraction", "warehouse", "pipeline"],
+                       help="run only these parts (repeatable)")
+    bench.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON file of the figures")
 
     sql = command("sql", "Run a read-only SQL query against the warehouse and print the result.")
     sql.add_argument("query")
@@ -133,7 +151,8 @@ def _run(kpu, selection, args):
     from kpu_berita import runner
 
     try:
-        return runner.materialize(kpu, selection, log_level="INFO" if args.verbose else "ERROR")
+        return runner.materialize(kpu, selection, log_level="INFO" if args.verbose else "ERROR",
+                                  progress=not getattr(args, "quiet", False))
     except runner.RunFailed as exc:
         raise UserError(str(exc))
 
@@ -153,8 +172,9 @@ def _summarise(result) -> None:
     if articles:
         print(f"\narticles: {articles['rows']} ({articles['undated']} undated, {articles['reposts']} reposts); "
               f"categories: {categories.get('by_category', {})}")
-    failed = runner.failed_checks(result)
-    for line in failed:
+    for line in runner.failed_checks(result, "WARN"):
+        print(f"CHECK WARNING {line}", file=sys.stderr)
+    for line in runner.failed_checks(result):
         print(f"CHECK FAILED {line}", file=sys.stderr)
 
 
@@ -365,6 +385,35 @@ def cmd_correct(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from kpu_berita.warehouse.export import ExportError, mart_frame, write_frame
+
+    fmt = args.format or args.out.suffix.lstrip(".").lower()
+    if fmt not in ("csv", "xlsx"):
+        raise UserError(f"--out {args.out}: give a .csv or .xlsx file, or --format")
+    con = _read_only_warehouse(args)
+    try:
+        frame = mart_frame(con, args.mart, {"quarter": args.quarter, "month": args.month,
+                                            "province": args.province, "satker_id": args.satker})
+        rows = write_frame(frame, args.out, fmt)
+    except ExportError as exc:
+        raise UserError(str(exc))
+    finally:
+        con.close()
+    print(f"wrote {rows} rows of {args.mart} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from kpu_berita.bench import run_benchmarks
+
+    figures = run_benchmarks(quick=args.quick, parts=args.only, progress=sys.stderr)
+    args.out.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
+    _print_table([{"figure": k, "value": v} for k, v in figures.items() if not isinstance(v, (dict, list))])
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
 def cmd_sql(args) -> int:
     con = _read_only_warehouse(args)
     try:
@@ -380,7 +429,8 @@ def cmd_sql(args) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "crawl": cmd_crawl, "build": cmd_build, "report": cmd_report,
-            "classify": cmd_classify, "eval": cmd_eval, "correct": cmd_correct, "sql": cmd_sql}
+            "classify": cmd_classify, "eval": cmd_eval, "correct": cmd_correct, "sql": cmd_sql,
+            "export": cmd_export, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

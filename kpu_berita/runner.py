@@ -2,9 +2,13 @@
 one code path from crawl to marts whether Dagster's UI or a shell command starts it."""
 from __future__ import annotations
 
+import logging
+import sys
+import time
+
 import dagster as dg
 
-from kpu_berita.dagster_project.assets import ALL_ASSETS, raw_crawl
+from kpu_berita.dagster_project.assets import ALL_ASSETS, PROGRESS_MARK, raw_crawl
 from kpu_berita.dagster_project.checks import ALL_CHECKS
 from kpu_berita.dagster_project.resources import KpuBerita
 
@@ -17,15 +21,53 @@ class RunFailed(RuntimeError):
     pass
 
 
-def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str = "WARNING") -> dg.ExecuteInProcessResult:
-    """Run the selected assets (and their checks) with `kpu`; raise RunFailed with the first error."""
-    result = dg.materialize(
-        [*ALL_ASSETS, *ALL_CHECKS],
-        selection=selection,
-        resources={"kpu": kpu},
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        raise_on_error=False,
-    )
+class _StepProgress(logging.Handler):
+    """One line per asset step (started / done in N s / failed) and the crawl's progress."""
+
+    def __init__(self, stream):
+        super().__init__(logging.DEBUG)
+        self.stream, self.started = stream, {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", {}) or {}
+        event, step = meta.get("dagster_event"), meta.get("step_key")
+        if event is not None and step:
+            kind = event.event_type_value
+            if kind == "STEP_START":
+                self.started[step] = time.monotonic()
+                self._print(f"  {step} ...")
+            elif kind in ("STEP_SUCCESS", "STEP_FAILURE"):
+                seconds = time.monotonic() - self.started.get(step, time.monotonic())
+                self._print(f"  {step} {'done' if kind == 'STEP_SUCCESS' else 'FAILED'} ({seconds:.1f} s)")
+        elif str(meta.get("orig_message", "")).startswith(PROGRESS_MARK):
+            self._print(f"    {meta['orig_message'][len(PROGRESS_MARK):].strip()}")
+
+    def _print(self, line: str) -> None:
+        print(line, file=self.stream, flush=True)
+
+
+@dg.logger(description="step-by-step progress on stderr, for the CLI")
+def progress_logger(init_context):
+    log = logging.getLogger("kpu_berita.progress")
+    log.setLevel(logging.DEBUG)
+    log.handlers = [_StepProgress(sys.stderr)]
+    log.propagate = False
+    return log
+
+
+def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str = "WARNING",
+                progress: bool = False) -> dg.ExecuteInProcessResult:
+    """Run the selected assets (and their checks) with `kpu`; raise RunFailed with the first error.
+
+    progress: print each step and the crawl's progress on stderr (the CLI does)."""
+    loggers = {"console": {"config": {"log_level": log_level}}}
+    if progress:
+        loggers["progress"] = {}
+    # the same assets and checks as definitions.py; a job so the CLI can add its progress logger
+    defs = dg.Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, resources={"kpu": kpu},
+                          jobs=[dg.define_asset_job("cli_run", selection=selection)],
+                          loggers={"console": dg.colored_console_logger, "progress": progress_logger})
+    result = defs.resolve_job_def("cli_run").execute_in_process(run_config={"loggers": loggers}, raise_on_error=False)
     if not result.success:
         messages = [_root_cause(e.event_specific_data.error)
                     for e in result.all_events if e.is_step_failure and e.event_specific_data.error]
@@ -49,11 +91,11 @@ def metadata_of(result: dg.ExecuteInProcessResult, asset_name: str) -> dict:
     return {}
 
 
-def failed_checks(result: dg.ExecuteInProcessResult) -> list[str]:
-    """'check_name: metadata' for each asset check that did not pass."""
+def failed_checks(result: dg.ExecuteInProcessResult, severity: str = "ERROR") -> list[str]:
+    """'check_name: metadata' for each asset check of `severity` (ERROR or WARN) that did not pass."""
     failed = []
     for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
+        if not evaluation.passed and evaluation.severity.value == severity:
             details = ", ".join(f"{k}={v.value}" for k, v in evaluation.metadata.items())
             failed.append(f"{evaluation.check_name}: {details}")
     return failed

@@ -10,6 +10,9 @@ Blog-style pages in the real URL shapes; each site carries a set of faults:
   pagination_trap  pages past the end repeat the last page (a site that ignores ?page=)
   offsite          listing items link to another host's articles too
   cp1252           pages are served as windows-1252
+  redesigned       the listing links articles under a URL shape no KPU CMS uses (/news/ID):
+                   to the crawler, the listing yields no items
+  undated          article pages carry no date anywhere
 Bounded: the server only answers; clients bound their own requests.
 """
 from __future__ import annotations
@@ -59,7 +62,8 @@ class FaultSite:
         chunk = self.articles[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
         items = []
         for article_id, _ in chunk:
-            href = f"/blog/read/{article_id}_rapat-koordinasi-{article_id}"
+            href = (f"/news/{article_id}" if "redesigned" in self.faults
+                    else f"/blog/read/{article_id}_rapat-koordinasi-{article_id}")
             items.append(f'<div class="item"><span class="views"><i class="fa fa-eye"></i> {article_id * 3}</span>'
                          f'<h3><a href="{href}">{self.title(article_id)}</a></h3><p>Ringkasan berita {article_id} ...</p>'
                          f'<a href="{href}">Selengkapnya</a></div>')
@@ -73,9 +77,10 @@ class FaultSite:
     def article(self, article_id: int) -> str:
         date = dict(self.articles)[article_id]
         body = "".join(f"<p>Paragraf {n} berita nomor {article_id} tentang rapat koordinasi data pemilih.</p>" for n in range(4))
+        meta = ("Ditulis Oleh: ADMIN" if "undated" in self.faults
+                else f"Ditulis Oleh: ADMIN Tanggal: {date.day} {MONTHS[date.month - 1]} {date.year}")
         page = (f'<html><head><meta charset="{self.charset}"><title>{self.title(article_id)}</title></head><body>'
-                f'<h1>{self.title(article_id)}</h1><div class="meta">Ditulis Oleh: ADMIN Tanggal: '
-                f'{date.day} {MONTHS[date.month - 1]} {date.year}</div><div class="content">{body}</div>'
+                f'<h1>{self.title(article_id)}</h1><div class="meta">{meta}</div><div class="content">{body}</div>'
                 f'<div>Telah dilihat {article_id * 3} kali</div></body></html>')
         if article_id == self.truncated:
             page = page[: page.index("Paragraf 2")]

@@ -41,6 +41,7 @@ def test_crawl_finishes_and_counts_each_failure(faulty_crawl):
     stats = result.per_satker()["kab-broken"]
     assert stats["errors"] == {"http_500": 1, "timeout": 1, "too_large": 2}
     assert stats["stop_reason"] == "no_new_urls"  # the pagination trap ends the walk
+    assert result.stats["backoff/count"] >= 4  # 5xx and timeouts slowed that host down (spiders/backoff.py)
 
 
 def test_everything_served_correctly_is_stored(faulty_crawl):

@@ -10,7 +10,8 @@ def test_definitions_load_with_expected_assets_and_checks():
     assert assets == ["article_categories", "articles", "published_warehouse", "quarterly_marts", "raw_crawl",
                       "staged_crawl_items", "view_snapshots"]
     checks = sorted(key.name for key in repo.asset_graph.asset_check_keys)
-    assert checks == ["articles_have_dates", "categories_cover_articles", "listing_not_empty", "marts_match_articles"]
+    assert checks == ["articles_have_dates", "categories_cover_articles", "listing_not_empty", "marts_match_articles",
+                      "satker_fresh"]
 
 
 def test_nightly_schedule_runs_in_jakarta_time():

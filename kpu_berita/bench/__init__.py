@@ -2,3 +2,32 @@
 
 Each part is a module with `run(quick: bool) -> dict` of flat figures; the CLI merges them.
 """
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import os
+import platform
+import sys
+import time
+
+PARTS = ("national", "extraction", "warehouse", "pipeline")
+
+
+def machine() -> dict:
+    return {"machine_cpus": os.cpu_count(), "machine_python": platform.python_version(),
+            "machine_platform": platform.platform(), "machine_processor": platform.machine()}
+
+
+def run_benchmarks(*, quick: bool, parts: list[str] | None = None, progress=sys.stderr) -> dict:
+    """Run the chosen parts one after another (never side by side: they'd share the CPUs)."""
+    figures: dict = {"bench_mode": "quick" if quick else "full",
+                     "bench_started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **machine()}
+    chosen = [p for p in PARTS if not parts or p in parts]
+    for n, part in enumerate(chosen, start=1):
+        print(f"[{n}/{len(chosen)}] {part} ...", file=progress, flush=True)
+        start = time.perf_counter()
+        figures.update(importlib.import_module(f"kpu_berita.bench.{part}").run(quick=quick))
+        figures[f"{part}_bench_wall_s"] = round(time.perf_counter() - start, 1)
+        print(f"[{n}/{len(chosen)}] {part} done in {figures[f'{part}_bench_wall_s']} s", file=progress, flush=True)
+    return figures

@@ -15,6 +15,9 @@ from kpu_berita.warehouse.db import create_marts
 from kpu_berita.warehouse.publish import publish
 
 
+PROGRESS_MARK = "progress:"  # log lines the CLI's progress logger shows (runner.progress_logger)
+
+
 def _markdown_table(rows: list[dict], columns: list[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(str(r.get(c, "")) for c in columns) + " |" for r in rows]
@@ -50,8 +53,12 @@ def raw_crawl(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
         finally:
             con.close()
         refresh_from = refresh_window_start(today).isoformat() if known else None
+    def progress(counts: dict) -> None:
+        context.log.info(f"{PROGRESS_MARK} crawl: {counts['listing_items']} listing items, "
+                         f"{counts['articles']} articles, {counts['errors']} errors so far")
+
     result = run_crawl(kpu.home_path, sites, since=kpu.since, refresh_from=refresh_from, known=known,
-                       profile=kpu.profile, crawl_date=today.isoformat())
+                       profile=kpu.profile, crawl_date=today.isoformat(), progress=progress)
     if not result.finished:
         raise dg.Failure(f"crawl {result.crawl_id} stopped before the end (exit {result.returncode}); "
                          f"see {result.crawl_dir / 'crawl.log'}; the next run resumes it")
@@ -137,16 +144,31 @@ def view_snapshots(kpu: KpuBerita) -> dg.MaterializeResult:
 
 @dg.asset(group_name="marts", deps=[article_categories, view_snapshots], kinds={"duckdb"})
 def quarterly_marts(kpu: KpuBerita) -> dg.MaterializeResult:
-    """report_articles, mart_quarterly_satker and mart_quarterly_satker_category views."""
+    """The marts (warehouse/sql/create_marts.sql): per month and quarter by satker and
+    category, province roll-ups, top articles, satker activity."""
     con = kpu.connect()
     try:
         create_marts(con)
-        preview = con.execute("""SELECT quarter, satker_id, articles, views FROM mart_quarterly_satker
-                                 ORDER BY quarter DESC, satker_id LIMIT 10""").df()
-        rows = con.execute("SELECT count(*) FROM mart_quarterly_satker").fetchone()[0]
+        metadata = {}
+        for mart in MART_PREVIEWS:
+            metadata[f"{mart}_rows"] = con.execute(f"SELECT count(*) FROM {mart}").fetchone()[0]
+        for name, sql in MART_PREVIEWS.items():
+            metadata[f"{name}_preview"] = dg.MetadataValue.md(con.execute(sql).df().to_markdown(index=False))
     finally:
         con.close()
-    return dg.MaterializeResult(metadata={"rows": rows, "preview": dg.MetadataValue.md(preview.to_markdown(index=False))})
+    metadata["rows"] = metadata["mart_quarterly_satker_rows"]
+    return dg.MaterializeResult(metadata=metadata)
+
+
+# What an operator sees of each mart in the run's metadata (Dagster UI, `kpu-berita build -v`).
+MART_PREVIEWS = {
+    "mart_quarterly_satker": """SELECT quarter, satker_id, articles, views, views_gained FROM mart_quarterly_satker
+                                ORDER BY quarter DESC, satker_id LIMIT 10""",
+    "mart_quarterly_province": """SELECT quarter, province, satker, satker_silent, articles, views
+                                  FROM mart_quarterly_province ORDER BY quarter DESC, province LIMIT 10""",
+    "mart_satker_activity": """SELECT satker_id, articles, last_published_date, days_since_last_article, silent_30d
+                               FROM mart_satker_activity ORDER BY days_since_last_article DESC NULLS FIRST LIMIT 10""",
+}
 
 
 @dg.asset(group_name="marts", deps=[quarterly_marts], kinds={"duckdb"})

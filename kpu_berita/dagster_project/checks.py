@@ -62,4 +62,15 @@ def marts_match_articles(kpu: KpuBerita) -> dg.AssetCheckResult:
                                metadata={"mart_articles": int(mart_total), "dated_articles": int(article_total)})
 
 
-ALL_CHECKS = [listing_not_empty, articles_have_dates, categories_cover_articles, marts_match_articles]
+@dg.asset_check(asset=quarterly_marts, description="No crawled satker has been silent for more than 30 days.")
+def satker_fresh(kpu: KpuBerita) -> dg.AssetCheckResult:
+    # A warning, not an error: a satker may really publish nothing for a month, but an
+    # operator should look (abandoned site, or a template we no longer read).
+    rows = _query(kpu, """SELECT satker_id, days_since_last_article FROM mart_satker_activity
+                          WHERE silent_30d ORDER BY days_since_last_article DESC NULLS FIRST, satker_id""")
+    silent = [f"{s} ({'no articles' if days is None else f'{days} days'})" for s, days in rows]
+    return dg.AssetCheckResult(passed=not silent, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"satker_silent_30d": ", ".join(silent) or "none", "count": len(silent)})
+
+
+ALL_CHECKS = [listing_not_empty, articles_have_dates, categories_cover_articles, marts_match_articles, satker_fresh]

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from kpu_berita.spiders.raw_store import ITEMS_OPEN, compress_items, reopen_items
 from kpu_berita.spiders.settings import crawl_settings
@@ -64,10 +65,25 @@ def _unfinished_crawl(raw_dir: Path, spec: dict) -> Path | None:
     return last if _request_of(previous) == _request_of(spec) else None
 
 
+PROGRESS_EVERY_S = 3.0
+
+
+def crawl_progress(items_file: Path) -> dict:
+    """Counts of what the running crawl has stored so far (it appends to its items file)."""
+    try:
+        data = items_file.read_bytes()
+    except FileNotFoundError:
+        return {"listing_items": 0, "articles": 0, "errors": 0}
+    return {"listing_items": data.count(b'"kind": "listing"'), "articles": data.count(b'"kind": "article"'),
+            "errors": data.count(b'"kind": "error"')}
+
+
 def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refresh_from: str | None = None,
               known: dict | None = None, profile: str = "polite", overrides: dict | None = None,
-              crawl_date: str | None = None) -> CrawlResult:
-    """Crawl `sites` ([{satker_id, base_url}]) into HOME/raw; resume an interrupted twin."""
+              crawl_date: str | None = None, progress: Callable[[dict], None] | None = None) -> CrawlResult:
+    """Crawl `sites` ([{satker_id, base_url}]) into HOME/raw; resume an interrupted twin.
+
+    `progress`, if given, is called every few seconds with the counts so far."""
     raw_dir = Path(home) / "raw"
     raw_dir.mkdir(parents=True, exist_ok=True)
     # validate the profile before anything is written
@@ -87,8 +103,15 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
         tmp.write_text(json.dumps(spec, indent=1), encoding="utf-8")
         os.replace(tmp, crawl_dir / SPEC)
     with open(crawl_dir / LOG, "a", encoding="utf-8") as log:
-        proc = subprocess.run([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir)],
-                              stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir)],
+                                stdout=log, stderr=subprocess.STDOUT)
+        while True:
+            try:
+                proc.wait(timeout=PROGRESS_EVERY_S)
+                break
+            except subprocess.TimeoutExpired:
+                if progress is not None:
+                    progress(crawl_progress(crawl_dir / ITEMS_OPEN))
     stats = json.loads((crawl_dir / DONE).read_text(encoding="utf-8"))["stats"] if (crawl_dir / DONE).exists() else {}
     return CrawlResult(crawl_dir.name, crawl_dir, resumed, proc.returncode, stats)
 

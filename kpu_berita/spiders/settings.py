@@ -34,7 +34,12 @@ POLITE = {
     "LOG_LEVEL": "INFO",
     "ITEM_PIPELINES": {"kpu_berita.spiders.raw_store.WriteRawItems": 100},
     # after HttpCompressionMiddleware (590) in the response path, so bodies are stored decoded
-    "DOWNLOADER_MIDDLEWARES": {"kpu_berita.spiders.archive.ArchiveResponses": 580},
+    "DOWNLOADER_MIDDLEWARES": {"kpu_berita.spiders.archive.ArchiveResponses": 580,
+                               # sees responses before RetryMiddleware (550) re-queues them
+                               "kpu_berita.spiders.backoff.BackoffOnFailure": 560},
+    # a failing host's delay doubles from 1 s up to 60 s (spiders/backoff.py)
+    "KPU_BACKOFF_START_S": 1.0,
+    "KPU_BACKOFF_MAX_S": 60.0,
     # bounded listing walks; see BeritaSpider.max_pages
     "KPU_MAX_LISTING_PAGES": 2000,
 }
@@ -46,6 +51,8 @@ LOOPBACK = {
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_TIMEOUT": 10,
     "LOG_LEVEL": "WARNING",
+    "KPU_BACKOFF_START_S": 0.05,
+    "KPU_BACKOFF_MAX_S": 0.5,
 }
 
 PROFILES = {"polite": {}, "loopback": LOOPBACK}

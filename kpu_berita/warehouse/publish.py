@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
+from kpu_berita.warehouse.db import connect
 
 
 def ensure_working_copy(working: Path, published: Path) -> None:
@@ -27,9 +27,8 @@ def ensure_working_copy(working: Path, published: Path) -> None:
 
 def publish(working: Path, published: Path) -> dict:
     """Stamp the build, checkpoint, copy and atomically rename over `published`."""
-    con = duckdb.connect(str(working))
+    con = connect(working)  # migrated: _publications is migration 002
     try:
-        con.execute("CREATE TABLE IF NOT EXISTS _publications (build_id INTEGER PRIMARY KEY, published_at TIMESTAMPTZ, articles BIGINT)")
         build_id = con.execute("SELECT coalesce(max(build_id), 0) + 1 FROM _publications").fetchone()[0]
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         now = dt.datetime.now(dt.timezone.utc)

@@ -1,0 +1,123 @@
+"""Warehouse schema upgrades in place, and the marts' period arithmetic (views at period
+end, views gained, province roll-up, silent satker) on a small hand-made warehouse."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from kpu_berita.warehouse.db import _sql_files, connect, create_marts
+from kpu_berita.warehouse.export import ExportError, mart_frame, write_frame
+
+
+def test_an_old_warehouse_upgrades_in_place_without_losing_rows(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))  # a warehouse as the first release left it: migration 001 only
+    con.execute("CREATE TABLE _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
+    first_name, first_sql = _sql_files("migrations")[0]
+    con.execute(first_sql)
+    con.execute("INSERT INTO _migrations (name) VALUES (?)", [first_name])
+    con.execute("INSERT INTO corrections (article_key, category, note) VALUES ('kab-serang/id:1', 'audiensi', 'kept')")
+    con.close()
+
+    con = connect(path)
+    try:
+        applied = [n for (n,) in con.execute("SELECT name FROM _migrations ORDER BY name").fetchall()]
+        assert applied == [name for name, _ in _sql_files("migrations")]
+        assert con.execute("SELECT note FROM corrections").fetchall() == [("kept",)]
+        assert con.execute("SELECT count(*) FROM _publications").fetchone() == (0,)
+    finally:
+        con.close()
+    con = connect(path)  # applying again is a no-op
+    con.close()
+
+
+def utc(day: str, hour: int = 1) -> dt.datetime:
+    return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    con.execute("""INSERT INTO satker VALUES
+        ('kab-serang', 'KPU Kabupaten Serang', 'kabupaten', 'Banten', '36.04', 'http://x'),
+        ('kota-serang', 'KPU Kota Serang', 'kota', 'Banten', '36.73', 'http://y'),
+        ('bali', 'KPU Provinsi Bali', 'provinsi', 'Bali', '51', 'http://z')""")
+    con.execute("INSERT INTO categories VALUES ('rapat', 'Rapat & Koordinasi', 1), ('audiensi', 'Audiensi', 2)")
+    articles = [("a1", "kab-serang", "2025-07-10", "rapat"), ("a2", "kab-serang", "2025-08-20", "audiensi"),
+                ("a3", "kab-serang", "2025-10-05", "rapat"), ("b1", "bali", "2025-05-01", "rapat")]
+    for key, satker, day, category in articles:
+        con.execute("""INSERT INTO articles (article_key, satker_id, url, title, title_normalised, published_date,
+                       body, is_repost) VALUES (?, ?, ?, ?, ?, ?, '', false)""", [key, satker, f"http://x/{key}", key, key, day])
+        con.execute("INSERT INTO article_categories VALUES (?, ?, 0.9, 'rule', [])", [key, category])
+    # crawls: 2025-07-15, 2025-09-30 (end of Q3), 2025-10-20
+    snapshots = [("a1", "c1", "2025-07-15", 10), ("a1", "c2", "2025-09-30", 40), ("a1", "c3", "2025-10-20", 55),
+                 ("a2", "c2", "2025-09-30", 7), ("a2", "c3", "2025-10-20", 9),
+                 ("a3", "c3", "2025-10-20", 3), ("b1", "c3", "2025-10-20", 100)]
+    for key, crawl, day, views in snapshots:
+        satker = "bali" if key == "b1" else "kab-serang"
+        con.execute("INSERT INTO view_snapshots VALUES (?, ?, ?, 'listing', ?, ?)", [key, satker, crawl, utc(day), views])
+    con.execute("INSERT INTO crawls VALUES ('c3', ['kab-serang', 'kota-serang', 'bali'], true, 0, now(), NULL)")
+    con.execute("""INSERT INTO raw_listing_items (crawl_id, satker_id, url, article_key, seen_at) VALUES
+                   ('c3', 'kab-serang', 'u', 'a3', ?), ('c3', 'bali', 'u', 'b1', ?)""", [utc("2025-10-20"), utc("2025-10-20")])
+    create_marts(con)
+    yield con
+    con.close()
+
+
+def rows(con, sql, params=None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def test_quarter_marts_views_latest_at_period_end_and_gained(warehouse):
+    q3 = rows(warehouse, "SELECT * FROM mart_quarterly_satker WHERE satker_id = 'kab-serang' AND quarter = '2025Q3'")[0]
+    assert q3["articles"] == 2
+    assert q3["views"] == 55 + 9  # latest counts
+    assert q3["views_at_period_end"] == 40 + 7  # the 2025-09-30 crawl
+    # a1: first crawl in its own quarter (10) + 30 gained by 09-30; a2: first crawl in its quarter (7)
+    assert q3["views_gained"] == 10 + 30 + 7
+    q4 = rows(warehouse, "SELECT * FROM mart_quarterly_satker WHERE satker_id = 'kab-serang' AND quarter = '2025Q4'")[0]
+    assert q4["articles"] == 1
+    assert q4["views_gained"] == 15 + 2 + 3  # a1 and a2 kept gaining in Q4; a3 was published in Q4
+    bali_q2 = rows(warehouse, "SELECT * FROM mart_quarterly_satker WHERE satker_id = 'bali' ORDER BY quarter")
+    # b1's first crawl came a quarter after it was published: no baseline, so nothing counts as gained
+    assert [(r["quarter"], r["articles"], r["views_gained"], r["views_at_period_end"]) for r in bali_q2] == [("2025Q2", 1, 0, None)]
+
+
+def test_monthly_marts_add_up_to_the_quarter(warehouse):
+    monthly = rows(warehouse, """SELECT month, articles FROM mart_monthly_satker
+                                  WHERE satker_id = 'kab-serang' AND articles > 0 ORDER BY month""")
+    assert monthly == [{"month": "2025-07", "articles": 1}, {"month": "2025-08", "articles": 1},
+                       {"month": "2025-10", "articles": 1}]
+
+
+def test_province_rollup_counts_silent_satker(warehouse):
+    banten = rows(warehouse, "SELECT * FROM mart_quarterly_province WHERE province = 'Banten' AND quarter = '2025Q3'")[0]
+    assert (banten["satker"], banten["satker_publishing"], banten["satker_silent"], banten["articles"]) == (2, 1, 1, 2)
+
+
+def test_top_articles_and_silent_satker(warehouse):
+    top = rows(warehouse, "SELECT title, rank_in_satker FROM mart_top_articles WHERE quarter = '2025Q3' ORDER BY rank_in_satker")
+    assert top == [{"title": "a1", "rank_in_satker": 1}, {"title": "a2", "rank_in_satker": 2}]
+    activity = {r["satker_id"]: r for r in rows(warehouse, "SELECT * FROM mart_satker_activity")}
+    assert activity["kab-serang"]["days_since_last_article"] == 15 and not activity["kab-serang"]["silent_30d"]
+    assert activity["bali"]["silent_30d"]  # last article 2025-05-01, crawled 2025-10-20
+    assert activity["kota-serang"]["silent_30d"] and activity["kota-serang"]["articles"] == 0
+
+
+def test_export_filters_and_writes_csv_and_xlsx(warehouse, tmp_path):
+    frame = mart_frame(warehouse, "mart_quarterly_satker", {"quarter": ["2025q3"], "province": None})
+    assert list(frame["satker_id"]) == ["kab-serang"]
+    assert write_frame(frame, tmp_path / "q.csv", "csv") == 1
+    assert "kab-serang" in (tmp_path / "q.csv").read_text(encoding="utf-8")
+    write_frame(mart_frame(warehouse, "mart_satker_activity", {}), tmp_path / "a.xlsx", "xlsx")
+    import openpyxl
+    sheet = openpyxl.load_workbook(tmp_path / "a.xlsx").active
+    assert sheet.max_row == 4 and sheet.cell(1, 1).value == "satker_id"
+    with pytest.raises(ExportError, match="unknown mart 'articles'"):
+        mart_frame(warehouse, "articles", {})
+    with pytest.raises(ExportError, match="no quarter column"):
+        mart_frame(warehouse, "mart_satker_activity", {"quarter": ["2025Q3"]})
