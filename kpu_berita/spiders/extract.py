@@ -7,6 +7,7 @@ body is the block with the most paragraph text. Known wording lives in `site_kno
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ def parse_html(html: str | bytes):
         doc = lxml.html.document_fromstring(html, parser=parser)
     else:
         # lxml refuses str input that declares an encoding in an XML prolog
-        html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html or "") or "<html></html>"
+        if html and html.lstrip()[:5] == "<?xml":
+            html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+        html = html or "<html></html>"
         doc = lxml.html.document_fromstring(html)
     return doc
 
@@ -68,31 +71,25 @@ def _drop_chrome(doc) -> None:
         el.drop_tree()
 
 
+def _mark_line_breaks(doc) -> None:
+    """Put a line break after every block element (in its tail), once per page, so that
+    `_text_lines` can use lxml's C-level text_content: a Python walk of every node made
+    finding header and view lines 40% of an article page's extraction time."""
+    for el in doc.iter(*BLOCK_TAGS):
+        el.tail = "\n" + el.tail if el.tail else "\n"
+
+
+_SPACES = re.compile(r"[ \t\xa0]+")
+
+
 def _text_lines(el) -> str:
-    """Text of `el` with a line break after each block element, so lines stay lines."""
-    parts: list[str] = []
-
-    def walk(node):
-        if not isinstance(node.tag, str):  # comments, processing instructions
-            if node.tail:
-                parts.append(node.tail)
-            return
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-        if node.tag in BLOCK_TAGS:
-            parts.append("\n")
-        if node.tail:
-            parts.append(node.tail)
-
-    walk(el)
-    lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in "".join(parts).split("\n"))
+    """Text of `el`, one line per block element (after `_mark_line_breaks`), blank lines dropped."""
+    lines = (line.strip() for line in _SPACES.sub(" ", el.text_content()).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
 def _clean(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    return " ".join(text.split()) if text else ""
 
 
 def discover_category_id(html: str | bytes) -> int | None:
@@ -111,20 +108,29 @@ def discover_category_id(html: str | bytes) -> int | None:
     return best
 
 
-def _same_site(url: str, page_url: str) -> bool:
-    return urlsplit(url).netloc.lower() == urlsplit(page_url).netloc.lower()
+@functools.lru_cache(maxsize=8192)
+def _canonical_article_url(url: str, own_host: str) -> str | None:
+    """The canonical form of `url` if it is an article of `own_host`, else None.
+    Cached: listing pages link the same articles from titles, "Selengkapnya" and sidebars."""
+    parts = urlsplit(url)
+    if parts.netloc.lower() != own_host or match_article_path(parts.path) is None:
+        return None
+    return canonical_url(url)
 
 
 def _article_links(doc, page_url: str) -> "OrderedDict[str, list]":
     links: OrderedDict[str, list] = OrderedDict()
+    page = urlsplit(page_url)
+    own_host, origin = page.netloc.lower(), f"{page.scheme}://{page.netloc}"
     for a in doc.iter("a"):
-        href = a.get("href")
-        if not href:
+        href = (a.get("href") or "").strip()
+        # most links of a page (menus, pagination, share buttons) can't be articles
+        if not href or not any(hint in href for hint in sk.ARTICLE_PATH_HINTS):
             continue
-        url = urljoin(page_url, href.strip())
-        if not _same_site(url, page_url) or match_article_path(urlsplit(url).path) is None:
-            continue
-        links.setdefault(canonical_url(url), []).append(a)
+        absolute_path = href.startswith("/") and not href.startswith("//")
+        url = _canonical_article_url(origin + href if absolute_path else urljoin(page_url, href), own_host)
+        if url is not None:
+            links.setdefault(url, []).append(a)
     return links
 
 
@@ -192,6 +198,7 @@ def extract_listing(html: str | bytes, page_url: str) -> list[ListingItem]:
     """Listing items of one category page, in page order (newest first)."""
     doc = parse_html(html)
     _drop_chrome(doc)
+    _mark_line_breaks(doc)
     links = _article_links(doc, page_url)
     if not links:
         return []
@@ -235,12 +242,17 @@ def extract_listing(html: str | bytes, page_url: str) -> list[ListingItem]:
 
 
 def _meta(doc, *names: str) -> str | None:
-    for name in names:
-        for el in doc.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]'):
-            content = _clean(el.get("content"))
-            if content:
-                return content
-    return None
+    """Content of the first non-empty <meta> named (property/name/itemprop) by `names`, in order."""
+    found: dict[str, str] = {}
+    for el in doc.iter("meta"):
+        content = el.get("content")
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop"):
+            key = el.get(attribute)
+            if key in names and key not in found and _clean(content):
+                found[key] = _clean(content)
+    return next((found[name] for name in names if name in found), None)
 
 
 def _article_title(doc) -> str:
@@ -261,15 +273,21 @@ def _article_title(doc) -> str:
     return max(h1s, key=len) if h1s else ""
 
 
+BODY_CONTAINERS = {"div", "article", "section", "td", "main"}
+
+
 def _body_block(doc):
-    """The element whose direct paragraphs hold the most text."""
-    best, best_score = None, 0
-    for el in doc.iter("div", "article", "section", "td", "main"):
-        score = sum(len(p.text_content()) for p in el if isinstance(p.tag, str) and p.tag == "p")
-        score += len((el.text or "").strip())
-        if score > best_score:
-            best, best_score = el, score
-    return best
+    """The container whose direct paragraphs (plus its own loose text) hold the most text."""
+    scores: dict = {}
+    for p in doc.iter("p"):  # one pass over paragraphs, scored on their parent
+        parent = p.getparent()
+        if parent is not None and parent.tag in BODY_CONTAINERS:
+            scores[parent] = scores.get(parent, 0) + len(p.text_content())
+    for el in doc.iter(*BODY_CONTAINERS):  # containers whose text isn't in <p>s count too
+        if el.text and not el.text.isspace():
+            scores[el] = scores.get(el, 0) + len(el.text.strip())
+    best = max(scores.items(), key=lambda item: item[1], default=(None, 0))
+    return best[0] if best[1] > 0 else None
 
 
 def extract_article(html: str | bytes, url: str) -> ArticleData:
@@ -281,6 +299,7 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
         meta_date = _clean(times[0]) if times else None
     title = _article_title(doc)
     _drop_chrome(doc)
+    _mark_line_breaks(doc)
     page_text = _text_lines(doc)
 
     header_text = author = None

@@ -34,6 +34,9 @@ ARTICLE_URL_SHAPES = (
     re.compile(r"/(?:index\.php/)?blog/read/(?P<slug>[^/?#]+)"),
 )
 
+# Every article URL shape contains one of these; a cheap test before the regexes above.
+ARTICLE_PATH_HINTS = ("/read/", "/baca/")
+
 # Words that sit next to a view count on listing items or article pages.
 VIEW_PATTERNS = (
     re.compile(r"telah\s+dilihat\s+(?P<n>\d[\d.,]*)\s*kali", re.I),
