@@ -40,8 +40,11 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"folder holding all state (default ${config.HOME_ENV} or ./{config.DEFAULT_HOME})")
     common.add_argument("--registry", type=Path, help="satker registry CSV (default: the shipped 552 satker)")
     common.add_argument("--satker", action="append", metavar="ID", help="satker id, e.g. kab-serang (repeatable)")
-    common.add_argument("-v", "--verbose", action="store_true", help="show Dagster's and Scrapy's logs")
-    common.add_argument("-q", "--quiet", action="store_true", help="no progress lines while crawling and building")
+    # SUPPRESS: otherwise the subcommand's default would undo a flag given before it
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="show Dagster's and Scrapy's logs")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress lines while crawling and building")
 
     parser = argparse.ArgumentParser(prog="kpu-berita", description=__doc__.splitlines()[0], parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -151,7 +154,7 @@ def _run(kpu, selection, args):
     from kpu_berita import runner
 
     try:
-        return runner.materialize(kpu, selection, log_level="INFO" if args.verbose else "ERROR",
+        return runner.materialize(kpu, selection, log_level="INFO" if getattr(args, "verbose", False) else "ERROR",
                                   progress=not getattr(args, "quiet", False))
     except runner.RunFailed as exc:
         raise UserError(str(exc))

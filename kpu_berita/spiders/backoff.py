@@ -19,7 +19,7 @@ class BackoffOnFailure:
         self.crawler = crawler
         self.floor = settings.getfloat("DOWNLOAD_DELAY")
         self.start = settings.getfloat("KPU_BACKOFF_START_S", 1.0)
-        self.ceiling = settings.getfloat("KPU_BACKOFF_MAX_S", 60.0)
+        self.ceiling = settings.getfloat("KPU_BACKOFF_MAX_S", 16.0)
         self.retry_codes = set(settings.getlist("RETRY_HTTP_CODES", []))
 
     @classmethod

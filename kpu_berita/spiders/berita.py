@@ -122,7 +122,12 @@ class BeritaSpider(scrapy.Spider):
         satker_id = failure.request.cb_kwargs["satker_id"]
         yield self._error(satker_id, failure)
         self._stat(satker_id, "category_fallback")
-        yield self._listing_request(self.walks[satker_id], 1)
+        # The home page failed after all its retries: the site is most likely down tonight.
+        # Try the listing once more (the home may be what's broken), but without retries, so
+        # a dead site doesn't hold the whole nightly run open with backed-off attempts.
+        request = self._listing_request(self.walks[satker_id], 1)
+        request.meta["dont_retry"] = True
+        yield request
 
     # -- listing pages -------------------------------------------------------------------
     def _listing_request(self, walk: SiteWalk, page: int):

@@ -1,6 +1,7 @@
 """Open the warehouse and bring its schema up to date with recorded migrations."""
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -40,9 +41,26 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+_CREATED = re.compile(r"CREATE\s+OR\s+REPLACE\s+(TABLE|VIEW)\s+(\w+)", re.I)
+
+
 def create_marts(con: duckdb.DuckDBPyConnection) -> None:
-    for _, sql in _sql_files("sql"):
-        con.execute(sql)
+    """(Re)create the marts in one transaction. A mart that changed kind between releases
+    (view -> table) is dropped first: CREATE OR REPLACE can't change an object's kind."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for _, sql in _sql_files("sql"):
+            for kind, name in _CREATED.findall(sql):
+                other = "VIEW" if kind.upper() == "TABLE" else "TABLE"
+                exists = con.execute(f"SELECT count(*) FROM duckdb_{other.lower()}s() WHERE {other.lower()}_name = ?",
+                                     [name]).fetchone()[0]
+                if exists:
+                    con.execute(f"DROP {other} {name}")
+            con.execute(sql)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -1,22 +1,25 @@
--- Marts: views over the facts, recreated by every build, so they are always consistent
--- with it. Periods are calendar months and quarters of the publication date (WIB dates).
+-- Marts, recreated by every build, so they are always consistent with it. The ones every
+-- report and mart reads (per-crawl views, the report's article list, the period marts) are
+-- tables: as views they re-aggregated all view snapshots on every query (seconds at 1M
+-- articles / 20M snapshots, docs/PERFORMANCE.md). The rest are cheap views over those.
+-- Periods are calendar months and quarters of the publication date (WIB dates).
 
 -- One view count per article per crawl: listing and article page show the same counter
 -- minutes apart; the larger (later) one stands for the crawl.
-CREATE OR REPLACE VIEW article_crawl_views AS
+CREATE OR REPLACE TABLE article_crawl_views AS
 SELECT article_key, satker_id, crawl_id, max(seen_at) AS seen_at, max(views) AS views
 FROM view_snapshots
 GROUP BY ALL;
 
 -- Latest known view count of each article.
-CREATE OR REPLACE VIEW article_latest_views AS
+CREATE OR REPLACE TABLE article_latest_views AS
 SELECT article_key, arg_max(views, seen_at) AS views, max(seen_at) AS views_seen_at
 FROM article_crawl_views
 GROUP BY article_key;
 
 -- The article list behind reports: one row per dated article with its quarter, month,
 -- category (corrections applied at build time) and latest views.
-CREATE OR REPLACE VIEW report_articles AS
+CREATE OR REPLACE TABLE report_articles AS
 SELECT a.article_key, a.satker_id, s.name AS satker_name, s.province, s.level,
        a.title, a.url, a.published_date,
        strftime(a.published_date, '%Y-%m') AS month,
@@ -28,7 +31,8 @@ JOIN satker s USING (satker_id)
 LEFT JOIN article_categories c USING (article_key)
 LEFT JOIN categories k ON k.category = c.category
 LEFT JOIN article_latest_views v USING (article_key)
-WHERE a.published_date IS NOT NULL;
+WHERE a.published_date IS NOT NULL
+ORDER BY a.satker_id, a.published_date;  -- row groups by satker: a report reads only its own
 
 -- Views of each dated article as the last crawl before its month / quarter ended saw them
 -- (NULL when no crawl saw it before then: the report then falls back to latest views).
@@ -60,7 +64,7 @@ WINDOW w AS (PARTITION BY v.article_key ORDER BY v.seen_at);
 
 -- Per period (month or quarter), satker and category: articles published, their views
 -- (latest and at period end) and the views all the satker's articles gained in the period.
-CREATE OR REPLACE VIEW mart_period_satker_category AS
+CREATE OR REPLACE TABLE mart_period_satker_category AS
 WITH periods AS (SELECT unnest(['month', 'quarter']) AS grain),
 published AS (
     SELECT p.grain, CASE p.grain WHEN 'month' THEN r.month ELSE r.quarter END AS period,

@@ -1,0 +1,48 @@
+"""The warehouse benchmark at a tiny size: every figure present, the build holds each
+generated article once, the marts add up. Figures are never asserted against targets."""
+from __future__ import annotations
+
+import numpy as np
+
+from kpu_berita.bench import warehouse
+from kpu_berita.registry import load_registry
+
+ARTICLES = 600
+
+EXPECTED_KEYS = {
+    "warehouse_articles", "warehouse_view_snapshots", "warehouse_scale", "warehouse_build_s",
+    "warehouse_build_excl_categories_s", "warehouse_peak_rss_mb", "report_query_p50_ms", "report_query_p95_ms",
+    "mart_query_p50_ms", "mart_query_p95_ms", "province_report_p50_ms", "province_report_p95_ms",
+    "classify_articles_per_s", "classify_articles_per_s_per_core", "warehouse_note",
+    *(f"warehouse_step_{step}_s" for step in ("articles", "article_categories", "view_snapshots",
+                                              "quarterly_marts", "published_warehouse")),
+}
+
+
+def test_satker_counts_are_skewed_and_add_up_exactly():
+    sites = warehouse.satker_sites(load_registry(), 100_000, np.random.default_rng(1))
+    counts = sites["n_articles"].to_numpy()
+    assert len(sites) == 552 and counts.sum() == 100_000
+    assert counts.max() > 5 * np.median(counts)  # a few busy sites, many quiet ones
+    assert (sites["first_day"] >= warehouse.dt.date(2015, 1, 1)).all()
+
+
+def test_tiny_run_builds_each_generated_article_once_and_marts_add_up():
+    figures = warehouse.measure(ARTICLES, report_calls=12, classify_n=200)
+
+    assert EXPECTED_KEYS <= figures.keys()
+    assert all(not isinstance(v, (dict, list)) for v in figures.values())  # flat, for the CLI's merge
+    assert figures["warehouse_articles"] == ARTICLES
+    assert figures["warehouse_built_articles"] == figures["warehouse_distinct_article_keys"] == ARTICLES
+    assert figures["warehouse_view_snapshots"] == figures["warehouse_built_view_snapshots"] == 20 * ARTICLES
+    assert figures["warehouse_decreasing_views"] == 0
+    # undated articles stay out of the report marts; every dated one is counted once
+    assert 0 <= figures["warehouse_undated_articles"] < ARTICLES * 0.1
+    assert figures["mart_articles_total"] == ARTICLES - figures["warehouse_undated_articles"]
+    assert figures["warehouse_reposts"] > 0
+    for key in ("warehouse_build_s", "warehouse_peak_rss_mb", "report_query_p50_ms", "report_query_p95_ms",
+                "mart_query_p50_ms", "mart_query_p95_ms", "classify_articles_per_s"):
+        assert figures[key] > 0, key
+    assert figures["report_query_p95_ms"] >= figures["report_query_p50_ms"]
+    assert figures["classify_articles_per_s"] == figures["classify_articles_per_s_per_core"]
+    assert "dominat" in figures["warehouse_note"] or "Slowest" in figures["warehouse_note"]
