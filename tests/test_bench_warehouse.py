@@ -46,3 +46,5 @@ def test_tiny_run_builds_each_generated_article_once_and_marts_add_up():
     assert figures["report_query_p95_ms"] >= figures["report_query_p50_ms"]
     assert figures["classify_articles_per_s"] == figures["classify_articles_per_s_per_core"]
     assert "dominat" in figures["warehouse_note"] or "Slowest" in figures["warehouse_note"]
+    # a reader querying the published file while builds are published over it is never refused
+    assert figures["publish_reader_queries"] > 0 and figures["publish_reader_errors"] == 0

@@ -53,9 +53,7 @@ def test_readers_and_two_builds(tmp_path):
             con.execute("DELETE FROM corrections")
             con.execute("INSERT INTO corrections (article_key, category) VALUES (?, ?)", [key, category])
             con.close()
-            start = time.perf_counter()
             runner.materialize(kpu, runner.DOWNSTREAM_OF_CRAWL)  # raises if the writer was blocked
-            assert time.perf_counter() - start < 120
             time.sleep(0.5)
     finally:
         stop.touch()

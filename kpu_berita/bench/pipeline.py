@@ -53,7 +53,7 @@ def run(quick: bool = True, articles: int | None = None) -> dict:
         "pipeline_articles": n,
         "clean_articles_per_s": round(n / (wall1 - wall0)),
         # category only (the classification figure); topics are the optional second axis
-        "classify_articles_per_s": round(n / (cpu_classified - cpu1)),
+        "pipeline_classify_articles_per_cpu_s": round(n / (cpu_classified - cpu1)),
         "topics_articles_per_s": round(n / (cpu2 - cpu_classified)),
         "clean_articles_per_cpu_s": round(n / (cpu1 - cpu0)),
         "clean_and_classify_wall_s": round(wall2 - wall0, 2),

@@ -463,6 +463,44 @@ def _note(figures: dict, steps: dict, functions: dict) -> str:
     return " ".join(parts)
 
 
+def publish_blocking_figures(home: Path, publishes: int = 2) -> dict:
+    """How long a publish blocks readers: a reader opens the published file read-only and
+    queries it in a loop, before and while the build's copy is published over it."""
+    import threading
+
+    from kpu_berita.warehouse.publish import publish
+
+    published, working = config.warehouse_path(home), config.working_warehouse_path(home)
+    stop, phase, samples, errors = threading.Event(), ["before"], {"before": [], "during": []}, []
+
+    def reader():
+        while not stop.is_set():
+            start = time.perf_counter()
+            try:
+                con = db.connect(published, read_only=True)
+                con.execute("SELECT max(build_id), (SELECT sum(articles) FROM mart_quarterly_satker) FROM _publications").fetchone()
+                con.close()
+            except Exception as exc:  # any error is a reader blocked or broken by the writer
+                errors.append(str(exc))
+            samples[phase[0]].append(time.perf_counter() - start)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    time.sleep(1.0)
+    phase[0] = "during"
+    publish_seconds = []
+    for _ in range(publishes):
+        start = time.perf_counter()
+        publish(working, published)
+        publish_seconds.append(time.perf_counter() - start)
+    stop.set()
+    thread.join()
+    return {"publish_s": round(max(publish_seconds), 2),
+            "publish_reader_queries": len(samples["during"]), "publish_reader_errors": len(errors),
+            "publish_reader_p50_ms_before": round(float(np.median(samples["before"])) * 1000, 1) if samples["before"] else None,
+            "publish_reader_max_ms_during": round(max(samples["during"]) * 1000, 1) if samples["during"] else None}
+
+
 def measure(articles: int, *, report_calls: int = REPORT_CALLS, classify_n: int = CLASSIFY_ARTICLES,
             seed: int = SEED) -> dict:
     home = Path(tempfile.mkdtemp(prefix="kpu-bench-warehouse-"))
@@ -494,6 +532,7 @@ def measure(articles: int, *, report_calls: int = REPORT_CALLS, classify_n: int 
             figures |= query_figures(con, report_calls, random.Random(seed))
         finally:
             con.close()
+        figures |= publish_blocking_figures(home)
         figures["warehouse_note"] = _note(figures, steps, functions)
         return figures
     finally:
