@@ -356,8 +356,11 @@ def cmd_correct(args) -> int:
         where = f"{args.file} row {n}" if args.file else "--article"
         if row.get("category") and row["category"] not in CATEGORY_LABELS:
             raise UserError(f"{where}: unknown category {row['category']!r}; choose one of {', '.join(CATEGORY_LABELS)}")
-        if row.get("published_date"):
-            row["published_date"] = _date_arg(row["published_date"]) if args.file else row["published_date"]
+        if row.get("published_date") and args.file:  # --date was already checked by argparse
+            try:
+                row["published_date"] = _date_arg(row["published_date"])
+            except argparse.ArgumentTypeError as exc:
+                raise UserError(f"{where}: {exc}")
         if not args.remove and not (row.get("category") or row.get("published_date")):
             raise UserError(f"{where}: a correction needs a category or a published_date")
     home = _home(args)

@@ -158,3 +158,18 @@ def test_correction_survives_rebuilds_and_shows_in_the_report(demo_home, capsys)
 def test_correction_with_unknown_category_is_refused(demo_home, capsys):
     assert run_cli("--home", demo_home, "correct", "--article", "kab-serang/id:1", "--category", "rapatt") == 2
     assert "unknown category 'rapatt'" in capsys.readouterr().err
+
+
+def test_bad_corrections_file_and_export_are_one_clear_line(demo_home, tmp_path, capsys):
+    bad = tmp_path / "corrections.csv"
+    bad.write_text("article_key,published_date\nkab-serang/id:1000,31-13-2021\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "correct", "--file", bad) == 2
+    assert f"{bad} row 1: not a date" in capsys.readouterr().err
+    assert run_cli("--home", demo_home, "export", "--mart", "articles", "--out", tmp_path / "x.csv") == 2
+    assert "unknown mart 'articles'" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+    assert run_cli("--home", demo_home, "export", "--mart", "mart_quarterly_satker", "--quarter", "2021Q3",
+                   "--satker", "kab-serang", "--out", tmp_path / "q.csv") == 0
+    rows = (tmp_path / "q.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and rows[1].startswith("2021Q3,kab-serang,") and ",36,36," in rows[1]

@@ -53,6 +53,7 @@ def raw_crawl(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
         finally:
             con.close()
         refresh_from = refresh_window_start(today).isoformat() if known else None
+
     def progress(counts: dict) -> None:
         context.log.info(f"{PROGRESS_MARK} crawl: {counts['listing_items']} listing items, "
                          f"{counts['articles']} articles, {counts['errors']} errors so far")
@@ -150,10 +151,9 @@ def quarterly_marts(kpu: KpuBerita) -> dg.MaterializeResult:
     try:
         create_marts(con)
         metadata = {}
-        for mart in MART_PREVIEWS:
+        for mart, preview_sql in MART_PREVIEWS.items():
             metadata[f"{mart}_rows"] = con.execute(f"SELECT count(*) FROM {mart}").fetchone()[0]
-        for name, sql in MART_PREVIEWS.items():
-            metadata[f"{name}_preview"] = dg.MetadataValue.md(con.execute(sql).df().to_markdown(index=False))
+            metadata[f"{mart}_preview"] = dg.MetadataValue.md(con.execute(preview_sql).df().to_markdown(index=False))
     finally:
         con.close()
     metadata["rows"] = metadata["mart_quarterly_satker_rows"]
