@@ -81,3 +81,17 @@ def test_responses_are_archived_as_warc(faulty_crawl):
     records = list(iter_archived_responses(result.crawl_dir / WARC_NAME))
     assert any(url.endswith("/blog/category/104") and status == 200 for url, status, _, _ in records)
     assert any(status == 500 for _, status, _, _ in records)
+
+
+def test_unreachable_site_is_given_up_for_the_night_and_counted(tmp_path):
+    healthy = FaultSite("127.0.0.63", set())
+    with FaultNetwork([healthy]) as net:
+        port = net.base_url(healthy).rsplit(":", 1)[1]
+        sites = [{"satker_id": "kab-healthy", "base_url": net.base_url(healthy)},
+                 {"satker_id": "kab-down", "base_url": f"http://127.0.0.64:{port}"}]  # nothing listens there
+        result = run_crawl(tmp_path, sites, profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    assert result.finished
+    down = result.per_satker()["kab-down"]
+    assert down["stop_reason"] == "site_unreachable"
+    assert down["errors"] == {"refused": 1}  # the home page only: no listing attempt after it was refused
+    assert result.per_satker()["kab-healthy"]["articles"] == len(healthy.articles)

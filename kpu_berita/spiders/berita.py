@@ -121,10 +121,15 @@ class BeritaSpider(scrapy.Spider):
     def home_failed(self, failure):
         satker_id = failure.request.cb_kwargs["satker_id"]
         yield self._error(satker_id, failure)
+        if error_kind(failure) in UNREACHABLE:
+            # no server answers for this host tonight: its listing can't answer either, and
+            # its stored articles stay; tomorrow's run tries again
+            self.crawler.stats.set_value(f"kpu/{satker_id}/stop_reason", "site_unreachable")
+            return
         self._stat(satker_id, "category_fallback")
-        # The home page failed after all its retries: the site is most likely down tonight.
-        # Try the listing once more (the home may be what's broken), but without retries, so
-        # a dead site doesn't hold the whole nightly run open with backed-off attempts.
+        # The home page failed after all its retries with an HTTP error or a timeout. Try the
+        # listing once more (the home may be what's broken), but without retries, so a dead
+        # site doesn't hold the whole nightly run open with backed-off attempts.
         request = self._listing_request(self.walks[satker_id], 1)
         request.meta["dont_retry"] = True
         yield request
@@ -239,6 +244,9 @@ class BeritaSpider(scrapy.Spider):
         kind = error_kind(failure)
         self._stat(satker_id, f"errors/{kind}")
         return CrawlError(satker_id=satker_id, url=failure.request.url, error=kind, at=now_iso())
+
+
+UNREACHABLE = ("refused", "dns")  # error kinds meaning no server answers for the host
 
 
 def error_kind(failure) -> str:
