@@ -343,8 +343,6 @@ def cmd_eval(args) -> int:
 
 def cmd_correct(args) -> int:
     from kpu_berita.pipelines.classify import CATEGORY_LABELS
-    from kpu_berita.warehouse.db import connect
-    from kpu_berita.warehouse.publish import ensure_working_copy
 
     if args.file:
         rows = _read_csv(args.file, ("article_key",))
@@ -367,8 +365,7 @@ def cmd_correct(args) -> int:
     working, published = config.working_warehouse_path(home), config.warehouse_path(home)
     if not working.exists() and not published.exists():
         raise UserError(f"no warehouse at {published}: run `kpu-berita demo` or `kpu-berita build` first")
-    ensure_working_copy(working, published)
-    con = connect(working)
+    con = _kpu(args).connect()  # the builds' working copy, made from the published one if needed
     try:
         known = {k for (k,) in con.execute("SELECT article_key FROM articles WHERE list_contains(?, article_key)",
                                           [[r["article_key"] for r in rows]]).fetchall()}

@@ -124,7 +124,7 @@ class BeritaSpider(scrapy.Spider):
         if error_kind(failure) in UNREACHABLE:
             # no server answers for this host tonight: its listing can't answer either, and
             # its stored articles stay; tomorrow's run tries again
-            self.crawler.stats.set_value(f"kpu/{satker_id}/stop_reason", "site_unreachable")
+            self._stop(self.walks[satker_id], "site_unreachable")
             return
         self._stat(satker_id, "category_fallback")
         # The home page failed after all its retries with an HTTP error or a timeout. Try the
@@ -231,11 +231,14 @@ class BeritaSpider(scrapy.Spider):
                 return "known_and_older_than_refresh_window"
         return None
 
+    def _stop(self, walk: SiteWalk, reason: str) -> None:
+        walk.stopped = reason
+        self.crawler.stats.set_value(f"kpu/{walk.satker_id}/stop_reason", reason)
+
     def _after_page(self, walk: SiteWalk):
         reason = self.stop_reason(walk)
         if reason:
-            walk.stopped = reason
-            self.crawler.stats.set_value(f"kpu/{walk.satker_id}/stop_reason", reason)
+            self._stop(walk, reason)
             return
         yield self._listing_request(walk, walk.page + 1)
 

@@ -245,13 +245,13 @@ def _meta(doc, *names: str) -> str | None:
     """Content of the first non-empty <meta> named (property/name/itemprop) by `names`, in order."""
     found: dict[str, str] = {}
     for el in doc.iter("meta"):
-        content = el.get("content")
+        content = _clean(el.get("content"))
         if not content:
             continue
         for attribute in ("property", "name", "itemprop"):
             key = el.get(attribute)
-            if key in names and key not in found and _clean(content):
-                found[key] = _clean(content)
+            if key in names and key not in found:
+                found[key] = content
     return next((found[name] for name in names if name in found), None)
 
 

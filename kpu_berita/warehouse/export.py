@@ -5,7 +5,6 @@ from pathlib import Path
 
 EXPORTABLE_PREFIXES = ("mart_",)
 EXPORTABLE_EXTRA = ("report_articles",)
-FILTER_COLUMNS = ("quarter", "month", "province", "satker_id")
 
 
 class ExportError(ValueError):

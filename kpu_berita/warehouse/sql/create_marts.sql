@@ -106,19 +106,21 @@ CREATE OR REPLACE VIEW mart_monthly_satker_category AS
 SELECT period AS month, * EXCLUDE (grain, period)
 FROM mart_period_satker_category WHERE grain = 'month';
 
-CREATE OR REPLACE VIEW mart_quarterly_satker AS
-SELECT quarter, satker_id, satker_name, province, level,
+-- The same per period and satker, summed over categories.
+CREATE OR REPLACE VIEW mart_period_satker AS
+SELECT grain, period, satker_id, satker_name, province, level,
        sum(articles)::BIGINT AS articles, sum(articles_own)::BIGINT AS articles_own, sum(views)::BIGINT AS views,
        sum(views_at_period_end)::BIGINT AS views_at_period_end, sum(views_gained)::BIGINT AS views_gained
-FROM mart_quarterly_satker_category
+FROM mart_period_satker_category
 GROUP BY ALL;
 
+CREATE OR REPLACE VIEW mart_quarterly_satker AS
+SELECT period AS quarter, * EXCLUDE (grain, period)
+FROM mart_period_satker WHERE grain = 'quarter';
+
 CREATE OR REPLACE VIEW mart_monthly_satker AS
-SELECT month, satker_id, satker_name, province, level,
-       sum(articles)::BIGINT AS articles, sum(articles_own)::BIGINT AS articles_own, sum(views)::BIGINT AS views,
-       sum(views_at_period_end)::BIGINT AS views_at_period_end, sum(views_gained)::BIGINT AS views_gained
-FROM mart_monthly_satker_category
-GROUP BY ALL;
+SELECT period AS month, * EXCLUDE (grain, period)
+FROM mart_period_satker WHERE grain = 'month';
 
 -- Province roll-up per quarter: every crawled satker of the province counts, including
 -- those that published nothing (satker_silent).
