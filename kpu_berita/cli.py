@@ -162,7 +162,6 @@ def _run(kpu, selection, args):
 
 def _summarise(result) -> None:
     from kpu_berita import runner
-    from kpu_berita.dagster_project.assets import crawl_summary_rows  # noqa: F401  (same table shape)
 
     crawl = runner.metadata_of(result, "raw_crawl")
     if crawl:
@@ -170,11 +169,11 @@ def _summarise(result) -> None:
               f"{crawl['errors']} errors{' (resumed)' if crawl['resumed'] else ''}"
               f"{' (incremental)' if crawl['incremental'] else ' (full)'}")
         print(crawl["per_satker"])
-    articles = runner.metadata_of(result, "articles")
-    categories = runner.metadata_of(result, "article_categories")
-    if articles:
-        print(f"\narticles: {articles['rows']} ({articles['undated']} undated, {articles['reposts']} reposts); "
-              f"categories: {categories.get('by_category', {})}")
+    built = runner.metadata_of(result, "warehouse")
+    if built:
+        print(f"\nwarehouse: {built['rows']} articles ({built['new_articles']} new, {built['updated_articles']} updated "
+              f"from {built['crawls_merged']} crawl(s)); {built['periods_refreshed']} period marts refreshed; "
+              f"categories: {built.get('by_category', {})}")
     for line in runner.failed_checks(result, "WARN"):
         print(f"CHECK WARNING {line}", file=sys.stderr)
     for line in runner.failed_checks(result):

@@ -5,11 +5,20 @@ import os
 from pathlib import Path
 
 HOME_ENV = "KPU_BERITA_HOME"
+REGISTRY_ENV = "KPU_BERITA_REGISTRY"
 DEFAULT_HOME = ".kpu-berita"
+
+
+def env_is_set(name: str) -> bool:
+    return bool(os.environ.get(name))
 
 
 def default_home() -> Path:
     return Path(os.environ.get(HOME_ENV) or DEFAULT_HOME)
+
+
+def default_registry() -> str | None:
+    return os.environ.get(REGISTRY_ENV) or None
 
 
 def warehouse_path(home: Path) -> Path:

@@ -51,3 +51,31 @@ def select(rows: list[dict], satker_ids: list[str] | None) -> list[dict]:
     if unknown:
         raise RegistryError(f"unknown satker {', '.join(map(repr, unknown))}: not in the registry")
     return [by_id[s] for s in dict.fromkeys(satker_ids)]
+
+
+def select_partition(rows: list[dict], *, satker_ids: list[str] | None = None,
+                     provinces: list[str] | None = None) -> list[dict]:
+    """The rows of the given satker and/or provinces (all rows when neither is given).
+    Provinces match case-insensitively ("Banten", "banten")."""
+    chosen = select(rows, satker_ids) if satker_ids else ([] if provinces else rows)
+    if provinces:
+        names = {r["province"].lower() for r in rows}
+        unknown = [p for p in provinces if p.lower() not in names]
+        if unknown:
+            raise RegistryError(f"unknown province {', '.join(map(repr, unknown))}: not in the registry")
+        wanted = {p.lower() for p in provinces}
+        ids = {r["satker_id"] for r in chosen}
+        chosen += [r for r in rows if r["province"].lower() in wanted and r["satker_id"] not in ids]
+    return chosen
+
+
+def shards(rows: list[dict], count: int) -> list[list[dict]]:
+    """Split the rows into at most `count` shards of similar size, keeping each province
+    whole (a host is never in two shards, so per-host politeness holds across processes)."""
+    by_province: dict[str, list[dict]] = {}
+    for row in rows:
+        by_province.setdefault(row["province"], []).append(row)
+    bins: list[list[dict]] = [[] for _ in range(max(1, min(count, len(by_province))))]
+    for group in sorted(by_province.values(), key=len, reverse=True):
+        min(bins, key=len).extend(group)
+    return [b for b in bins if b]

@@ -8,8 +8,9 @@ import time
 
 import dagster as dg
 
-from kpu_berita.dagster_project.assets import ALL_ASSETS, PROGRESS_MARK, raw_crawl
-from kpu_berita.dagster_project.checks import ALL_CHECKS
+from kpu_berita.dagster_project.assets import ALL_ASSETS, PROGRESS_MARK
+from kpu_berita.dagster_project.build import BUILD_ASSETS
+from kpu_berita.dagster_project.crawl import raw_crawl
 from kpu_berita.dagster_project.resources import KpuBerita
 
 CRAWL = dg.AssetSelection.assets(raw_crawl)
@@ -64,7 +65,7 @@ def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str 
     if progress:
         loggers["progress"] = {}
     # the same assets and checks as definitions.py; a job so the CLI can add its progress logger
-    defs = dg.Definitions(assets=ALL_ASSETS, asset_checks=ALL_CHECKS, resources={"kpu": kpu},
+    defs = dg.Definitions(assets=[raw_crawl, *ALL_ASSETS, *BUILD_ASSETS], resources={"kpu": kpu},
                           jobs=[dg.define_asset_job("cli_run", selection=selection)],
                           loggers={"console": dg.colored_console_logger, "progress": progress_logger})
     result = defs.resolve_job_def("cli_run").execute_in_process(run_config={"loggers": loggers}, raise_on_error=False)

@@ -7,8 +7,8 @@ from kpu_berita.dagster_project.definitions import defs
 def test_definitions_load_with_expected_assets_and_checks():
     repo = defs.get_repository_def()
     assets = sorted(key.to_user_string() for key in repo.asset_graph.get_all_asset_keys())
-    assert assets == ["article_categories", "articles", "published_warehouse", "quarterly_marts", "raw_crawl",
-                      "staged_crawl_items", "view_snapshots"]
+    assert assets == ["article_categories", "articles", "published_warehouse", "raw_crawl",
+                      "staged_crawl_items", "view_snapshots", "warehouse"]
     checks = sorted(key.name for key in repo.asset_graph.asset_check_keys)
     assert checks == ["articles_have_dates", "categories_cover_articles", "listing_not_empty", "marts_match_articles",
                       "satker_fresh"]

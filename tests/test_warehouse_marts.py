@@ -7,7 +7,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from kpu_berita.warehouse.db import _sql_files, connect, create_marts
+from kpu_berita.warehouse.db import _sql_files, connect
+from kpu_berita.warehouse.merge import recompute_all
 from kpu_berita.warehouse.export import ExportError, mart_frame, write_frame
 
 
@@ -61,7 +62,7 @@ def warehouse(tmp_path):
     con.execute("INSERT INTO crawls VALUES ('c3', ['kab-serang', 'kota-serang', 'bali'], true, 0, now(), NULL)")
     con.execute("""INSERT INTO raw_listing_items (crawl_id, satker_id, url, article_key, seen_at) VALUES
                    ('c3', 'kab-serang', 'u', 'a3', ?), ('c3', 'bali', 'u', 'b1', ?)""", [utc("2025-10-20"), utc("2025-10-20")])
-    create_marts(con)
+    recompute_all(con)
     yield con
     con.close()
 

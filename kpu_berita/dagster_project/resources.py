@@ -6,19 +6,23 @@ from typing import Optional
 import dagster as dg
 
 from kpu_berita import config
-from kpu_berita.registry import load_registry, select
-from kpu_berita.warehouse.db import connect
-from kpu_berita.warehouse.publish import ensure_working_copy
+from kpu_berita.registry import load_registry, select_partition
 
 
 class KpuBerita(dg.ConfigurableResource):
-    """Home folder (raw crawls, warehouse.duckdb), registry and crawl options."""
+    """Home folder (raw crawls, warehouse), registry and crawl options.
+
+    definitions.py binds `home` and `registry` to the environment (KPU_BERITA_HOME,
+    KPU_BERITA_REGISTRY) with dg.EnvVar; the CLI passes them from its options."""
 
     home: str
     registry: Optional[str] = None  # None: the shipped registry of all 552 satker
-    satker: list[str] = []  # empty: every satker of the registry
+    satker: list[str] = []  # only these satker (empty: every satker of the registry)
+    province: list[str] = []  # only the satker of these provinces
     since: Optional[str] = None  # YYYY-MM-DD: don't walk listings past articles older than this
-    full: bool = False  # backfill: walk every listing page, fetch every article
+    full: bool = False  # backfill crawl: walk every listing page, fetch every article
+    rebuild: bool = False  # build everything again from every raw crawl (new rules, model or schema)
+    crawl_processes: int = 1  # split the crawl into this many shards, one Scrapy process each
     profile: str = "polite"  # crawl settings profile; "loopback" only for 127.0.0.0/8 sites
     crawl_date: Optional[str] = None  # pretend today is this day (tests, replays)
 
@@ -28,7 +32,7 @@ class KpuBerita(dg.ConfigurableResource):
 
     @property
     def warehouse_path(self) -> Path:
-        """The working file the assets write (see warehouse/publish.py)."""
+        """The working file only the `warehouse` asset writes (see warehouse/merge.py)."""
         return config.working_warehouse_path(self.home_path)
 
     @property
@@ -43,8 +47,4 @@ class KpuBerita(dg.ConfigurableResource):
         return load_registry(self.registry)
 
     def selected_rows(self) -> list[dict]:
-        return select(self.registry_rows(), self.satker)
-
-    def connect(self, read_only: bool = False):
-        ensure_working_copy(self.warehouse_path, self.published_path)
-        return connect(self.warehouse_path, read_only=read_only)
+        return select_partition(self.registry_rows(), satker_ids=self.satker, provinces=self.province)

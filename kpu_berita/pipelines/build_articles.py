@@ -48,11 +48,15 @@ def _first_date(page: dict, listing_date_text: str | None, reference: dt.date):
 
 
 def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict[str, SatkerInfo],
-                      corrections: dict[str, dict] | None = None) -> list[dict]:
+                      corrections: dict[str, dict] | None = None,
+                      known_dates: dict[str, dt.date] | None = None) -> list[dict]:
     """Rows for the `articles` table.
 
     pages: the newest raw article page per article_key.
-    listings: article_key -> its newest listing observation (page, position, date_text, seen_at, crawl_id).
+    listings: article_key -> its listing observation (page, position, date_text, first_seen_at,
+        crawl_id), for every article the listing showed, fetched or not.
+    known_dates: dates the warehouse already holds for listed articles this crawl did not
+        fetch; they bound year-less datelines of their new neighbours.
     """
     corrections = corrections or {}
     rows = []
@@ -86,9 +90,10 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
             "_crawl_id": listing.get("crawl_id"),
             "first_seen_at": listing.get("first_seen_at") or page.get("fetched_at"),
             "fetched_at": page.get("fetched_at"),
+            "listing_title": page.get("listing_title"),
             "_page": page,
         })
-    _resolve_yearless_dates(rows)
+    _resolve_yearless_dates(rows, _known_neighbours(listings, known_dates or {}))
     for row in rows:
         fix = corrections.get(row["article_key"])
         if fix and fix.get("published_date"):
@@ -105,22 +110,32 @@ def _list_order(listing: dict) -> int | None:
     return (int(listing["page"]) - 1) * 1000 + int(listing.get("position") or 0)
 
 
-def _resolve_yearless_dates(rows: list[dict]) -> None:
+def _known_neighbours(listings: dict[str, dict], known_dates: dict[str, dt.date]) -> list[dict]:
+    """Listed articles with a stored date, as firm neighbours in the listing order."""
+    return [{"satker_id": listing["satker_id"], "_crawl_id": listing.get("crawl_id"), "list_order": _list_order(listing),
+             "published_date": _as_date(known_dates[key]), "_year_inferred": False, "_known": True}
+            for key, listing in listings.items()
+            if known_dates.get(key) and listing.get("page") is not None and listing.get("satker_id")]
+
+
+def _resolve_yearless_dates(rows: list[dict], known: list[dict] = ()) -> None:
     """Re-date articles whose dateline had no year, against their listing neighbours.
 
     Within one satker and one crawl's listing order (newest first), the nearest newer
     article with a written year bounds the date from above; failing that, the nearest
-    older one bounds it from below (plus OLDER_NEIGHBOUR_WINDOW).
+    older one bounds it from below (plus OLDER_NEIGHBOUR_WINDOW). Articles the warehouse
+    already holds (`known`) count as neighbours with their stored dates.
     """
     groups: dict[tuple, list[dict]] = {}
-    for row in rows:
+    for row in [*rows, *known]:
         if row["list_order"] is not None:
             groups.setdefault((row["satker_id"], row["_crawl_id"]), []).append(row)
     for group in groups.values():
         group.sort(key=lambda r: r["list_order"])
-        firm = [r["published_date"] if (r["published_date"] and not r["_year_inferred"]) else None for r in group]
+        firm = _in_listing_order([r["published_date"] if (r["published_date"] and not r["_year_inferred"]) else None
+                                  for r in group])
         for i, row in enumerate(group):
-            if not row["_year_inferred"]:
+            if not row["_year_inferred"] or row.get("_known"):
                 continue
             newer = next((d for d in reversed(firm[:i]) if d), None)
             older = next((d for d in firm[i + 1:] if d), None)
@@ -132,3 +147,17 @@ def _resolve_yearless_dates(rows: list[dict]) -> None:
             if found and found.date:
                 row["published_date"], row["date_raw"], row["date_source"] = found.date, found.raw, source
                 row["date_flag"] = found.flag
+
+
+def _in_listing_order(dates: list) -> list:
+    """The dates (newest first) with those that break the order set to None: an older
+    article pinned above newer ones (a standing pengumuman) is no bound for its neighbours."""
+    kept, newest_below = list(dates), None
+    for i in range(len(kept) - 1, -1, -1):
+        if kept[i] is None:
+            continue
+        if newest_below is not None and kept[i] < newest_below:
+            kept[i] = None
+        else:
+            newest_below = kept[i]
+    return kept

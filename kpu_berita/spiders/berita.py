@@ -27,6 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeout
 
+from kpu_berita.pipelines.clean import normalise_title
 from kpu_berita.pipelines.dates import find_published_date
 from kpu_berita.pipelines.urls import article_key
 from kpu_berita.spiders import site_knowledge as sk
@@ -70,8 +71,11 @@ class BeritaSpider(scrapy.Spider):
         known = spec.get("known") or {}
         if isinstance(known, str):
             known = json.loads(Path(known).read_text(encoding="utf-8"))
-        # article key -> ISO date (or None) of articles already in the warehouse
-        self.known: dict[str, str | None] = known
+        # article key -> ISO date (or None) of articles already in the warehouse, and the
+        # listing title they had when their page was fetched
+        self.known: dict[str, str | None] = {k: (v.get("date") if isinstance(v, dict) else v) for k, v in known.items()}
+        self.known_titles: dict[str, str] = {k: normalise_title(v["title"]) for k, v in known.items()
+                                             if isinstance(v, dict) and v.get("title")}
         # article key -> date of article pages this same crawl fetched before it was interrupted
         self.fetched_before: dict[str, dt.date | None] = {}
         if spec.get("resume_items"):
@@ -161,8 +165,12 @@ class BeritaSpider(scrapy.Spider):
                                      position=position, listing_url=response.url, seen_at=seen_at)
             if key in self.fetched_before:
                 walk.dates.setdefault(key, self.fetched_before[key])
-            if key in self.known or key in walk.dates or key in walk.pending:
+            if key in walk.dates or key in walk.pending:
                 continue
+            if key in self.known:
+                if not self.title_changed(key, item.title):
+                    continue
+                self._stat(satker_id, "retitled")  # corrected on the site: fetch the page again
             walk.pending.add(key)
             yield scrapy.Request(item.url, callback=self.parse_article, errback=self.article_failed,
                                  cb_kwargs={"satker_id": satker_id, "key": key, "listing_title": item.title,
@@ -171,6 +179,11 @@ class BeritaSpider(scrapy.Spider):
             self._stat(satker_id, "empty_listing_pages")
         if not walk.pending:
             yield from self._after_page(walk)
+
+    def title_changed(self, key: str, listing_title: str | None) -> bool:
+        """The listing shows a known article under another title than when we fetched it."""
+        before = self.known_titles.get(key)
+        return bool(before and listing_title and normalise_title(listing_title) != before)
 
     def listing_failed(self, failure):
         satker_id = failure.request.cb_kwargs["satker_id"]

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import duckdb
 
 
 def quarter_start(day: dt.date) -> dt.date:
@@ -14,10 +17,25 @@ def refresh_window_start(today: dt.date) -> dt.date:
     return quarter_start(start - dt.timedelta(days=1))
 
 
-def known_articles(con, satker_ids: list[str]) -> dict[str, str | None]:
-    """article_key -> ISO published date of the articles the warehouse already holds."""
+def known_articles(con, satker_ids: list[str]) -> dict[str, dict]:
+    """article_key -> {"date": ISO published date or None, "title": the listing title when
+    its page was fetched} for the articles the warehouse already holds."""
     if not satker_ids:
         return {}
-    rows = con.execute("SELECT article_key, published_date FROM articles WHERE list_contains(?, satker_id)",
+    columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'articles'").fetchall()}
+    title = "coalesce(listing_title, title)" if "listing_title" in columns else "title"  # before migration 004
+    rows = con.execute(f"SELECT article_key, published_date, {title} FROM articles WHERE list_contains(?, satker_id)",
                        [satker_ids]).fetchall()
-    return {key: (d.isoformat() if d else None) for key, d in rows}
+    return {key: {"date": d.isoformat() if d else None, "title": title} for key, d, title in rows}
+
+
+def known_articles_in(warehouse: Path, satker_ids: list[str]) -> dict[str, dict]:
+    """known_articles() of the warehouse file at `warehouse`, opened read-only; {} when
+    there is none yet (the first crawl of a home is the full crawl)."""
+    if not Path(warehouse).exists():
+        return {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return known_articles(con, satker_ids)
+    finally:
+        con.close()

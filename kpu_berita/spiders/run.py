@@ -57,12 +57,15 @@ def _request_of(spec: dict) -> dict:
 
 
 def _unfinished_crawl(raw_dir: Path, spec: dict) -> Path | None:
-    crawls = sorted(p for p in raw_dir.glob("*") if (p / SPEC).exists())
-    if not crawls or (crawls[-1] / DONE).exists():
-        return None
-    last = crawls[-1]
-    previous = json.loads((last / SPEC).read_text(encoding="utf-8"))
-    return last if _request_of(previous) == _request_of(spec) else None
+    """The newest unfinished crawl that asked for the same thing, to resume it. Several
+    shards of one night crawl at once, so it need not be the newest crawl of all."""
+    for crawl_dir in sorted((p for p in raw_dir.glob("*") if (p / SPEC).exists()), reverse=True):
+        if (crawl_dir / DONE).exists():
+            continue
+        previous = json.loads((crawl_dir / SPEC).read_text(encoding="utf-8"))
+        if _request_of(previous) == _request_of(spec):
+            return crawl_dir
+    return None
 
 
 PROGRESS_EVERY_S = 3.0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -10,6 +11,18 @@ import duckdb
 
 class WarehouseMissing(FileNotFoundError):
     pass
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """BEGIN ... COMMIT, or ROLLBACK if the block raises: all of it lands or none."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def _sql_files(folder: str) -> list[tuple[str, str]]:
@@ -29,38 +42,33 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name, sql in _sql_files("migrations"):
         if name in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(name)
     return applied
+
+
+def sql_text(name: str) -> str:
+    """The text of warehouse/sql/<name>."""
+    return (resources.files("kpu_berita.warehouse") / "sql" / name).read_text(encoding="utf-8")
 
 
 _CREATED = re.compile(r"CREATE\s+OR\s+REPLACE\s+(TABLE|VIEW)\s+(\w+)", re.I)
 
 
 def create_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the marts in one transaction. A mart that changed kind between releases
+    """(Re)create the mart views (create_marts.sql) in one transaction. A mart that changed kind between releases
     (view -> table) is dropped first: CREATE OR REPLACE can't change an object's kind."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for _, sql in _sql_files("sql"):
-            for kind, name in _CREATED.findall(sql):
-                other = "VIEW" if kind.upper() == "TABLE" else "TABLE"
-                exists = con.execute(f"SELECT count(*) FROM duckdb_{other.lower()}s() WHERE {other.lower()}_name = ?",
-                                     [name]).fetchone()[0]
-                if exists:
-                    con.execute(f"DROP {other} {name}")
-            con.execute(sql)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con):
+        sql = sql_text("create_marts.sql")
+        for kind, name in _CREATED.findall(sql):
+            other = "VIEW" if kind.upper() == "TABLE" else "TABLE"
+            exists = con.execute(f"SELECT count(*) FROM duckdb_{other.lower()}s() WHERE {other.lower()}_name = ?",
+                                 [name]).fetchone()[0]
+            if exists:
+                con.execute(f"DROP {other} {name}")
+        con.execute(sql)
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:

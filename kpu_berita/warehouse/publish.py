@@ -26,9 +26,18 @@ def ensure_working_copy(working: Path, published: Path) -> None:
 
 
 def publish(working: Path, published: Path) -> dict:
-    """Stamp the build, checkpoint, copy and atomically rename over `published`."""
-    con = connect(working)  # migrated: _publications is migration 002
+    """Copy the working file, stamp the copy with a build id, fsync and atomically rename
+    it over `published`. Only the private copy is opened, so an analyst's open connection
+    to the published file is never disturbed, and a kill leaves the old file in place."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    tmp = published.with_name(f".{published.name}.publishing")
+    shutil.copyfile(working, tmp)
+    con = connect(tmp)  # migrated: _publications is migration 002
     try:
+        if published.exists():  # the publication history lives in the published file
+            con.execute(f"ATTACH '{published}' AS previous (READ_ONLY)")
+            con.execute("""INSERT OR IGNORE INTO _publications SELECT * FROM previous._publications""")
+            con.execute("DETACH previous")
         build_id = con.execute("SELECT coalesce(max(build_id), 0) + 1 FROM _publications").fetchone()[0]
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         now = dt.datetime.now(dt.timezone.utc)
@@ -36,9 +45,6 @@ def publish(working: Path, published: Path) -> dict:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    published.parent.mkdir(parents=True, exist_ok=True)
-    tmp = published.with_name(f".{published.name}.publishing")
-    shutil.copyfile(working, tmp)
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, published)

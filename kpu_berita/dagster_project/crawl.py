@@ -1,0 +1,92 @@
+"""The crawl as a graph-backed asset: the selected satker are split into shards (whole
+provinces, so a host is never crawled by two processes), each shard is one Scrapy process
+in its own Dagster step, and the run shows each shard's per-satker table.
+
+With the multiprocess executor the shards run side by side on one machine; with
+dagster-k8s or dagster-celery each shard is a pod or a worker (docs/operations.md).
+"""
+
+import datetime as dt
+
+import dagster as dg
+
+from kpu_berita.dagster_project.assets import PROGRESS_MARK, markdown_table
+from kpu_berita.dagster_project.resources import KpuBerita
+from kpu_berita.registry import shards
+from kpu_berita.spiders.plan import known_articles_in, refresh_window_start
+from kpu_berita.spiders.run import run_crawl
+
+SUMMARY_COLUMNS = ["satker", "listing_pages", "new_articles", "retitled", "view_snapshots", "errors", "error_kinds",
+                   "stop"]
+
+
+def crawl_summary_rows(per_satker: dict[str, dict]) -> list[dict]:
+    rows = []
+    for satker_id, s in sorted(per_satker.items()):
+        errors = s.get("errors", {})
+        rows.append({"satker": satker_id, "listing_pages": s.get("listing_pages", 0),
+                     "new_articles": s.get("articles", 0), "retitled": s.get("retitled", 0),
+                     "view_snapshots": s.get("view_snapshots", 0), "errors": sum(errors.values()),
+                     "error_kinds": ", ".join(f"{k}:{v}" for k, v in sorted(errors.items())) or "-",
+                     "stop": s.get("stop_reason", "-")})
+    return rows
+
+
+@dg.op(out=dg.DynamicOut(list))
+def plan_crawl_shards(context: dg.OpExecutionContext, kpu: KpuBerita):
+    """The selected satker in `crawl_processes` shards of whole provinces."""
+    sites = kpu.selected_rows()
+    for n, shard in enumerate(shards(sites, kpu.crawl_processes)):
+        provinces = sorted({r["province"] for r in shard})
+        context.log.info(f"shard {n}: {len(shard)} satker of {', '.join(provinces)}")
+        yield dg.DynamicOutput([{"satker_id": r["satker_id"], "base_url": r["base_url"]} for r in shard],
+                               mapping_key=f"shard_{n}")
+
+
+@dg.op
+def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, sites: list) -> dict:
+    """Crawl one shard's satker into HOME/raw in its own Scrapy process; incremental
+    against the published warehouse unless `full`."""
+    today = dt.date.fromisoformat(kpu.crawl_date) if kpu.crawl_date else dt.date.today()
+    # the published copy: never opened for writing, so reading it can't collide with a build
+    known = {} if kpu.full else known_articles_in(kpu.published_path, [s["satker_id"] for s in sites])
+    refresh_from = refresh_window_start(today).isoformat() if known else None
+
+    def progress(counts: dict) -> None:
+        context.log.info(f"{PROGRESS_MARK} crawl: {counts['listing_items']} listing items, "
+                         f"{counts['articles']} articles, {counts['errors']} errors so far")
+
+    result = run_crawl(kpu.home_path, sites, since=kpu.since, refresh_from=refresh_from, known=known,
+                       profile=kpu.profile, crawl_date=today.isoformat(), progress=progress)
+    if not result.finished:
+        raise dg.Failure(f"crawl {result.crawl_id} stopped before the end (exit {result.returncode}); "
+                         f"see {result.crawl_dir / 'crawl.log'}; the next run resumes it")
+    rows = crawl_summary_rows(result.per_satker())
+    context.add_output_metadata({"crawl_id": result.crawl_id,
+                                 "per_satker": dg.MetadataValue.md(markdown_table(rows, SUMMARY_COLUMNS))})
+    return {"crawl_id": result.crawl_id, "resumed": result.resumed, "incremental": refresh_from is not None,
+            "requests": result.stats.get("downloader/request_count", 0), "rows": rows}
+
+
+@dg.op
+def summarise_crawl(context: dg.OpExecutionContext, shard_results: list) -> dict:
+    """One per-satker table for the whole crawl (the asset's metadata)."""
+    rows = sorted((r for s in shard_results for r in s["rows"]), key=lambda r: r["satker"])
+    summary = {"crawl_id": ", ".join(s["crawl_id"] for s in shard_results),
+               "resumed": any(s["resumed"] for s in shard_results),
+               "incremental": all(s["incremental"] for s in shard_results),
+               "requests": sum(s["requests"] for s in shard_results),
+               "new_articles": sum(r["new_articles"] for r in rows),
+               "errors": sum(r["errors"] for r in rows)}
+    context.add_output_metadata({**summary, "shards": len(shard_results),
+                                 "per_satker": dg.MetadataValue.md(markdown_table(rows, SUMMARY_COLUMNS))})
+    return {**summary, "rows": rows}
+
+
+@dg.graph_asset(group_name="crawl", kinds={"scrapy"})
+def raw_crawl():
+    """A crawl of the selected satker's Berita Terkini into HOME/raw (JSON lines per crawl),
+    in shards of whole provinces. Incremental unless `full`: articles already published are
+    not fetched again unless the listing shows them under a new title, and listing walks
+    stop at known articles older than the refresh window."""
+    return summarise_crawl(plan_crawl_shards().map(crawl_shard).collect())

@@ -1,0 +1,189 @@
+"""The warehouse writer: merge staged crawls into the working DuckDB file, then refresh the
+marts for the periods the merges touched.
+
+This is the only code that writes the warehouse during a build (see docs/operations.md,
+"One writer"). Each crawl is merged in one transaction together with its row in `crawls`,
+so a build killed at any point leaves every crawl merged exactly once or not at all; the
+next build merges what is left. An article is replaced only by a newer fetch of its page,
+so re-merging, or merging crawls of one satker from several processes, never goes back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from kpu_berita.warehouse.db import create_marts, sql_text, transaction
+from kpu_berita.warehouse.stage import crawl_spec, crawl_stats, stage_root
+
+# DuckDB spills to HOME/work/tmp past this; the build fits a 4 GB server with room to spare.
+MEMORY_LIMIT = "1GB"
+
+ARTICLE_COLUMNS = ["article_key", "satker_id", "url", "title", "title_normalised", "published_date",
+                   "date_raw", "date_source", "date_flag", "author", "credit", "body", "is_repost",
+                   "repost_source", "list_order", "first_seen_at", "fetched_at", "listing_title"]
+
+
+class BuildLocked(RuntimeError):
+    """Another process is writing this home's warehouse."""
+
+
+@contextmanager
+def writer_lock(home: Path):
+    """Hold HOME/work/build.lock for the whole write; fail at once if another build has it.
+
+    DuckDB would refuse a second writer too, but only when it opens the file, mid-run, with
+    a lock error that names no build; this says which home and which process."""
+    path = Path(home) / "work" / "build.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise BuildLocked(f"another build is writing {home} ({holder}); try again when it has finished")
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.seek(0)
+            f.truncate()
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def tune(con: duckdb.DuckDBPyConnection, home: Path) -> None:
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{Path(home) / 'work' / 'tmp'}'")
+    con.execute("SET preserve_insertion_order = false")
+
+
+def load_dimensions(con, registry_rows: list[dict], category_labels: dict[str, str]) -> None:
+    """Upsert the registry's satker and the taxonomy's categories."""
+    with transaction(con):
+        con.executemany("INSERT OR REPLACE INTO satker VALUES (?, ?, ?, ?, ?, ?)",
+                        [[r["satker_id"], r["name"], r["level"], r["province"], r["kode_wilayah"], r["base_url"]]
+                         for r in registry_rows])
+        con.execute("DELETE FROM categories")
+        con.executemany("INSERT INTO categories VALUES (?, ?, ?)",
+                        [[c, label, i] for i, (c, label) in enumerate(category_labels.items())])
+
+
+def is_merged(con, crawl_id: str) -> bool:
+    return con.execute("SELECT count(*) FROM crawls WHERE crawl_id = ? AND finished", [crawl_id]).fetchone()[0] > 0
+
+
+def _raw_bytes(crawl_dir: Path) -> int:
+    return sum(f.stat().st_size for f in crawl_dir.glob("items.jsonl*"))
+
+
+def merge_crawl(con, crawl_dir: Path, home: Path) -> dict:
+    """Merge one staged crawl in one transaction; a crawl already merged is skipped."""
+    crawl_id = crawl_dir.name
+    if is_merged(con, crawl_id):
+        return {"skipped": 1}
+    stage = stage_root(home) / crawl_id
+    files = {name: str(stage / f"{name}.parquet")
+             for name in ("listing", "pages", "errors", "articles", "categories", "views")}
+    missing = [f for f in files.values() if not Path(f).exists()]
+    if missing:
+        raise FileNotFoundError(f"crawl {crawl_id} is not fully staged: {', '.join(missing)} missing")
+    with transaction(con):
+        for table in ("raw_listing_items", "raw_article_pages", "raw_crawl_errors", "view_snapshots",
+                      "article_crawl_views"):
+            con.execute(f"DELETE FROM {table} WHERE crawl_id = ?", [crawl_id])  # a crawl half-loaded by an old release
+        con.execute(f"INSERT INTO raw_listing_items SELECT ?, * FROM '{files['listing']}'", [crawl_id])
+        con.execute(f"INSERT INTO raw_article_pages SELECT ?, * FROM '{files['pages']}'", [crawl_id])
+        con.execute(f"INSERT INTO raw_crawl_errors SELECT ?, * FROM '{files['errors']}'", [crawl_id])
+        counts = _merge_articles(con, files)
+        counts.update(_merge_views(con, crawl_id, files["views"]))
+        con.execute(f"""INSERT OR REPLACE INTO satker_last_crawl
+                        SELECT satker_id, greatest(max(seen_at), coalesce(any_value(l.last_crawled_at), max(seen_at)))
+                        FROM '{files['listing']}' LEFT JOIN satker_last_crawl l USING (satker_id) GROUP BY satker_id""")
+        spec = crawl_spec(crawl_dir)
+        con.execute("INSERT OR REPLACE INTO crawls VALUES (?, ?, true, ?, ?, ?)",
+                    [crawl_id, [s["satker_id"] for s in spec["sites"]], _raw_bytes(crawl_dir),
+                     dt.datetime.now(dt.timezone.utc), json.dumps(crawl_stats(crawl_dir))])
+    return counts
+
+
+def _merge_articles(con, files: dict[str, str]) -> dict:
+    """Upsert the crawl's articles and categories; a page fetched earlier than the stored
+    one never replaces it. The touched articles are left in _dirty_articles."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE incoming AS
+        SELECT i.* REPLACE (least(i.first_seen_at, a.first_seen_at) AS first_seen_at), a.article_key IS NULL AS is_new
+        FROM '{files['articles']}' i LEFT JOIN articles a USING (article_key)
+        WHERE a.article_key IS NULL OR i.fetched_at >= a.fetched_at""")
+    columns = ", ".join(ARTICLE_COLUMNS)
+    con.execute(f"INSERT OR REPLACE INTO articles ({columns}) SELECT {columns} FROM incoming")
+    con.execute(f"""INSERT OR REPLACE INTO article_categories (article_key, category, confidence, reason, topics)
+                    SELECT c.article_key, c.category, c.confidence, c.reason, c.topics
+                    FROM '{files['categories']}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
+    con.execute("INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM incoming")
+    new, updated = con.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM incoming").fetchone()
+    con.execute("DROP TABLE incoming")
+    return {"new_articles": new, "updated_articles": updated}
+
+
+def _merge_views(con, crawl_id: str, views_file: str) -> dict:
+    """Append the crawl's view snapshots and its per-article view count with the views
+    gained since the article's previous crawl."""
+    con.execute(f"INSERT INTO view_snapshots SELECT article_key, satker_id, ?, source, seen_at, views FROM '{views_file}'",
+                [crawl_id])
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE crawl_views AS
+        SELECT article_key, any_value(satker_id) AS satker_id, max(seen_at) AS seen_at, max(views) AS views
+        FROM '{views_file}' GROUP BY article_key""")
+    con.execute("""INSERT INTO article_crawl_views
+        SELECT c.article_key, c.satker_id, ?, c.seen_at, (c.seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, c.views,
+               greatest(c.views - coalesce(l.views, 0), 0), l.article_key IS NULL
+        FROM crawl_views c LEFT JOIN article_latest_views l USING (article_key)""", [crawl_id])
+    con.execute("""INSERT OR REPLACE INTO article_latest_views
+        SELECT c.article_key, c.views, c.seen_at FROM crawl_views c LEFT JOIN article_latest_views l USING (article_key)
+        WHERE l.article_key IS NULL OR c.seen_at >= l.views_seen_at""")
+    con.execute("INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM crawl_views")
+    snapshots = con.execute(f"SELECT count(*) FROM '{views_file}'").fetchone()[0]
+    con.execute("DROP TABLE crawl_views")
+    return {"view_snapshots": snapshots}
+
+
+def refresh_marts(con) -> dict:
+    """Bring report_articles and the period marts up to date with the merged crawls and
+    corrections (only the touched articles and periods), in one transaction."""
+    create_marts(con)
+    with transaction(con):
+        if con.execute("SELECT count(*) FROM _recompute_pending").fetchone()[0]:
+            con.execute(sql_text("recompute_maintained_tables.sql"))
+        touched = con.execute("SELECT count(*) FROM _dirty_articles").fetchone()[0]
+        con.execute(sql_text("refresh_report_articles.sql"))
+        periods = con.execute("SELECT count(*) FROM (SELECT DISTINCT * FROM _dirty_groups)").fetchone()[0]
+        con.execute(sql_text("refresh_period_marts.sql"))
+    return {"articles_refreshed": touched, "periods_refreshed": periods}
+
+
+DERIVED_TABLES = ("raw_listing_items", "raw_article_pages", "raw_crawl_errors", "crawls", "articles",
+                  "article_categories", "view_snapshots", "article_crawl_views", "article_latest_views",
+                  "report_articles", "mart_period_satker_category", "satker_last_crawl", "_dirty_articles",
+                  "_dirty_groups")
+
+
+def recompute_all(con) -> dict:
+    """Derive every maintained table again from articles and view_snapshots, then refresh
+    all marts (a warehouse built by hand in tests, or a repair)."""
+    con.execute("INSERT INTO _recompute_pending VALUES (true)")
+    return refresh_marts(con)
+
+
+def reset_for_full_rebuild(con) -> None:
+    """Empty everything a build derives from the raw crawls (not corrections, not what an
+    operator entered): the next merges rebuild it from every crawl."""
+    with transaction(con):
+        for table in DERIVED_TABLES:
+            con.execute(f"DELETE FROM {table}")

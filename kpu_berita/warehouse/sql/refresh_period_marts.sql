@@ -1,0 +1,53 @@
+-- Recompute mart_period_satker_category for the periods in _dirty_groups only: per period
+-- (month or quarter), satker and category, the articles published, their views (latest
+-- and as the last crawl before the period ended saw them) and the views all the satker's
+-- articles gained in the period. An article's first crawl has no baseline: its views
+-- count as gained only in the period the article was published in (they all happened then).
+CREATE OR REPLACE TEMP TABLE dirty AS
+SELECT DISTINCT grain, period, satker_id,
+       CASE grain WHEN 'month' THEN strptime(period || '-01', '%Y-%m-%d')::DATE
+            ELSE make_date(period[1:4]::INTEGER, 3 * (period[6:6]::INTEGER - 1) + 1, 1) END AS starts
+FROM _dirty_groups;
+ALTER TABLE dirty ADD COLUMN ends DATE;
+UPDATE dirty SET ends = (starts + CASE grain WHEN 'month' THEN INTERVAL 1 MONTH ELSE INTERVAL 3 MONTH END)::DATE;
+
+DELETE FROM mart_period_satker_category m
+USING dirty d WHERE m.grain = d.grain AND m.period = d.period AND m.satker_id = d.satker_id;
+
+INSERT INTO mart_period_satker_category
+WITH period_articles AS (
+    SELECT d.grain, d.period, d.ends, r.*
+    FROM report_articles r JOIN dirty d
+      ON r.satker_id = d.satker_id AND r.published_date >= d.starts AND r.published_date < d.ends
+), crawl_views AS (
+    SELECT v.article_key, v.seen_at, v.views FROM article_crawl_views v
+    SEMI JOIN period_articles p ON v.article_key = p.article_key
+), at_period_end AS (
+    SELECT p.grain, p.period, p.article_key, v.views AS views_at_period_end
+    FROM period_articles p ASOF LEFT JOIN crawl_views v
+      ON p.article_key = v.article_key AND timezone('Asia/Jakarta', p.ends::TIMESTAMP) > v.seen_at
+), published AS (
+    SELECT p.grain, p.period, p.satker_id, p.category,
+           count(*) AS articles, count(*) FILTER (WHERE NOT p.is_repost) AS articles_own,
+           coalesce(sum(p.views), 0)::BIGINT AS views, sum(e.views_at_period_end)::BIGINT AS views_at_period_end
+    FROM period_articles p JOIN at_period_end e USING (grain, period, article_key)
+    GROUP BY ALL
+), gained AS (
+    SELECT d.grain, d.period, v.satker_id, f.category,
+           sum(v.gained) FILTER (WHERE NOT v.first_crawl
+                                 OR (f.published_date >= d.starts AND f.published_date < d.ends))::BIGINT AS views_gained
+    FROM article_crawl_views v
+    JOIN dirty d ON v.satker_id = d.satker_id AND v.seen_date >= d.starts AND v.seen_date < d.ends
+    JOIN article_facts f ON f.article_key = v.article_key
+    GROUP BY ALL
+)
+SELECT grain, period, satker_id, s.name, s.province, s.level, category, k.label,
+       coalesce(articles, 0), coalesce(articles_own, 0), coalesce(views, 0), views_at_period_end,
+       coalesce(views_gained, 0)
+FROM published FULL JOIN gained USING (grain, period, satker_id, category)
+JOIN satker s USING (satker_id)
+LEFT JOIN categories k USING (category)
+WHERE coalesce(articles, 0) > 0 OR coalesce(views_gained, 0) > 0;
+
+DELETE FROM _dirty_groups;
+DROP TABLE dirty;

@@ -1,0 +1,149 @@
+"""Staging: each finished crawl's raw JSON lines become Parquet files under
+HOME/work/stage/<crawl_id>/, one set per crawl, written by DuckDB's own readers.
+
+The steps before the warehouse writer only ever write here, never the DuckDB file, so a
+Dagster run can execute them in parallel processes without any lock on the warehouse.
+Every file is written to a temporary name and renamed, so a killed step leaves either the
+complete file or none; a step re-run redoes only what is missing.
+
+    listing.parquet   one row per listing observation        (staged_crawl_items)
+    pages.parquet     one row per fetched article page        (staged_crawl_items)
+    errors.parquet    one row per request that failed for good (staged_crawl_items)
+    articles.parquet  cleaned, dated articles of the pages    (articles)
+    categories.parquet the articles' categories               (article_categories)
+    views.parquet     views per article and source            (view_snapshots)
+    merged            marker: the writer has merged this crawl (warehouse)
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from kpu_berita.spiders.raw_store import ITEMS_DONE, ITEMS_OPEN
+from kpu_berita.spiders.run import DONE, SPEC
+
+# The raw item schema as DuckDB reads it from the JSON lines (spiders/items.py declares it).
+RAW_COLUMNS = {
+    "kind": "VARCHAR", "satker_id": "VARCHAR", "url": "VARCHAR", "article_key": "VARCHAR",
+    "title": "VARCHAR", "views": "INTEGER", "date_text": "VARCHAR", "page": "INTEGER",
+    "position": "INTEGER", "listing_url": "VARCHAR", "seen_at": "TIMESTAMPTZ",
+    "header_text": "VARCHAR", "meta_date": "VARCHAR", "author": "VARCHAR", "body": "VARCHAR",
+    "listing_title": "VARCHAR", "listing_page": "INTEGER", "listing_position": "INTEGER",
+    "fetched_at": "TIMESTAMPTZ", "error": "VARCHAR", "at": "TIMESTAMPTZ",
+}
+
+STAGED_FROM_RAW = {
+    "listing": """SELECT DISTINCT satker_id, url, article_key, title, views, date_text, page, position,
+                         listing_url, seen_at
+                  FROM raw WHERE kind = 'listing' AND article_key IS NOT NULL""",
+    "pages": """SELECT satker_id, url, article_key, title, header_text, meta_date, author, body, views,
+                       listing_title, listing_page, listing_position, fetched_at
+                FROM raw WHERE kind = 'article' AND article_key IS NOT NULL""",
+    "errors": """SELECT satker_id, url, error, "at" AS failed_at FROM raw WHERE kind = 'error'""",
+}
+MERGED = "merged"
+
+
+def stage_root(home: Path) -> Path:
+    return Path(home) / "work" / "stage"
+
+
+def finished_crawls(raw_dir: Path) -> list[Path]:
+    """Crawl folders whose crawl finished (done.json written), oldest first. An unfinished
+    crawl is resumed by the next crawl and staged once it finishes."""
+    return sorted(p for p in Path(raw_dir).glob("*") if (p / DONE).exists() and (p / SPEC).exists())
+
+
+def pending_crawls(raw_dir: Path, home: Path) -> list[Path]:
+    """Finished crawls the warehouse writer has not merged yet, oldest first."""
+    root = stage_root(home)
+    return [c for c in finished_crawls(raw_dir) if not (root / c.name / MERGED).exists()]
+
+
+def write_atomically(con: duckdb.DuckDBPyConnection, select_sql: str, target: Path, params=None) -> None:
+    """COPY (select) TO target as Parquet, through a temporary file and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    con.execute(f"COPY ({select_sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)", params or [])
+    os.replace(tmp, target)
+
+
+def memory_bounded_connection(memory_limit: str = "512MB") -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for staging: streams files through, spills instead of growing."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def _raw_files(crawl_dir: Path) -> list[str]:
+    return [str(f) for f in (crawl_dir / ITEMS_DONE, crawl_dir / ITEMS_OPEN) if f.exists()]
+
+
+def stage_crawl(crawl_dir: Path, home: Path) -> dict:
+    """Stage one finished crawl's items as listing/pages/errors Parquet; return row counts."""
+    out = stage_root(home) / crawl_dir.name
+    files = _raw_files(crawl_dir)
+    con = memory_bounded_connection()
+    try:
+        columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in RAW_COLUMNS.items()) + "}"
+        # ignore_errors: a crawl killed mid-write leaves one torn line; the rest is good
+        con.execute(f"""CREATE VIEW raw AS SELECT * FROM read_json({files!r}, format='newline_delimited',
+                        ignore_errors=true, columns={columns})""")
+        counts = {}
+        for name, sql in STAGED_FROM_RAW.items():
+            target = out / f"{name}.parquet"
+            if not target.exists():
+                write_atomically(con, sql, target)
+            counts[name] = con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]
+    finally:
+        con.close()
+    return counts
+
+
+def satker_without_listing_items(crawl_dir: Path, home: Path) -> list[str]:
+    """The satker a crawl was asked for whose listing pages yielded no article."""
+    listing = stage_root(home) / crawl_dir.name / "listing.parquet"
+    con = memory_bounded_connection()
+    try:
+        seen = {s for (s,) in con.execute(f"SELECT DISTINCT satker_id FROM '{listing}'").fetchall()}
+    finally:
+        con.close()
+    return [s["satker_id"] for s in crawl_spec(crawl_dir)["sites"] if s["satker_id"] not in seen]
+
+
+def crawl_spec(crawl_dir: Path) -> dict:
+    return json.loads((crawl_dir / SPEC).read_text(encoding="utf-8"))
+
+
+def crawl_stats(crawl_dir: Path) -> dict:
+    return json.loads((crawl_dir / DONE).read_text(encoding="utf-8"))["stats"]
+
+
+def known_at_crawl(crawl_dir: Path) -> dict[str, str | None]:
+    """article_key -> ISO date of the articles the warehouse held when the crawl started."""
+    path = crawl_dir / "known.json"
+    if not path.exists():
+        return {}
+    known = json.loads(path.read_text(encoding="utf-8"))
+    # known.json holds {key: date} (older crawls) or {key: {"date": ..., "title": ...}}
+    return {k: (v.get("date") if isinstance(v, dict) else v) for k, v in known.items()}
+
+
+def mark_merged(home: Path, crawl_id: str) -> None:
+    """After the writer committed a crawl: drop its staged files, keep a marker (the
+    warehouse's `crawls` table is the record; the marker only spares re-staging it)."""
+    folder = stage_root(home) / crawl_id
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in folder.glob("*.parquet"):
+        f.unlink()
+    (folder / MERGED).touch()
+
+
+def clear_stage(home: Path) -> None:
+    """A full rebuild stages every crawl again, with the current rules and model."""
+    shutil.rmtree(stage_root(home), ignore_errors=True)
