@@ -13,10 +13,12 @@ class KpuBerita(dg.ConfigurableResource):
     """Home folder (raw crawls, warehouse), registry and crawl options.
 
     definitions.py binds `home` and `registry` to the environment (KPU_BERITA_HOME,
-    KPU_BERITA_REGISTRY) with dg.EnvVar; the CLI passes them from its options."""
+    KPU_BERITA_REGISTRY) with dg.EnvVar; the CLI passes them from its options. Left empty
+    (run config replaces the bound values as a whole, e.g. `rebuild: true` alone), they
+    fall back to the same environment variables, then to ./.kpu-berita and the shipped 552."""
 
-    home: str
-    registry: Optional[str] = None  # None: the shipped registry of all 552 satker
+    home: str = ""
+    registry: Optional[str] = None
     satker: list[str] = []  # only these satker (empty: every satker of the registry)
     province: list[str] = []  # only the satker of these provinces
     since: Optional[str] = None  # YYYY-MM-DD: don't walk listings past articles older than this
@@ -28,7 +30,7 @@ class KpuBerita(dg.ConfigurableResource):
 
     @property
     def home_path(self) -> Path:
-        return Path(self.home)
+        return Path(self.home) if self.home else config.default_home().resolve()
 
     @property
     def warehouse_path(self) -> Path:
@@ -44,7 +46,7 @@ class KpuBerita(dg.ConfigurableResource):
         return config.raw_dir(self.home_path)
 
     def registry_rows(self) -> list[dict]:
-        return load_registry(self.registry)
+        return load_registry(self.registry or config.default_registry())
 
     def selected_rows(self) -> list[dict]:
         return select_partition(self.registry_rows(), satker_ids=self.satker, provinces=self.province)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kpu_berita.demo_network.seed_articles import SEED_000_Q3_2021, SEED_002_JANUARY_2022
 from kpu_berita.pipelines.dates import MONTH_LABELS_ID
@@ -265,3 +265,14 @@ def views_at(article: DemoArticle, as_of: dt.date) -> int:
     """base_views up to DEFAULT_AS_OF, then a few more each day."""
     extra_days = max(0, (as_of - DEFAULT_AS_OF).days)
     return article.base_views + extra_days * (1 + article.article_id % 3)
+
+
+def edit_site(site: DemoSite, *, retitle: dict[int, str] | None = None, pin: int | None = None) -> DemoSite:
+    """The site after two real-site habits: titles corrected in place (same URL, by
+    article_id) and one older article pinned on top of page 1 (a standing pengumuman)."""
+    retitle = retitle or {}
+    articles = [replace(a, title=retitle[a.article_id]) if a.article_id in retitle else a for a in site.articles]
+    if pin is not None:
+        pinned = next(a for a in articles if a.article_id == pin)
+        articles = [pinned] + [a for a in articles if a.article_id != pin]
+    return replace(site, articles=tuple(articles))
