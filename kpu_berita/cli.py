@@ -15,8 +15,11 @@ from kpu_berita import config
 
 EPILOG = {
     "demo": "example: kpu-berita demo && kpu-berita report --satker kab-serang --quarter 2021Q3 --format md",
-    "crawl": "example: kpu-berita crawl --satker kab-serang --satker kota-palu --since 2025-07-01",
-    "build": "example: kpu-berita build",
+    "crawl": "example: kpu-berita crawl --satker kab-serang --satker kota-palu --since 2025-07-01\n"
+             "         kpu-berita crawl --province Banten            (re-crawl one province)\n"
+             "         kpu-berita crawl --processes 2                (two Scrapy processes)",
+    "build": "example: kpu-berita build            (the crawls not yet in the warehouse)\n"
+             "         kpu-berita build --full     (everything again, after new rules or a new model)",
     "report": "example: kpu-berita report --satker kab-serang --quarter 2021Q3 --format docx --out serang-2021Q3.docx\n"
               "         kpu-berita report --province Banten --quarter 2021Q3 --format md",
     "classify": "example: kpu-berita classify --input titles.csv --output titles_with_category.csv",
@@ -61,8 +64,15 @@ def _parser() -> argparse.ArgumentParser:
     crawl.add_argument("--full", action="store_true", help="backfill: walk every listing page, fetch every article")
     crawl.add_argument("--profile", default="polite", choices=["polite", "loopback"],
                        help="crawl settings; 'loopback' (no delays) only runs against 127.0.0.0/8")
+    crawl.add_argument("--processes", type=_positive_int, default=1,
+                       help="split the crawl into N shards of whole provinces, one Scrapy process each")
 
-    command("build", "Materialise everything downstream of the crawl: articles, categories, view snapshots, marts.")
+    build = command("build", "Merge the new crawls into the warehouse, refresh the marts they touched, publish.")
+    build.add_argument("--full", action="store_true",
+                       help="rebuild everything from every raw crawl (after a change of rules, model or schema)")
+    for sub_parser in (crawl, build):
+        sub_parser.add_argument("--province", action="append", metavar="NAME",
+                                help="only the satker of this province, e.g. Banten (repeatable)")
 
     report = command("report", "Write the website section of the Bakohumas report (or a province report).")
     report.add_argument("--quarter", required=True, help="e.g. 2021Q3")
@@ -107,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
 def _date_arg(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
@@ -123,16 +139,17 @@ def _kpu(args, **overrides):
 
     fields = {"home": str(_home(args).resolve()),
               "registry": str(args.registry.resolve()) if args.registry else None,
-              "satker": args.satker or []}
+              "satker": args.satker or [], "province": getattr(args, "province", None) or []}
     fields.update(overrides)
     return KpuBerita(**fields)
 
 
 def _check_registry(args) -> None:
-    from kpu_berita.registry import RegistryError, load_registry, select
+    from kpu_berita.registry import RegistryError, load_registry, select_partition
 
     try:
-        select(load_registry(args.registry), args.satker)
+        select_partition(load_registry(args.registry or config.default_registry()), satker_ids=args.satker,
+                         provinces=getattr(args, "province", None))
     except RegistryError as exc:
         raise UserError(str(exc))
 
@@ -230,7 +247,8 @@ def cmd_crawl(args) -> int:
     from kpu_berita.runner import CRAWL
 
     _check_registry(args)
-    result = _run(_kpu(args, since=args.since, full=args.full, profile=args.profile), CRAWL, args)
+    result = _run(_kpu(args, since=args.since, full=args.full, profile=args.profile, crawl_processes=args.processes),
+                  CRAWL, args)
     _summarise(result)
     return 0
 
@@ -241,7 +259,7 @@ def cmd_build(args) -> int:
     _check_registry(args)
     if not config.raw_dir(_home(args)).exists():
         raise UserError(f"nothing crawled yet in {_home(args)}: run `kpu-berita crawl` (or `kpu-berita demo`) first")
-    _summarise(_run(_kpu(args), DOWNSTREAM_OF_CRAWL, args))
+    _summarise(_run(_kpu(args, rebuild=args.full), DOWNSTREAM_OF_CRAWL, args))
     return 0
 
 
@@ -342,45 +360,34 @@ def cmd_eval(args) -> int:
 
 def cmd_correct(args) -> int:
     from kpu_berita.pipelines.classify import CATEGORY_LABELS
+    from kpu_berita.warehouse import corrections
+    from kpu_berita.warehouse.db import connect
+    from kpu_berita.warehouse.merge import BuildLocked, writer_lock
+    from kpu_berita.warehouse.publish import ensure_working_copy
 
     if args.file:
         rows = _read_csv(args.file, ("article_key",))
+        where = [f"{args.file} row {n}" for n in range(1, len(rows) + 1)]
     elif args.article:
         rows = [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}]
+        where = ["--article"]
     else:
         raise UserError("correct needs --article KEY (with --category/--date/--remove) or --file CSV")
-    for n, row in enumerate(rows, start=1):
-        where = f"{args.file} row {n}" if args.file else "--article"
-        if row.get("category") and row["category"] not in CATEGORY_LABELS:
-            raise UserError(f"{where}: unknown category {row['category']!r}; choose one of {', '.join(CATEGORY_LABELS)}")
-        if row.get("published_date") and args.file:  # --date was already checked by argparse
-            try:
-                row["published_date"] = _date_arg(row["published_date"])
-            except argparse.ArgumentTypeError as exc:
-                raise UserError(f"{where}: {exc}")
-        if not args.remove and not (row.get("category") or row.get("published_date")):
-            raise UserError(f"{where}: a correction needs a category or a published_date")
     home = _home(args)
     working, published = config.working_warehouse_path(home), config.warehouse_path(home)
     if not working.exists() and not published.exists():
         raise UserError(f"no warehouse at {published}: run `kpu-berita demo` or `kpu-berita build` first")
-    con = _kpu(args).connect()  # the builds' working copy, made from the published one if needed
     try:
-        known = {k for (k,) in con.execute("SELECT article_key FROM articles WHERE list_contains(?, article_key)",
-                                          [[r["article_key"] for r in rows]]).fetchall()}
-        missing = [r["article_key"] for r in rows if r["article_key"] not in known]
-        if missing and not args.remove:
-            raise UserError(f"unknown article {missing[0]!r}: not in the warehouse")
-        con.execute("BEGIN TRANSACTION")
-        for row in rows:
-            con.execute("DELETE FROM corrections WHERE article_key = ?", [row["article_key"]])
-            if not args.remove:
-                con.execute("INSERT INTO corrections (article_key, category, published_date, note) VALUES (?, ?, ?, ?)",
-                            [row["article_key"], row.get("category") or None, row.get("published_date") or None,
-                             row.get("note") or ""])
-        con.execute("COMMIT")
-    finally:
-        con.close()
+        rows = corrections.validate(rows, where, CATEGORY_LABELS, remove=args.remove)
+        with writer_lock(home):  # the builds' working copy has one writer at a time
+            ensure_working_copy(working, published)
+            con = connect(working)
+            try:
+                corrections.record(con, rows, remove=args.remove)
+            finally:
+                con.close()
+    except (corrections.CorrectionError, BuildLocked) as exc:
+        raise UserError(str(exc))
     verb = "removed" if args.remove else "recorded"
     print(f"{verb} {len(rows)} correction(s); run `kpu-berita build` to apply them to the published warehouse",
           file=sys.stderr)

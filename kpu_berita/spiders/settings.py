@@ -36,7 +36,14 @@ POLITE = {
     # after HttpCompressionMiddleware (590) in the response path, so bodies are stored decoded
     "DOWNLOADER_MIDDLEWARES": {"kpu_berita.spiders.archive.ArchiveResponses": 580,
                                # sees responses before RetryMiddleware (550) re-queues them
-                               "kpu_berita.spiders.backoff.BackoffOnFailure": 560},
+                               "kpu_berita.spiders.backoff.BackoffOnFailure": 560,
+                               # Scrapy's RetryMiddleware with a per-host budget (politeness.py)
+                               "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+                               "kpu_berita.spiders.politeness.RetryBudget": 550,
+                               # last before the download handler: spacing as the server sees it
+                               "kpu_berita.spiders.politeness.SpaceAtServer": 990},
+    # retries per host for the whole crawl; RETRY_TIMES still caps each request
+    "KPU_RETRY_BUDGET_PER_HOST": 6,
     # a failing host's delay doubles from 1 s up to 16 s (spiders/backoff.py); longer caps
     # made a few dead sites hold the national nightly run open for minutes (PERFORMANCE.md)
     "KPU_BACKOFF_START_S": 1.0,
