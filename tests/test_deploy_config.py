@@ -1,0 +1,31 @@
+"""The deployment configs docs/operations.md shows are valid for the nightly job, and the
+shard plan keeps provinces whole."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import yaml
+
+from kpu_berita.dagster_project.definitions import defs
+from kpu_berita.registry import load_registry, shards
+
+DEPLOY = Path(__file__).parents[1] / "deploy"
+
+
+def test_every_shipped_run_config_is_valid_for_the_nightly_job():
+    job = defs.resolve_job_def("nightly")
+    configs = sorted(DEPLOY.glob("*.yaml"))
+    assert configs
+    for path in configs:
+        result = dg.validate_run_config(job, yaml.safe_load(path.read_text()))
+        assert result, path
+
+
+def test_shards_keep_each_province_whole_and_cover_every_satker():
+    rows = load_registry()
+    split = shards(rows, 4)
+    assert len(split) == 4 and sum(len(s) for s in split) == len(rows) == 552
+    provinces = [{r["province"] for r in shard} for shard in split]
+    assert all(a.isdisjoint(b) for i, a in enumerate(provinces) for b in provinces[i + 1:])
+    assert max(map(len, split)) < 1.5 * min(map(len, split))  # similar sizes
