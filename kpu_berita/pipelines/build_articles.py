@@ -86,6 +86,7 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
             "_crawl_id": listing.get("crawl_id"),
             "first_seen_at": listing.get("first_seen_at") or page.get("fetched_at"),
             "fetched_at": page.get("fetched_at"),
+            "lead_image_url": page.get("lead_image_url"),
             "_page": page,
         })
     _resolve_yearless_dates(rows)

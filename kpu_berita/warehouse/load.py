@@ -17,7 +17,7 @@ LISTING_COLUMNS = {
     "position": "INTEGER", "listing_url": "VARCHAR", "seen_at": "TIMESTAMPTZ",
     "header_text": "VARCHAR", "meta_date": "VARCHAR", "author": "VARCHAR", "body": "VARCHAR",
     "listing_title": "VARCHAR", "listing_page": "INTEGER", "listing_position": "INTEGER",
-    "fetched_at": "TIMESTAMPTZ", "error": "VARCHAR", "at": "TIMESTAMPTZ",
+    "fetched_at": "TIMESTAMPTZ", "error": "VARCHAR", "at": "TIMESTAMPTZ", "lead_image_url": "VARCHAR",
 }
 
 
@@ -87,9 +87,9 @@ def load_raw_crawls(con, raw_dir: Path) -> dict:
             con.execute(f"""INSERT INTO raw_listing_items
                 SELECT DISTINCT ?, satker_id, url, article_key, title, views, date_text, page, position, listing_url, seen_at
                 FROM {source} WHERE kind = 'listing' AND article_key IS NOT NULL""", [crawl_id, paths])
-            con.execute(f"""INSERT INTO raw_article_pages
-                SELECT ?, satker_id, url, article_key, title, header_text, meta_date, author, body, views,
-                       listing_title, listing_page, listing_position, fetched_at
+            con.execute(f"""INSERT INTO raw_article_pages BY NAME
+                SELECT ? AS crawl_id, satker_id, url, article_key, title, header_text, meta_date, author, body, views,
+                       listing_title, listing_page, listing_position, fetched_at, lead_image_url
                 FROM {source} WHERE kind = 'article' AND article_key IS NOT NULL""", [crawl_id, paths])
             con.execute(f"""INSERT INTO raw_crawl_errors SELECT ?, satker_id, url, error, "at"
                 FROM {source} WHERE kind = 'error'""", [crawl_id, paths])
@@ -134,7 +134,7 @@ def latest_listings(con) -> dict[str, dict]:
 
 ARTICLE_COLUMNS = ["article_key", "satker_id", "url", "title", "title_normalised", "published_date",
                    "date_raw", "date_source", "date_flag", "author", "credit", "body", "is_repost",
-                   "repost_source", "list_order", "first_seen_at", "fetched_at"]
+                   "repost_source", "list_order", "first_seen_at", "fetched_at", "lead_image_url"]
 
 
 def write_articles(con, rows: list[dict]) -> int:
