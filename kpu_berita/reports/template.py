@@ -19,6 +19,9 @@ PHOTO_WIDTH_MM = 110
 class TemplateProblem(ValueError):
     """A template that can't be filled; the message is one line naming the template."""
 
+    def __init__(self, message: str):
+        super().__init__(" ".join(message.splitlines()))
+
 
 def _environment():
     import jinja2
