@@ -69,27 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     command("build", "Materialise everything downstream of the crawl: articles, categories, view snapshots, marts.")
 
-    report = command("report", "Write the Bakohumas report (website list, social media, humas activities) or a province report.")
-    period = report.add_mutually_exclusive_group(required=True)
-    period.add_argument("--quarter", help="e.g. 2021Q3")
-    period.add_argument("--semester", help="e.g. 2021S1")
-    period.add_argument("--year", help="e.g. 2021")
-    period.add_argument("--period", metavar="START..END", help="any dates, e.g. 2021-03-01..2021-06-30")
-    report.add_argument("--province", help="a province report instead of one satker, e.g. Banten")
-    report.add_argument("--format", default="md", choices=["md", "docx", "json"])
-    report.add_argument("--layout", default="list", choices=["list", "table"],
-                        help="list: titles lettered by month (default); table: numbered rows with the date")
-    report.add_argument("--template", type=Path, metavar="FILE.docx",
-                        help="fill your own Word template (docxtpl tags; see docs/report-template.md)")
-    report.add_argument("--full", action="store_true",
-                        help="the complete report (cover, daftar isi, BAB I-III) from the shipped template")
-    report.add_argument("--out", type=Path, help="output file (default: stdout for md/json, <satker>-<period>.docx)")
-    report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
-
-    social = command("social", "Import social-media figures (posts, followers per platform and period) into the warehouse.")
-    social.add_argument("--import", dest="import_file", type=Path, required=True, metavar="FILE.csv",
-                        help="columns satker_id, period (2021Q3 or YYYY-MM-DD..YYYY-MM-DD), platform, posts, "
-                             "followers; optional content_type")
+    _report_commands(command)
 
     classify = command("classify", "Add a category column to a CSV with a title (and optional body) column.")
     classify.add_argument("--input", type=Path, required=True)
@@ -125,6 +105,31 @@ def _parser() -> argparse.ArgumentParser:
     sql = command("sql", "Run a read-only SQL query against the warehouse and print the result.")
     sql.add_argument("query")
     return parser
+
+
+def _report_commands(command) -> None:
+    """`report` (any period, layouts, templates) and `social` (the figures the report shows)."""
+    report = command("report", "Write the Bakohumas report (website list, social media, humas activities) or a province report.")
+    period = report.add_mutually_exclusive_group(required=True)
+    period.add_argument("--quarter", help="e.g. 2021Q3")
+    period.add_argument("--semester", help="e.g. 2021S1")
+    period.add_argument("--year", help="e.g. 2021")
+    period.add_argument("--period", metavar="START..END", help="any dates, e.g. 2021-03-01..2021-06-30")
+    report.add_argument("--province", help="a province report instead of one satker, e.g. Banten")
+    report.add_argument("--format", default="md", choices=["md", "docx", "json"])
+    report.add_argument("--layout", default="list", choices=["list", "table"],
+                        help="list: titles lettered by month (default); table: numbered rows with the date")
+    report.add_argument("--template", type=Path, metavar="FILE.docx",
+                        help="fill your own Word template (docxtpl tags; see docs/report-template.md)")
+    report.add_argument("--full", action="store_true",
+                        help="the complete report (cover, daftar isi, BAB I-III) from the shipped template")
+    report.add_argument("--out", type=Path, help="output file (default: stdout for md/json, <satker>-<period>.docx)")
+    report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
+
+    social = command("social", "Import social-media figures (posts, followers per platform and period) into the warehouse.")
+    social.add_argument("--import", dest="import_file", type=Path, required=True, metavar="FILE.csv",
+                        help="columns satker_id, period (2021Q3 or YYYY-MM-DD..YYYY-MM-DD), platform, posts, "
+                             "followers; optional content_type")
 
 
 def _date_arg(text: str) -> str:
