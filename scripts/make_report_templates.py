@@ -274,7 +274,8 @@ def humas_section(document) -> None:
     para(document, "{{ h.no }}. {{ h.title }}", bold=True)
     body(document, "{{ h.sentence }} {{ h.summary }}")
     tag(document, "{%p if h.photo %}")
-    para(document, "{{ h.photo }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    photo = para(document, "{{ h.photo }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    photo.paragraph_format.keep_with_next = True  # the caption stays under its photo
     para(document, "{{ h.caption }}", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
@@ -317,8 +318,9 @@ def bab_3(document) -> None:
 
 def signature(document) -> None:
     right = WD_ALIGN_PARAGRAPH.RIGHT
-    para(document)
+    para(document).paragraph_format.keep_with_next = True
     paragraph = para(document, "", align=right)
+    paragraph.paragraph_format.keep_with_next = True
     paragraph.add_run("[tempat]").font.color.rgb = PLACEHOLDER
     paragraph.add_run(", {{ generated_on }}")
     para(document, "Ketua Badan Koordinasi Kehumasan", align=right)
