@@ -21,7 +21,12 @@ EPILOG = {
     "build": "example: kpu-berita build            (the crawls not yet in the warehouse)\n"
              "         kpu-berita build --full     (everything again, after new rules or a new model)",
     "report": "example: kpu-berita report --satker kab-serang --quarter 2021Q3 --format docx --out serang-2021Q3.docx\n"
+              "         kpu-berita report --satker kab-kayongutara --period 2021-03-01..2021-06-30 --layout table\n"
+              "         kpu-berita report --satker kab-serang --quarter 2021Q3 --full --out laporan-tw3-2021.docx\n"
+              "         kpu-berita report --satker kab-serang --semester 2021S2 --template laporan.docx --out out.docx\n"
               "         kpu-berita report --province Banten --quarter 2021Q3 --format md",
+    "social": "example: kpu-berita social --import medsos-2021Q3.csv\n"
+              "         (satker_id,period,platform,posts,followers / kab-serang,2021Q3,Facebook,458,4926)",
     "classify": "example: kpu-berita classify --input titles.csv --output titles_with_category.csv",
     "eval": "example: kpu-berita eval --labeled kpu_berita/data/real_items_dev.csv",
     "correct": "example: kpu-berita correct --article kab-serang/id:1150 --category audiensi --note 'kunjungan, bukan rapat'\n"
@@ -74,12 +79,7 @@ def _parser() -> argparse.ArgumentParser:
         sub_parser.add_argument("--province", action="append", metavar="NAME",
                                 help="only the satker of this province, e.g. Banten (repeatable)")
 
-    report = command("report", "Write the website section of the Bakohumas report (or a province report).")
-    report.add_argument("--quarter", required=True, help="e.g. 2021Q3")
-    report.add_argument("--province", help="a province report instead of one satker, e.g. Banten")
-    report.add_argument("--format", default="md", choices=["md", "docx", "json"])
-    report.add_argument("--out", type=Path, help="output file (default: stdout for md/json, <satker>-<quarter>.docx)")
-    report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
+    _report_commands(command)
 
     classify = command("classify", "Add a category column to a CSV with a title (and optional body) column.")
     classify.add_argument("--input", type=Path, required=True)
@@ -121,6 +121,31 @@ def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
     return int(text)
+
+
+def _report_commands(command) -> None:
+    """`report` (any period, layouts, templates) and `social` (the figures the report shows)."""
+    report = command("report", "Write the Bakohumas report (website list, social media, humas activities) or a province report.")
+    period = report.add_mutually_exclusive_group(required=True)
+    period.add_argument("--quarter", help="e.g. 2021Q3")
+    period.add_argument("--semester", help="e.g. 2021S1")
+    period.add_argument("--year", help="e.g. 2021")
+    period.add_argument("--period", metavar="START..END", help="any dates, e.g. 2021-03-01..2021-06-30")
+    report.add_argument("--province", help="a province report instead of one satker, e.g. Banten")
+    report.add_argument("--format", default="md", choices=["md", "docx", "json"])
+    report.add_argument("--layout", default="list", choices=["list", "table"],
+                        help="list: titles lettered by month (default); table: numbered rows with the date")
+    report.add_argument("--template", type=Path, metavar="FILE.docx",
+                        help="fill your own Word template (docxtpl tags; see docs/report-template.md)")
+    report.add_argument("--full", action="store_true",
+                        help="the complete report (cover, daftar isi, BAB I-III) from the shipped template")
+    report.add_argument("--out", type=Path, help="output file (default: stdout for md/json, <satker>-<period>.docx)")
+    report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
+
+    social = command("social", "Import social-media figures (posts, followers per platform and period) into the warehouse.")
+    social.add_argument("--import", dest="import_file", type=Path, required=True, metavar="FILE.csv",
+                        help="columns satker_id, period (2021Q3 or YYYY-MM-DD..YYYY-MM-DD), platform, posts, "
+                             "followers; optional content_type")
 
 
 def _date_arg(text: str) -> str:
@@ -216,6 +241,7 @@ def cmd_demo(args) -> int:
               f"({', '.join(network.base_url(s.satker_id) for s in sites[:2])}, ...)")
         kpu = _kpu(args, registry=str(registry.resolve()), profile="loopback")
         result = _run(kpu, EVERYTHING, args)
+        _prefetch_demo_photos(home, args)
     _summarise(result)
     written = _demo_reports(home, args)
     print(f"\nwarehouse: {config.warehouse_path(home)}\nsample reports: {', '.join(str(p) for p in written)}")
@@ -223,24 +249,30 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _prefetch_demo_photos(home: Path, args) -> None:
+    from kpu_berita.reports.make import prefetch_demo_photos
+    from kpu_berita.reports.periods import quarter_period
+
+    if config.warehouse_path(home).exists():  # a failed build published nothing
+        prefetch_demo_photos(home, (args.satker or ["kab-serang"])[:1], quarter_period("2021Q3"))
+
+
 def _demo_reports(home: Path, args) -> list[Path]:
-    from kpu_berita.warehouse import report as render
-    from kpu_berita.warehouse.db import connect
-    from kpu_berita.warehouse.queries import satker_report
+    from dataclasses import replace
+
+    from kpu_berita.reports.make import ReportRequest, write_report
+    from kpu_berita.reports.periods import quarter_period
 
     out_dir = home / "reports"
     out_dir.mkdir(exist_ok=True)
     satker_id = (args.satker or ["kab-serang"])[0]
-    con = connect(config.warehouse_path(home), read_only=True)
-    try:
-        report = satker_report(con, satker_id, "2021Q3")
-    finally:
-        con.close()
     stem = out_dir / f"{satker_id}-2021Q3"
-    stem.with_suffix(".md").write_text(render.render_markdown(report), encoding="utf-8")
-    stem.with_suffix(".json").write_text(render.render_json(report), encoding="utf-8")
-    render.render_docx(report, stem.with_suffix(".docx"))
-    return [stem.with_suffix(s) for s in (".md", ".docx", ".json")]
+    request = ReportRequest(home=home, period=quarter_period("2021Q3"), satker_id=satker_id)
+    written = []
+    for fmt, suffix in (("md", ".md"), ("docx", ".docx"), ("json", ".json")):
+        written.append(write_report(replace(request, format=fmt, out=stem.with_suffix(suffix))))
+    written.append(write_report(replace(request, full=True, out=out_dir / f"{satker_id}-2021Q3-lengkap.docx")))
+    return written
 
 
 def cmd_crawl(args) -> int:
@@ -273,44 +305,56 @@ def _read_only_warehouse(args):
 
 
 def cmd_report(args) -> int:
-    from kpu_berita.pipelines.dates import parse_quarter
-    from kpu_berita.warehouse import report as render
-    from kpu_berita.warehouse.queries import UnknownSatker, province_report, satker_report
+    from kpu_berita.reports.make import ReportProblem, ReportRequest, parse_period_options, write_report
 
-    try:
-        parse_quarter(args.quarter)
-    except ValueError as exc:
-        raise UserError(str(exc))
     if bool(args.province) == bool(args.satker):
         raise UserError("report needs exactly one of --satker ID or --province NAME")
     if args.satker and len(args.satker) > 1:
         raise UserError("report takes one --satker at a time")
-    con = _read_only_warehouse(args)
+    if args.province and (args.template or args.full):
+        raise UserError("--template and --full fill one satker's report, not a province's")
+    if args.template and args.full:
+        raise UserError("give --template FILE or --full, not both")
     try:
-        if args.province:
-            data = province_report(con, args.province, args.quarter)
-            name = f"{args.province.lower().replace(' ', '-')}-{data['quarter']}"
-        else:
-            data = satker_report(con, args.satker[0], args.quarter, include_reposts=not args.exclude_reposts)
-            name = f"{args.satker[0]}-{data['quarter']}"
-    except UnknownSatker as exc:
+        period = parse_period_options({"quarter": args.quarter, "semester": args.semester, "year": args.year,
+                                       "period": args.period})
+        written = write_report(ReportRequest(
+            home=_home(args), period=period, satker_id=(args.satker or [None])[0], province=args.province,
+            format="docx" if (args.template or args.full) else args.format, layout=args.layout, out=args.out,
+            template=args.template, full=args.full, include_reposts=not args.exclude_reposts))
+    except ReportProblem as exc:
         raise UserError(str(exc))
-    finally:
-        con.close()
-    if args.format == "docx":
-        out = args.out or Path(f"{name}.docx")
-        (render.render_province_docx if args.province else render.render_docx)(data, out)
-        print(f"wrote {out}", file=sys.stderr)
-        return 0
-    if args.format == "json":
-        text = render.render_json(data)
-    else:
-        text = (render.render_province_markdown if args.province else render.render_markdown)(data)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if written:
+        print(f"wrote {written}", file=sys.stderr)
+    return 0
+
+
+def cmd_social(args) -> int:
+    from kpu_berita.reports.social import COLUMNS, BadSocialRow, parse_figures
+    from kpu_berita.warehouse.db import connect
+    from kpu_berita.warehouse.merge import BuildLocked, writer_lock
+    from kpu_berita.warehouse.publish import ensure_working_copy, republish_table
+    from kpu_berita.warehouse.social import known_satker, store_figures
+
+    rows = _read_csv(args.import_file, COLUMNS)
+    home = _home(args)
+    if not config.working_warehouse_path(home).exists() and not config.warehouse_path(home).exists():
+        raise UserError(f"no warehouse at {config.warehouse_path(home)}: run `kpu-berita demo` or `kpu-berita build` first")
+    working, published = config.working_warehouse_path(home), config.warehouse_path(home)
+    try:
+        with writer_lock(home):  # the builds' working copy has one writer at a time, like `correct`
+            ensure_working_copy(working, published)
+            con = connect(working)
+            try:
+                figures = parse_figures(rows, str(args.import_file), known_satker(con))
+                counts = store_figures(con, figures, str(args.import_file))
+            finally:
+                con.close()
+            republish_table(working, published, "social_media_stats")
+    except (BadSocialRow, BuildLocked) as exc:
+        raise UserError(str(exc))
+    print(f"{args.import_file}: {counts['added']} added, {counts['replaced']} replaced, "
+          f"{counts['unchanged']} unchanged; published", file=sys.stderr)
     return 0
 
 
@@ -437,7 +481,7 @@ def cmd_sql(args) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "crawl": cmd_crawl, "build": cmd_build, "report": cmd_report,
+COMMANDS = {"demo": cmd_demo, "crawl": cmd_crawl, "build": cmd_build, "report": cmd_report, "social": cmd_social,
             "classify": cmd_classify, "eval": cmd_eval, "correct": cmd_correct, "sql": cmd_sql,
             "export": cmd_export, "bench": cmd_bench}
 

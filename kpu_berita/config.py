@@ -33,3 +33,8 @@ def working_warehouse_path(home: Path) -> Path:
 
 def raw_dir(home: Path) -> Path:
     return Path(home) / "raw"
+
+
+def images_dir(home: Path) -> Path:
+    """Cached lead photos of articles, for the reports' humas activities."""
+    return Path(home) / "images"

@@ -20,3 +20,13 @@ def saved_page(name: str) -> HtmlResponse:
 @pytest.fixture
 def page():
     return saved_page
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory):
+    """A home with the demo network crawled and built (`kpu-berita demo`), shared by the slow tests."""
+    from kpu_berita.cli import main
+
+    home = tmp_path_factory.mktemp("demo-home")
+    assert main(["--home", str(home), "demo"]) == 0
+    return home

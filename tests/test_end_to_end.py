@@ -36,13 +36,6 @@ def run_cli(*argv) -> int:
     return main([str(a) for a in argv])
 
 
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("demo-home")
-    assert run_cli("--home", home, "demo") == 0
-    return home
-
-
 def report_json(home, capsys, *extra) -> dict:
     capsys.readouterr()
     assert run_cli("--home", home, "report", "--satker", "kab-serang", "--quarter", "2021Q3", "--format", "json", *extra) == 0

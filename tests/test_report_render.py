@@ -8,9 +8,10 @@ import subprocess
 import docx
 import pytest
 
-from kpu_berita.warehouse.report import (count_sentence, formal_name, letter, quarter_label, render_docx,
-                                         render_json, render_markdown, render_province_docx,
-                                         render_province_markdown)
+from kpu_berita.reports.periods import period_label, quarter_period
+from kpu_berita.reports.render_docx import render_docx, render_province_docx
+from kpu_berita.reports.render_text import render_json, render_markdown, render_province_markdown
+from kpu_berita.reports.wording import count_sentence, formal_name, letter
 
 TRICKY = 'Rapat & Evaluasi <DPB> "Tahap 1" *penting* [draf]'
 
@@ -25,6 +26,8 @@ def make_report(n_july=30):
     august = [article(TRICKY, "2021-08-03", None, "sosialisasi")]
     return {"satker_id": "kab-serang", "satker_name": "KPU Kabupaten Serang", "website": "kab-serang.kpu.go.id",
             "quarter": "2021Q3", "period": {"start": "2021-07-01", "end": "2021-09-30"},
+            "period_key": "2021Q3", "period_label": "Triwulan III Tahun 2021",
+            "period_range_label": "(01 JULI 2021 - 30 SEPTEMBER 2021)",
             "total_articles": n_july + 1, "total_views": sum(range(n_july)),
             "months": [{"month": "2021-07", "label": "Juli 2021", "articles": july},
                        {"month": "2021-08", "label": "Agustus 2021", "articles": august},
@@ -33,11 +36,12 @@ def make_report(n_july=30):
                             "views": sum(range(n_july))},
                            {"category": "sosialisasi", "label": "Sosialisasi & Pendidikan Pemilih", "articles": 1,
                             "views": 0}],
-            "top_articles": sorted(july, key=lambda a: -a["views"])[:5], "generated_at": "2026-11-22T10:00:00+07:00"}
+            "top_articles": sorted(july, key=lambda a: -a["views"])[:5], "social": [], "social_by_content_type": [],
+            "humas_activities": [], "generated_at": "2026-11-22T10:00:00+07:00"}
 
 
 def test_wording():
-    assert quarter_label("2021Q3") == "Triwulan III Tahun 2021"
+    assert period_label(quarter_period("2021Q3")) == "Triwulan III Tahun 2021"
     assert formal_name("KIP Kabupaten Aceh Besar") == "Komisi Independen Pemilihan Kabupaten Aceh Besar"
     assert count_sentence(make_report()) == (
         "Komisi Pemilihan Umum Kabupaten Serang memiliki website pada laman www.kab-serang.kpu.go.id dan pada "
@@ -83,6 +87,7 @@ def test_empty_quarter_and_control_characters(tmp_path):
 
 def test_province_report_highlights_silent_satker(tmp_path):
     report = {"province": "Banten", "quarter": "2021Q3", "period": {"start": "2021-07-01", "end": "2021-09-30"},
+              "period_key": "2021Q3", "period_label": "Triwulan III Tahun 2021",
               "total_articles": 36, "total_views": 100, "generated_at": "x",
               "satker": [{"satker_id": "kab-serang", "satker_name": "KPU Kabupaten Serang", "level": "kabupaten",
                           "articles": 36, "views": 100, "by_category": {"rapat": 36}},

@@ -37,7 +37,8 @@ from kpu_berita.pipelines.classify import CATEGORY_LABELS, DATA, Classifier
 from kpu_berita.pipelines.dates import MONTH_LABELS_ID
 from kpu_berita.registry import load_registry
 from kpu_berita.warehouse import db
-from kpu_berita.warehouse.queries import province_report, satker_report
+from kpu_berita.reports.data import province_report, satker_report
+from kpu_berita.reports.periods import quarter_period
 
 FULL_ARTICLES = 1_000_000
 QUICK_SCALE = 0.1
@@ -402,9 +403,9 @@ def query_figures(con, calls: int, rng: random.Random) -> dict:
     satker = [r[0] for r in con.execute("SELECT satker_id FROM satker ORDER BY 1").fetchall()]
     provinces = [r[0] for r in con.execute("SELECT DISTINCT province FROM satker ORDER BY 1").fetchall()]
     quarters = [f"{y}Q{q}" for y in range(2015, 2026) for q in range(1, 5)]
-    report = time_calls(lambda s, q: satker_report(con, s, q),
+    report = time_calls(lambda s, q: satker_report(con, s, quarter_period(q)),
                         [(rng.choice(satker), rng.choice(quarters)) for _ in range(calls)])
-    province = time_calls(lambda p, q: province_report(con, p, q),
+    province = time_calls(lambda p, q: province_report(con, p, quarter_period(q)),
                           [(rng.choice(provinces), rng.choice(quarters)) for _ in range(calls // 3)])
 
     def mart(i, params):

@@ -11,7 +11,7 @@ import random
 import re
 from dataclasses import dataclass, replace
 
-from kpu_berita.demo_network.seed_articles import SEED_000_Q3_2021, SEED_002_JANUARY_2022
+from kpu_berita.demo_network.seed_articles import SEED_000_HUMAS_BODIES, SEED_000_Q3_2021, SEED_002_JANUARY_2022
 from kpu_berita.pipelines.dates import MONTH_LABELS_ID
 
 DEFAULT_AS_OF = dt.date(2025, 12, 31)
@@ -194,7 +194,8 @@ def _planned(profile: SiteProfile, until: dt.date) -> list[tuple[dt.date, str, s
             titles = SEED_000_Q3_2021[key]
             step = (_days_in_month(month) - 2) / len(titles)
             for i, title in enumerate(titles):
-                planned.append((month + dt.timedelta(days=1 + int(i * step)), "seed", title, None, None))
+                planned.append((month + dt.timedelta(days=1 + int(i * step)), "seed", title,
+                                SEED_000_HUMAS_BODIES.get(title), None))
             continue
         rng = random.Random(f"{profile.satker_id}:{key}")
         count = rng.randint(*profile.per_month)

@@ -90,3 +90,30 @@ SEED_002_JANUARY_2022 = [
         "published": "2022-01-19"
     }
 ]
+
+# Seed 000 section 3 describes three of the quarter's articles as humas activities; their
+# demo bodies carry that text (date, place, participants as the report states them), after
+# the site's own "Serang (d/m) -" dateline, and end with the site's credit line.
+SEED_000_HUMAS_BODIES = {
+    "Rapat Migrasi Template Website KPU Provinsi dan KPU Kabupaten/Kota Se Provinsi Banten":
+        "Serang (8/9) - Kegiatan ini dilaksanakan pada Rabu, 8 September 2021 di Aula KPU Kabupaten Serang. "
+        "Tujuan dari acara ini adalah untuk menyeragamkan website KPU di Seluruh Indonesia. Kegiatan ini diikuti "
+        "oleh Komisioner Divisi Data dan Informasi dan Divisi Sosdiklih Parmas dan SDM serta Operator Website KPU "
+        "Kabupaten Serang.\n\nRapat membahas langkah migrasi konten ke template website yang seragam.\n\n"
+        "(Tim Hupmas KPU Kabupaten Serang)",
+    "Rapat Koordinasi Pengelolaan dan Pelayanan PPID (Pejabat Pengelola Informasi dan Dokumentasi) Di Lingkungan "
+    "KPU Provinsi dan KPU Kabupaten/Kota Se Provinsi Banten":
+        "Serang (9/9) - Kegiatan ini dilaksanakan pada Kamis, 9 September 2021 di Aula Sekretariat Daerah Kota "
+        "Cilegon. Kegiatan ini diikuti oleh Komisioner Divisi Sosdiklih Parmas dan SDM, Kasubag Teknis Pemilu dan "
+        "Hupmas dan Operator PPID KPU Kabupaten Serang.\n\nHadir sebagai narasumber pertama yaitu Bapak Nana Subana "
+        "selaku Anggota Komisi Informasi Provinsi Banten. Beliau menjelaskan masyarakat masih banyak yang belum "
+        "mampu membedakan antara informasi dan informasi publik.\n\n(Tim Hupmas KPU Kabupaten Serang)",
+    "Sosialisasi Juknis Bakohumas KPU, KPU Provinsi dan KPU Kabupaten/Kota se Indonesia":
+        "Serang (15/9) - KPU Republik Indonesia mengadakan Sosialisasi Juknis Bakohumas KPU, KPU Provinsi dan KPU "
+        "Kabupaten/Kota se Indonesia secara daring melalui Zoom Meeting dan Streaming Akun Youtube KPU Republik "
+        "Indonesia pada Hari Rabu, 15 September 2021 pukul 13.00 sampai dengan selesai. Ketua KPU Republik "
+        "Indonesia, Bapak Ilham Saputra hadir dan memberikan arahan mengenai acara Sosialisasi Bakohumas ini.\n\n"
+        "Hadir sebagai Narasumber yaitu Bapak I Dewa Kade Wiarsa Raka Sandi (Anggota KPU Republik Indonesia), Ibu "
+        "Anisha Dashuki (Praktisi Kehumasan) dan Bapak Cahyo Ariawan (Kepala Biro Partisipasi dan Hubungan "
+        "Masyarakat KPU Republik Indonesia).\n\n(Tim Hupmas KPU Kabupaten Serang)",
+}

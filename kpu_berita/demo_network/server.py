@@ -17,9 +17,11 @@ from urllib.parse import unquote, urlsplit
 
 from kpu_berita.demo_network import templates
 from kpu_berita.demo_network.content import DEFAULT_AS_OF, DemoSite, views_at
+from kpu_berita.demo_network.photos import has_photo, photo_png
 from kpu_berita.registry import COLUMNS, load_registry
 
 LISTING = re.compile(r"^/(?:index\.php/)?blog/category/(\d+)/?$")
+PHOTO = re.compile(r"^/img/berita/(\d+)\.png$")
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 
 
@@ -27,6 +29,7 @@ class _Site:
     def __init__(self, site: DemoSite, name: str, as_of: dt.date):
         self.site, self.name, self.as_of = site, name, as_of
         self.by_path = {unquote(a.path): a for a in site.articles}
+        self.photo_ids = {a.article_id for a in site.articles if has_photo(site.template, a.article_id)}
 
     def views(self, article) -> int:
         return views_at(article, self.as_of)
@@ -38,6 +41,9 @@ class _Site:
             return 200, "text/plain", ROBOTS
         if path in ("/", "/index.php"):
             return 200, "text/html", templates.home_page(self.site, self.name).encode()
+        photo = PHOTO.match(path)
+        if photo and int(photo.group(1)) in self.photo_ids:
+            return 200, "image/png", photo_png(int(photo.group(1)))
         m = LISTING.match(path)
         if m:
             if int(m.group(1)) != self.site.category_id:
@@ -84,7 +90,8 @@ class DemoNetwork:
                 with network._lock:
                     network.request_log.append((site.site.satker_id, "GET", self.path, status))
                 self.send_response(status)
-                self.send_header("Content-Type", f"{content_type}; charset=utf-8")
+                charset = "" if content_type.startswith("image/") else "; charset=utf-8"
+                self.send_header("Content-Type", f"{content_type}{charset}")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 try:

@@ -12,6 +12,7 @@ import datetime as dt
 from html import escape
 
 from kpu_berita.demo_network.content import WEEKDAYS_ID, DemoArticle, DemoSite
+from kpu_berita.demo_network.photos import has_photo, photo_path
 from kpu_berita.pipelines.dates import MONTH_LABELS_ID
 
 PAGE_SIZE = 6
@@ -82,6 +83,9 @@ def listing_page(site: DemoSite, site_name: str, page: int, views) -> str:
 
 def article_page(site: DemoSite, site_name: str, article: DemoArticle, views: int) -> str:
     paragraphs = "".join(f"<p>{escape(p)}</p>" for p in article.body.split("\n\n"))
+    photo = has_photo(site.template, article.article_id)
+    if photo and site.template == "table":  # no og:image on this older template: the photo opens the body
+        paragraphs = f'<p class="foto"><img src="{photo_path(article.article_id)}" alt=""></p>' + paragraphs
     if site.template == "table":
         day = article.published
         header = (f'<div class="info">Diposting: {WEEKDAYS_ID[day.weekday()]}, {_date_id(day)} oleh Admin</div>')
@@ -97,7 +101,9 @@ def article_page(site: DemoSite, site_name: str, article: DemoArticle, views: in
             f'<article><h1 class="post-title">{escape(article.title)}</h1>{header}'
             f'<div class="post-content">{paragraphs}</div>{footer}</article>')
     html = _layout(site, site_name, article.title, main, _sidebar(site))
-    return html.replace("<head>", f'<head><meta property="og:title" content="{escape(article.title)}">', 1)
+    og_image = (f'<meta property="og:image" content="{photo_path(article.article_id)}">'
+                if photo and site.template == "blog" else "")
+    return html.replace("<head>", f'<head><meta property="og:title" content="{escape(article.title)}">{og_image}', 1)
 
 
 def home_page(site: DemoSite, site_name: str) -> str:

@@ -91,6 +91,7 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
             "first_seen_at": listing.get("first_seen_at") or page.get("fetched_at"),
             "fetched_at": page.get("fetched_at"),
             "listing_title": page.get("listing_title"),
+            "lead_image_url": page.get("lead_image_url"),
             "_page": page,
         })
     _resolve_yearless_dates(rows, _known_neighbours(listings, known_dates or {}))

@@ -202,7 +202,7 @@ class BeritaSpider(scrapy.Spider):
                           title=data.title or listing_title, header_text=data.header_text,
                           meta_date=data.meta_date, author=data.author, body=data.body, views=data.views,
                           listing_title=listing_title, listing_page=page, listing_position=position,
-                          fetched_at=now_iso())
+                          fetched_at=now_iso(), lead_image_url=data.lead_image_url)
         yield from self._article_done(walk, key)
 
     def article_failed(self, failure):

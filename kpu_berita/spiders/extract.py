@@ -42,6 +42,7 @@ class ArticleData:
     author: str | None
     body: str
     views: int | None
+    lead_image_url: str | None = None
 
 
 def parse_html(html: str | bytes):
@@ -324,4 +325,21 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
         paragraphs = [p for p in paragraphs if p]
         body = "\n\n".join(paragraphs) if paragraphs else _text_lines(block)
     return ArticleData(title=title, header_text=header_text, meta_date=meta_date,
-                       author=author, body=body, views=views)
+                       author=author, body=body, views=views, lead_image_url=lead_image_url(doc, block, url))
+
+
+def lead_image_url(doc, body_block, page_url: str) -> str | None:
+    """The article's lead photo: og:image, else the first <img> in the body block (or the
+    block around it, where templates put the photo above the text); absolute http(s) or None."""
+    found = _meta(doc, "og:image", "twitter:image")
+    if not found and body_block is not None:
+        around = body_block.getparent() if body_block.getparent() is not None else body_block
+        for scope in (body_block, around):
+            src = next((img.get("src") for img in scope.iter("img") if (img.get("src") or "").strip()), None)
+            if src:
+                found = src.strip()
+                break
+    if not found:
+        return None
+    absolute = urljoin(page_url, found)
+    return absolute if urlsplit(absolute).scheme in ("http", "https") else None

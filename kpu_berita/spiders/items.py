@@ -39,6 +39,7 @@ class ArticlePage:
     listing_position: int | None
     fetched_at: str
     kind: str = field(default="article", init=False)
+    lead_image_url: str | None = None  # og:image, else the first image of the body
 
 
 @dataclass

@@ -26,7 +26,7 @@ ARTICLES_SCHEMA = pa.schema([
     ("date_source", pa.string()), ("date_flag", pa.string()), ("author", pa.string()), ("credit", pa.string()),
     ("body", pa.string()), ("is_repost", pa.bool_()), ("repost_source", pa.string()), ("list_order", pa.int64()),
     ("first_seen_at", pa.timestamp("us", tz="UTC")), ("fetched_at", pa.timestamp("us", tz="UTC")),
-    ("listing_title", pa.string()),
+    ("listing_title", pa.string()), ("lead_image_url", pa.string()),
 ])
 CATEGORIES_SCHEMA = pa.schema([
     ("article_key", pa.string()), ("category", pa.string()), ("confidence", pa.float64()),

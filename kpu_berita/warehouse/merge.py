@@ -26,7 +26,7 @@ MEMORY_LIMIT = "1GB"
 
 ARTICLE_COLUMNS = ["article_key", "satker_id", "url", "title", "title_normalised", "published_date",
                    "date_raw", "date_source", "date_flag", "author", "credit", "body", "is_repost",
-                   "repost_source", "list_order", "first_seen_at", "fetched_at", "listing_title"]
+                   "repost_source", "list_order", "first_seen_at", "fetched_at", "listing_title", "lead_image_url"]
 
 
 class BuildLocked(RuntimeError):
@@ -100,9 +100,9 @@ def merge_crawl(con, crawl_dir: Path, home: Path) -> dict:
         for table in ("raw_listing_items", "raw_article_pages", "raw_crawl_errors", "view_snapshots",
                       "article_crawl_views"):
             con.execute(f"DELETE FROM {table} WHERE crawl_id = ?", [crawl_id])  # a crawl half-loaded by an old release
-        con.execute(f"INSERT INTO raw_listing_items SELECT ?, * FROM '{files['listing']}'", [crawl_id])
-        con.execute(f"INSERT INTO raw_article_pages SELECT ?, * FROM '{files['pages']}'", [crawl_id])
-        con.execute(f"INSERT INTO raw_crawl_errors SELECT ?, * FROM '{files['errors']}'", [crawl_id])
+        con.execute(f"INSERT INTO raw_listing_items BY NAME SELECT ? AS crawl_id, * FROM '{files['listing']}'", [crawl_id])
+        con.execute(f"INSERT INTO raw_article_pages BY NAME SELECT ? AS crawl_id, * FROM '{files['pages']}'", [crawl_id])
+        con.execute(f"INSERT INTO raw_crawl_errors BY NAME SELECT ? AS crawl_id, * FROM '{files['errors']}'", [crawl_id])
         counts = _merge_articles(con, files)
         counts.update(_merge_views(con, crawl_id, files["views"]))
         con.execute(f"""INSERT OR REPLACE INTO satker_last_crawl

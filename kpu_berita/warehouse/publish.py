@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from kpu_berita.warehouse.db import connect
+from kpu_berita.warehouse.db import connect, transaction
 
 
 def ensure_working_copy(working: Path, published: Path) -> None:
@@ -50,3 +50,29 @@ def publish(working: Path, published: Path) -> dict:
     os.replace(tmp, published)
     return {"build_id": build_id, "articles": articles, "published_at": now.isoformat(timespec="seconds"),
             "bytes": published.stat().st_size}
+
+
+def republish_table(working: Path, published: Path, table: str) -> None:
+    """Make a table an operator just wrote into the working copy visible to readers now.
+
+    The working copy may be half-way through a build, so it is not published as is: a copy
+    of the published file takes the table from the working copy and is renamed over the
+    published path. The next build publishes the table anyway (builds never write it)."""
+    if not published.exists():
+        publish(working, published)
+        return
+    tmp = published.with_name(f".{published.name}.republishing")
+    shutil.copyfile(published, tmp)
+    con = connect(tmp)  # migrated, so a published file from before the table's migration gets it
+    try:
+        con.execute(f"ATTACH '{str(working).replace(chr(39), chr(39) * 2)}' AS working (READ_ONLY)")
+        with transaction(con):
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM working.{table}")
+        con.execute("DETACH working")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, published)

@@ -33,7 +33,7 @@ RAW_COLUMNS = {
     "position": "INTEGER", "listing_url": "VARCHAR", "seen_at": "TIMESTAMPTZ",
     "header_text": "VARCHAR", "meta_date": "VARCHAR", "author": "VARCHAR", "body": "VARCHAR",
     "listing_title": "VARCHAR", "listing_page": "INTEGER", "listing_position": "INTEGER",
-    "fetched_at": "TIMESTAMPTZ", "error": "VARCHAR", "at": "TIMESTAMPTZ",
+    "fetched_at": "TIMESTAMPTZ", "error": "VARCHAR", "at": "TIMESTAMPTZ", "lead_image_url": "VARCHAR",
 }
 
 STAGED_FROM_RAW = {
@@ -41,7 +41,7 @@ STAGED_FROM_RAW = {
                          listing_url, seen_at
                   FROM raw WHERE kind = 'listing' AND article_key IS NOT NULL""",
     "pages": """SELECT satker_id, url, article_key, title, header_text, meta_date, author, body, views,
-                       listing_title, listing_page, listing_position, fetched_at
+                       listing_title, listing_page, listing_position, fetched_at, lead_image_url
                 FROM raw WHERE kind = 'article' AND article_key IS NOT NULL""",
     "errors": """SELECT satker_id, url, error, "at" AS failed_at FROM raw WHERE kind = 'error'""",
 }

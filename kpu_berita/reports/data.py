@@ -1,0 +1,151 @@
+"""Report data: warehouse queries -> the plain dicts of the report JSON contract.
+
+The satker report keeps the contract of the first release (satker_id, satker_name, website,
+quarter, period {start, end}, total_articles, total_views, months, categories, top_articles,
+generated_at) and adds period_key, period_label, period_range_label, social and
+humas_activities. `quarter` is the YYYYQn key when the period is a quarter, else null.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from kpu_berita.reports.humas import draft_activities
+from kpu_berita.reports.periods import Period, months_of, period_label, range_label
+
+JAKARTA = dt.timezone(dt.timedelta(hours=7))
+
+
+class UnknownSatker(LookupError):
+    pass
+
+
+def _article(row: dict) -> dict:
+    return {"title": row["title"], "url": row["url"], "published_date": row["published_date"].isoformat(),
+            "views": row["views"], "category": row["category"]}
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) or hasattr(value, "to_pydatetime") else value
+
+
+def _period_rows(con, satker_id: str, period: Period, include_reposts: bool) -> list[dict]:
+    cursor = con.execute("""
+        SELECT r.title, r.url, r.published_date, r.views, r.category, r.category_label, a.body,
+               a.lead_image_url, coalesce(c.topics, []) AS topics
+        FROM report_articles r JOIN articles a USING (article_key)
+        LEFT JOIN article_categories c USING (article_key)
+        WHERE r.satker_id = ? AND r.published_date BETWEEN ? AND ? AND (? OR NOT r.is_repost)
+        ORDER BY r.published_date, r.list_order DESC NULLS FIRST, r.article_key""",
+                         [satker_id, period.start, period.end, include_reposts])
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, values)) for values in cursor.fetchall()]
+    for row in rows:
+        row["published_date"] = _as_date(row["published_date"])
+        row["views"] = None if row["views"] is None else int(row["views"])
+    return rows
+
+
+def _categories(con, rows: list[dict]) -> list[dict]:
+    labels = dict(con.execute("SELECT category, label FROM categories ORDER BY sort_order").fetchall())
+    categories = []
+    for code, label in labels.items():
+        chosen = [r for r in rows if r["category"] == code]
+        if chosen:
+            categories.append({"category": code, "label": label, "articles": len(chosen),
+                               "views": sum(r["views"] or 0 for r in chosen)})
+    return categories
+
+
+def _website(satker_id: str, base_url: str) -> str:
+    host = urlsplit(base_url).hostname or base_url
+    return host if host.endswith("kpu.go.id") else f"{satker_id}.kpu.go.id"
+
+
+PLATFORM_ORDER = ("facebook", "instagram", "twitter", "x", "youtube", "tiktok")
+
+
+def _platform_rank(platform: str) -> tuple:
+    name = platform.casefold()
+    return (PLATFORM_ORDER.index(name) if name in PLATFORM_ORDER else len(PLATFORM_ORDER), name)
+
+
+def social_figures(con, satker_id: str, period: Period) -> list[dict]:
+    """Posts per platform summed over the imported periods inside `period`; followers as of
+    the latest of them (followers are a level, not a flow)."""
+    rows = con.execute("""
+        SELECT platform, sum(posts), arg_max(followers, period_end) FROM social_media_stats
+        WHERE satker_id = ? AND content_type = '' AND period_start >= ? AND period_end <= ?
+        GROUP BY platform""", [satker_id, period.start, period.end]).fetchall()
+    figures = [{"platform": p, "posts": int(posts), "followers": None if f is None else int(f)} for p, posts, f in rows]
+    return sorted(figures, key=lambda f: _platform_rank(f["platform"]))
+
+
+def social_by_content_type(con, satker_id: str, period: Period) -> list[dict]:
+    """Seed 003's recap: posts per content type and platform, when the import had content types."""
+    rows = con.execute("""
+        SELECT content_type, platform, sum(posts), min(source_row) FROM social_media_stats
+        WHERE satker_id = ? AND content_type <> '' AND period_start >= ? AND period_end <= ?
+        GROUP BY ALL ORDER BY 4""", [satker_id, period.start, period.end]).fetchall()
+    recap: dict[str, dict] = {}
+    for content_type, platform, posts, _ in rows:
+        recap.setdefault(content_type, {"content_type": content_type, "posts": {}})["posts"][platform] = int(posts)
+    return list(recap.values())
+
+
+def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool = True) -> dict:
+    """Everything the satker's report needs for `period`, as the JSON contract dict."""
+    satker = con.execute("SELECT name, base_url FROM satker WHERE satker_id = ?", [satker_id]).fetchone()
+    if satker is None:
+        raise UnknownSatker(f"unknown satker {satker_id!r}: not in the warehouse")
+    name, base_url = satker
+    rows = _period_rows(con, satker_id, period, include_reposts)
+    months = [{"month": month, "label": label,
+               "articles": [_article(r) for r in rows if r["published_date"].strftime("%Y-%m") == month]}
+              for month, label in months_of(period)]
+    top = sorted((r for r in rows if r["views"] is not None), key=lambda r: -r["views"])[:5]
+    return {
+        "satker_id": satker_id,
+        "satker_name": name,
+        "website": _website(satker_id, base_url),
+        "quarter": period.quarter,
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "period_key": period.key,
+        "period_label": period_label(period),
+        "period_range_label": range_label(period),
+        "total_articles": len(rows),
+        "total_views": sum(r["views"] or 0 for r in rows),
+        "months": months,
+        "categories": _categories(con, rows),
+        "top_articles": [_article(r) for r in top],
+        "social": social_figures(con, satker_id, period),
+        "social_by_content_type": social_by_content_type(con, satker_id, period),
+        "humas_activities": draft_activities(rows),
+        "generated_at": dt.datetime.now(JAKARTA).isoformat(timespec="seconds"),
+    }
+
+
+def province_report(con, province: str, period: Period) -> dict:
+    """Every satker of a province with its articles and views in the period."""
+    satker = con.execute("""SELECT satker_id, name, level FROM satker WHERE lower(province) = lower(?)
+                            ORDER BY level = 'provinsi' DESC, name""", [province]).fetchall()
+    if not satker:
+        raise UnknownSatker(f"unknown province {province!r}: no satker of it in the warehouse")
+    counts: dict[str, dict] = {}
+    for satker_id, category, n, views in con.execute("""
+            SELECT satker_id, category, count(*), coalesce(sum(views), 0) FROM report_articles
+            WHERE lower(province) = lower(?) AND published_date BETWEEN ? AND ? GROUP BY ALL""",
+                                                     [province, period.start, period.end]).fetchall():
+        entry = counts.setdefault(satker_id, {"articles": 0, "views": 0, "by_category": {}})
+        entry["articles"] += n
+        entry["views"] += int(views)
+        entry["by_category"][category] = n
+    rows = [{"satker_id": sid, "satker_name": name, "level": level,
+             **counts.get(sid, {"articles": 0, "views": 0, "by_category": {}})} for sid, name, level in satker]
+    province_name = con.execute("SELECT province FROM satker WHERE lower(province) = lower(?) LIMIT 1",
+                                [province]).fetchone()[0]
+    return {"province": province_name, "quarter": period.quarter,
+            "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+            "period_key": period.key, "period_label": period_label(period),
+            "total_articles": sum(r["articles"] for r in rows), "total_views": sum(r["views"] for r in rows),
+            "satker": rows, "generated_at": dt.datetime.now(JAKARTA).isoformat(timespec="seconds")}

@@ -1,0 +1,73 @@
+"""Social-media figures from the operator's CSV (satker_id, period, platform, posts,
+followers[, content_type]): validated by a pure function, row by row, before anything is
+stored, so one bad row keeps the whole file out."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kpu_berita.reports.periods import quarter_period, range_period
+
+COLUMNS = ("satker_id", "period", "platform", "posts", "followers")
+
+
+class BadSocialRow(ValueError):
+    """One line: the file, the row and what is wrong with it."""
+
+
+@dataclass(frozen=True)
+class SocialFigure:
+    satker_id: str
+    period_key: str
+    period_start: dt.date
+    period_end: dt.date
+    platform: str
+    content_type: str
+    posts: int
+    followers: int | None
+    source_row: int
+
+    @property
+    def key(self) -> tuple:
+        return (self.satker_id, self.period_start, self.period_end, self.platform, self.content_type)
+
+
+def _count(text: str | None, column: str, where: str, *, required: bool) -> int | None:
+    value = (text or "").strip().replace(".", "").replace(",", "")  # "4.926" is how the reports write thousands
+    if not value and not required:
+        return None
+    if not value.isdigit():
+        raise BadSocialRow(f"{where}: {column} {text!r} is not a whole number")
+    return int(value)
+
+
+def _period(text: str, where: str):
+    text = (text or "").strip()
+    try:
+        return range_period(text) if ".." in text else quarter_period(text)
+    except ValueError:
+        raise BadSocialRow(f"{where}: malformed period {text!r}: write 2021Q3 or YYYY-MM-DD..YYYY-MM-DD")
+
+
+def parse_figure(row: dict, n: int, source: str, known_satker: set[str]) -> SocialFigure:
+    where = f"{source} row {n}"
+    satker_id = (row.get("satker_id") or "").strip()
+    if satker_id not in known_satker:
+        raise BadSocialRow(f"{where}: unknown satker {satker_id!r}")
+    period = _period(row.get("period"), where)
+    platform = " ".join((row.get("platform") or "").split())
+    if not platform:
+        raise BadSocialRow(f"{where}: platform is empty")
+    return SocialFigure(satker_id, period.key, period.start, period.end, platform,
+                        " ".join((row.get("content_type") or "").split()),
+                        _count(row.get("posts"), "posts", where, required=True),
+                        _count(row.get("followers"), "followers", where, required=False), n)
+
+
+def parse_figures(rows: list[dict], source: str, known_satker: set[str]) -> list[SocialFigure]:
+    """Every row validated (BadSocialRow on the first bad one); a key repeated in the file: the last wins."""
+    figures = {}
+    for n, row in enumerate(rows, start=1):
+        figure = parse_figure(row, n, source, known_satker)
+        figures[figure.key] = figure
+    return list(figures.values())

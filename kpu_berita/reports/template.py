@@ -1,0 +1,81 @@
+"""Fill an operator's Word template (docxtpl: Jinja tags in the .docx) with the report.
+
+Refuses, before writing anything, a template that names a variable the report doesn't
+have: the operator sees one line naming it, not a half-filled document. Values are
+XML-escaped (autoescape), so a title with '&', '<' or quotes comes out as written.
+"""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from kpu_berita.reports.context import VARIABLES
+
+CHART_WIDTH_MM = 150
+PHOTO_WIDTH_MM = 110
+
+
+class TemplateProblem(ValueError):
+    """A template that can't be filled; the message is one line naming the template."""
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(message.splitlines()))
+
+
+def _environment():
+    import jinja2
+
+    # StrictUndefined: a misspelt attribute ({{ a.titel }}) fails instead of printing nothing
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+def _check_variables(tpl, template_path: Path, env) -> None:
+    import jinja2
+
+    try:
+        names = tpl.get_undeclared_template_variables(env)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(f"{template_path}: template syntax error: {exc.message}")
+    unknown = sorted(set(names) - set(VARIABLES))
+    if unknown:
+        raise TemplateProblem(f"{template_path}: unknown variable {unknown[0]!r} "
+                              f"(see docs/report-template.md for the variables a template can use)")
+
+
+def _with_images(tpl, context: dict) -> dict:
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    filled = dict(context)
+    chart = context.get("chart")
+    filled["chart"] = InlineImage(tpl, io.BytesIO(chart), width=Mm(CHART_WIDTH_MM)) if chart else ""
+    filled["humas_activities"] = [
+        dict(item, photo=InlineImage(tpl, str(item["photo"]), width=Mm(PHOTO_WIDTH_MM)) if item["photo"] else "")
+        for item in context["humas_activities"]]
+    return filled
+
+
+def fill_template(template_path: Path, context: dict, out: Path) -> Path:
+    """Render `template_path` with `context` into `out` (written whole or not at all)."""
+    import jinja2
+    from docxtpl import DocxTemplate
+
+    template_path, out = Path(template_path), Path(out)
+    try:
+        tpl = DocxTemplate(str(template_path))
+        tpl.init_docx()
+    except Exception as exc:  # python-docx raises several kinds for a file that isn't a .docx
+        raise TemplateProblem(f"{template_path}: not a readable .docx template ({type(exc).__name__})")
+    env = _environment()
+    _check_variables(tpl, template_path, env)
+    try:
+        tpl.render(_with_images(tpl, context), env, autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise TemplateProblem(f"{template_path}: {exc.message}")
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem(f"{template_path}: template error: {exc}")
+    tmp = out.with_name(f".{out.name}.writing")
+    tpl.save(str(tmp))
+    os.replace(tmp, out)
+    return out

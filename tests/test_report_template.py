@@ -1,0 +1,118 @@
+"""Operators' Word templates (docxtpl): a template written as an operator would, in plain
+python-docx text, using every documented variable; unknown variables refused before
+anything is written; values escaped."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from kpu_berita.demo_network.photos import photo_png
+from kpu_berita.reports.context import VARIABLES, template_context
+from kpu_berita.reports.make import full_template_path
+from kpu_berita.reports.template import TemplateProblem, fill_template
+from tests.report_samples import TRICKY, sample_report
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "report-template.md"
+OPERATOR_TEMPLATE = [
+    "Laporan {{ satker_name }} ({{ satker_short }}, {{ satker_id }}) www.{{ website }}",
+    "{{ period_label }} {{ period_range_label }} {{ period_key }} {{ period_start }} - {{ period_end }} "
+    "{{ period_months }} {{ year }} susunan {{ layout }}",
+    "{{ count_sentence }} Total {{ total_articles }} artikel, {{ total_views }} kali dilihat.",
+    "{%p for m in months %}", "{{ m.label }}:", "{%p for a in m.articles %}",
+    "{{ a.letter }}. {{ a.title }} | {{ a.date_label }} | {{ a.views }} | {{ a.category_label }} | {{ a.url }}",
+    "{%p endfor %}", "{%p endfor %}",
+    "{%p for a in articles %}", "{{ a.no }}. {{ a.date_label }} {{ a.title }}", "{%p endfor %}",
+    "{%p for c in categories %}", "Kategori {{ c.label }}: {{ c.articles }} / {{ c.views }}", "{%p endfor %}",
+    "{%p for a in top_articles %}", "Top {{ a.no }}. {{ a.title }}", "{%p endfor %}",
+    "{{ chart }}",
+    "{%p for s in social %}", "{{ s.platform }}: {{ s.posts }} postingan, {{ s.followers }} pengikut", "{%p endfor %}",
+    "{%p for r in social_by_content_type %}",
+    "{{ r.no }}. {{ r.content_type }}{% for p in social_platforms %} {{ p }}={{ r.posts.get(p, '-') }}{% endfor %}",
+    "{%p endfor %}",
+    "{%p for h in humas_activities %}",
+    "{{ h.no }}. {{ h.title }} / {{ h.date_label }} / {{ h.place }} / {{ h.participants }} / {{ h.url }}",
+    "{{ h.sentence }} {{ h.summary }}", "{{ h.photo }}", "{{ h.caption }}", "{%p endfor %}",
+    "Dibuat {{ generated_on }}",
+]
+
+
+def write_template(path: Path, lines: list[str]) -> Path:
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
+def context(tmp_path, report=None, layout="list") -> dict:
+    report = report or sample_report()
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(photo_png(7))
+    return template_context(report, layout=layout, chart_png=photo_png(3), generated_on=dt.date(2021, 10, 4),
+                            photos={report["humas_activities"][0]["photo_url"]: photo})
+
+
+def text_of(path: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def test_template_using_every_documented_variable_renders(tmp_path):
+    template = write_template(tmp_path / "laporan.docx", OPERATOR_TEMPLATE)
+    out = fill_template(template, context(tmp_path), tmp_path / "out.docx")
+    text = text_of(out)
+    assert "Laporan Komisi Pemilihan Umum Kabupaten Serang (KPU Kabupaten Serang, kab-serang)" in text
+    assert "Triwulan III Tahun 2021 (01 JULI 2021 - 30 SEPTEMBER 2021) 2021Q3 1 Juli 2021 - 30 September 2021" in text
+    assert "Juli s.d September 2021 2021 susunan list" in text
+    assert "a. Rapat Koordinasi DPB Periode Juni | 2 Juli 2021 | 40 | Rapat & Koordinasi |" in text
+    assert "b. Sosialisasi Tata Cara Penyusunan SKP | 20 Juli 2021 | — | Sosialisasi |" in text
+    assert "3. 3 Agustus 2021" in text and "Facebook: 458 postingan, 4926 pengikut" in text
+    assert "Youtube: 15 postingan, — pengikut" in text and "1. Foto Berita Facebook=98 Youtube=19" in text
+    assert "Keterangan Gambar: Rapat Migrasi Template Website di Aula KPU Kabupaten Serang." in text
+    assert "Dibuat 4 Oktober 2021" in text and "{{" not in text and "{%" not in text
+    assert len(docx.Document(str(out)).inline_shapes) == 2  # chart and photo
+
+
+def test_docs_document_every_variable():
+    first_cells = re.findall(r"^\| (`[^|]+)\|", DOCS.read_text(encoding="utf-8"), re.M)
+    documented = {name for cell in first_cells for name in re.findall(r"`(\w+)`", cell)}
+    assert set(VARIABLES) <= documented
+
+
+def test_titles_with_ampersand_angle_brackets_and_quotes_come_out_as_written(tmp_path):
+    template = write_template(tmp_path / "t.docx", ["{%p for a in articles %}", "[{{ a.title }}]", "{%p endfor %}"])
+    out = fill_template(template, context(tmp_path), tmp_path / "out.docx")
+    assert f"[{TRICKY}]" in text_of(out)
+
+
+@pytest.mark.parametrize("line, name", [("{{ satker_nama }}", "satker_nama"),
+                                        ("{%p for x in kegiatan %}\n{{ x }}\n{%p endfor %}", "kegiatan")])
+def test_unknown_variable_is_one_line_naming_it_and_nothing_is_written(tmp_path, line, name):
+    template = write_template(tmp_path / "salah.docx", ["Halo", *line.split("\n")])
+    out = tmp_path / "out.docx"
+    with pytest.raises(TemplateProblem) as error:
+        fill_template(template, context(tmp_path), out)
+    message = str(error.value)
+    assert "\n" not in message and f"'{name}'" in message and str(template) in message
+    assert not out.exists() and not list(tmp_path.glob(".out.docx*"))
+
+
+def test_unknown_attribute_is_refused_too(tmp_path):
+    template = write_template(tmp_path / "attr.docx", ["{%p for a in articles %}", "{{ a.judul }}", "{%p endfor %}"])
+    with pytest.raises(TemplateProblem, match="judul"):
+        fill_template(template, context(tmp_path), tmp_path / "out.docx")
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_shipped_templates_render_in_both_layouts(tmp_path):
+    for layout in ("list", "table"):
+        out = fill_template(full_template_path(), context(tmp_path, layout=layout), tmp_path / f"{layout}.docx")
+        text = text_of(out)
+        assert "BAB I" in text and "BAB III" in text and "{{" not in text
+        tables = [[c.text for c in t.rows[0].cells] for t in docx.Document(str(out)).tables]
+        assert (["No", "Tanggal", "Jenis Informasi", "Media Penyebaran"] in tables) == (layout == "table")
+    example = full_template_path().with_name("contoh_laporan.docx")
+    assert "Komisi Pemilihan Umum Kabupaten Serang" in text_of(fill_template(example, context(tmp_path), tmp_path / "c.docx"))

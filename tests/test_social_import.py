@@ -1,0 +1,85 @@
+"""`kpu-berita social --import`: stored in the working copy and published at once;
+idempotent; a later import replaces; a bad row keeps the whole file out (exit 2, one line)."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from kpu_berita import config
+from kpu_berita.cli import main
+from kpu_berita.warehouse.db import connect
+from kpu_berita.warehouse.publish import publish
+
+HEADER = "satker_id,period,platform,posts,followers\n"
+
+
+@pytest.fixture
+def home(tmp_path):
+    working = config.working_warehouse_path(tmp_path)
+    con = connect(working)
+    con.execute("INSERT INTO satker VALUES ('kab-serang', 'KPU Kabupaten Serang', 'kabupaten', 'Banten', '36.04', "
+                "'https://kab-serang.kpu.go.id')")
+    con.close()
+    publish(working, config.warehouse_path(tmp_path))
+    return tmp_path
+
+
+def rows(path, where=""):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(f"SELECT satker_id, period_key, period_start::VARCHAR, period_end::VARCHAR, platform, "
+                           f"posts, followers, imported_at FROM social_media_stats {where} ORDER BY platform").fetchall()
+    finally:
+        con.close()
+
+
+def social(home, tmp_path, text, name="medsos.csv") -> int:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return main(["--home", str(home), "social", "--import", str(path)])
+
+
+def test_import_reaches_the_published_warehouse(home, tmp_path):
+    assert social(home, tmp_path, HEADER + "kab-serang,2021Q3,Facebook,458,4926\n"
+                                           "kab-serang,2021-03-01..2021-06-30,Instagram,\"1.111\",\n") == 0
+    published = rows(config.warehouse_path(home))
+    assert [r[:7] for r in published] == [
+        ("kab-serang", "2021Q3", "2021-07-01", "2021-09-30", "Facebook", 458, 4926),
+        ("kab-serang", "2021-03-01..2021-06-30", "2021-03-01", "2021-06-30", "Instagram", 1111, None)]
+    assert rows(config.working_warehouse_path(home)) == published
+
+
+def test_importing_the_same_rows_twice_changes_nothing(home, tmp_path, capsys):
+    text = HEADER + "kab-serang,2021Q3,Facebook,458,4926\nkab-serang,2021Q3,Twitter,701,175\n"
+    assert social(home, tmp_path, text) == 0
+    first = rows(config.warehouse_path(home))
+    assert social(home, tmp_path, text) == 0
+    assert rows(config.warehouse_path(home)) == first  # imported_at included: rows untouched
+    assert "0 added, 0 replaced, 2 unchanged" in capsys.readouterr().err
+
+
+def test_later_import_for_the_same_key_replaces(home, tmp_path):
+    assert social(home, tmp_path, HEADER + "kab-serang,2021Q3,Facebook,458,4926\n") == 0
+    assert social(home, tmp_path, HEADER + "kab-serang,2021Q3,Facebook,460,5000\n", "fixed.csv") == 0
+    assert [r[5:7] for r in rows(config.warehouse_path(home))] == [(460, 5000)]
+
+
+@pytest.mark.parametrize("bad_row, problem", [
+    ("kab-serang,2021Q3,Twitter,banyak,175", "posts 'banyak' is not a whole number"),
+    ("kab-serangg,2021Q3,Twitter,701,175", "unknown satker 'kab-serangg'"),
+    ("kab-serang,2021Q5,Twitter,701,175", "malformed period '2021Q5'"),
+    ("kab-serang,2021-09-30..2021-07-01,Twitter,701,175", "malformed period"),
+    ("kab-serang,2021Q3,Twitter,701,-3", "followers '-3' is not a whole number"),
+])
+def test_bad_row_is_one_line_exit_2_and_nothing_of_the_file_is_stored(home, tmp_path, capsys, bad_row, problem):
+    text = HEADER + "kab-serang,2021Q3,Facebook,458,4926\n" + bad_row + "\n"
+    assert social(home, tmp_path, text) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"medsos.csv row 2: {problem}" in err
+    assert rows(config.warehouse_path(home)) == [] and rows(config.working_warehouse_path(home)) == []
+
+
+def test_a_rebuild_keeps_the_figures(home, tmp_path):
+    assert social(home, tmp_path, HEADER + "kab-serang,2021Q3,Youtube,15,246\n") == 0
+    publish(config.working_warehouse_path(home), config.warehouse_path(home))  # what the next build does
+    assert [r[4:7] for r in rows(config.warehouse_path(home))] == [("Youtube", 15, 246)]
