@@ -64,3 +64,11 @@ def test_the_slot_clock_moves_to_the_round_trip_midpoint_on_the_response():
     handed = req.meta["kpu_handed_at"]
     middleware.process_response(req, scrapy.http.Response(req.url))
     assert abs(slot.lastseen - (handed + 0.5)) < 0.05 or slot.lastseen >= handed + 0.5
+
+
+def test_a_host_that_answered_well_keeps_scrapys_per_request_retries():
+    middleware = budget_middleware(1)
+    ok = request("https://a.kpu.go.id/y", "a.kpu.go.id")
+    middleware.process_response(ok, scrapy.http.Response(ok.url, status=200))
+    assert all(middleware._retry(request(f"https://a.kpu.go.id/{n}", "a.kpu.go.id"), "503") is not None
+               for n in range(5))

@@ -36,7 +36,7 @@ from urllib.parse import urljoin, urlsplit
 from kpu_berita.bench.national_server import (DATELINES, FIRST_ARTICLE_ID, NationalNetwork, NationalSite,
                                               article_date, article_path)
 from kpu_berita.pipelines.urls import article_key, is_article_url
-from kpu_berita.registry import load_registry
+from kpu_berita.registry import load_registry, shards
 from kpu_berita.spiders.plan import refresh_window_start
 from kpu_berita.spiders.run import run_crawl
 from kpu_berita.spiders.settings import POLITE
@@ -391,6 +391,35 @@ def nightly_figures(sites: list[NationalSite], measured: dict, log: list[tuple],
     }
 
 
+def two_process_nightly(home: Path, network, sites: list[NationalSite], **crawl_kwargs) -> dict:
+    """The nightly split as `crawl_processes: 2` splits it (registry.shards), each shard a
+    measured crawl in its own process, both at once; wall time from the first start to the
+    last end."""
+    by_id = {r["satker_id"]: r for r in load_registry()}
+    wanted = {s.satker_id: s for s in sites}
+    parts = shards([by_id[s] for s in wanted], 2)
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(len(parts)) as pool:
+        runs = list(pool.map(lambda n_part: measured_crawl(home / f"shard{n_part[0]}", crawl_targets(
+            network, [wanted[r["satker_id"]] for r in n_part[1]]), **crawl_kwargs), enumerate(parts)))
+    return {"wall_s": time.monotonic() - started, "cpu_s": sum(r["cpu_s"] for r in runs),
+            "finished": all(r["finished"] for r in runs), "shards": [len(p) for p in parts]}
+
+
+def two_process_figures(sites: list[NationalSite], two: dict, log: list[tuple], one: dict) -> dict:
+    bound, _ = politeness_bound(log, sites)
+    gaps = host_gaps(log)
+    return {"nightly_2proc_wall_s": round(two["wall_s"], 1),
+            "nightly_2proc_shards": "+".join(map(str, two["shards"])),
+            "nightly_2proc_bound_ratio": round(two["wall_s"] / bound, 2),
+            "nightly_2proc_vs_1proc": round(two["wall_s"] / one["nightly_wall_s"], 2),
+            "nightly_2proc_cpu_s": round(two["cpu_s"], 1),
+            "nightly_2proc_min_host_spacing_s": round(min(gaps)[0], 3) if gaps else None,
+            "nightly_2proc_host_gaps_under_1s": sum(1 for g in gaps if g[0] < 0.99),
+            "nightly_2proc_finished": two["finished"],
+            "min_host_gap_s": round(min([one["nightly_min_host_spacing_s"]] + ([min(gaps)[0]] if gaps else [])), 3)}
+
+
 def pick_backfill_sample(sites: list[NationalSite], quick: bool, rng: random.Random) -> list[NationalSite]:
     live = [s for s in sites if s.behaviour == "ok"]
     if quick:  # ~1 minute at 1 s per request: sites of 40-80 articles
@@ -478,6 +507,11 @@ def run(quick: bool = True) -> dict:
                                  known=known, profile="polite", crawl_date=CRAWL_DATE.isoformat())
         nightly_log = network.take_log(tmp / "nightly.log")
         figures.update(nightly_figures(sites, nightly, nightly_log, new_keys, refresh_from))
+
+        # 1b. the same nightly in two processes: shards of whole provinces, side by side
+        two = two_process_nightly(tmp / "nightly2", network, sites, refresh_from=refresh_from.isoformat(),
+                                  known=known, profile="polite", crawl_date=CRAWL_DATE.isoformat())
+        figures.update(two_process_figures(sites, two, network.take_log(tmp / "nightly2.log"), figures))
 
         # 2. the backfill sample (a crawl subprocess) and the naive peer (a thread here), at the
         # same time on disjoint sites: both are bound by their per-host sleeps, not by CPU

@@ -42,8 +42,9 @@ POLITE = {
                                "kpu_berita.spiders.politeness.RetryBudget": 550,
                                # last before the download handler: spacing as the server sees it
                                "kpu_berita.spiders.politeness.SpaceAtServer": 990},
-    # retries per host for the whole crawl; RETRY_TIMES still caps each request
-    "KPU_RETRY_BUDGET_PER_HOST": 6,
+    # retries a host gets in all before its first good answer (politeness.RetryBudget);
+    # RETRY_TIMES caps each request
+    "KPU_RETRY_BUDGET_PER_HOST": 2,
     # a failing host's delay doubles from 1 s up to 16 s (spiders/backoff.py); longer caps
     # made a few dead sites hold the national nightly run open for minutes (PERFORMANCE.md)
     "KPU_BACKOFF_START_S": 1.0,
