@@ -45,8 +45,10 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
             merge.tune(con, kpu.home_path)
             merge.load_dimensions(con, kpu.registry_rows(), CATEGORY_LABELS)
             if kpu.rebuild:
-                merge.reset_for_full_rebuild(con)
-            for crawl_dir in _pending(kpu):
+                crawl_dirs = _pending(kpu)
+                totals["new_articles"] = merge.rebuild_from_stage(con, crawl_dirs, kpu.home_path).get("articles", 0)
+                merged = [c.name for c in crawl_dirs]
+            for crawl_dir in [] if kpu.rebuild else _pending(kpu):
                 counts = merge.merge_crawl(con, crawl_dir, kpu.home_path)
                 merged.append(crawl_dir.name)
                 for key in totals:
