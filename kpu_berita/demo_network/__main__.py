@@ -1,12 +1,21 @@
-"""`python -m kpu_berita.demo_network`: serve the demo network until Ctrl-C, for browsing."""
+"""`python -m kpu_berita.demo_network [--registry FILE]`: serve the demo network until
+Ctrl-C, and write its registry (loopback base URLs) for `--registry` / KPU_BERITA_REGISTRY."""
+import argparse
 import time
+from pathlib import Path
 
 from kpu_berita.demo_network import DemoNetwork, build_demo_sites
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--registry", type=Path, default=Path(".kpu-berita/demo_registry.csv"),
+                        help="where to write the served satker's registry (default: %(default)s)")
+    args = parser.parse_args()
     with DemoNetwork(build_demo_sites()) as network:
+        network.write_registry(args.registry)
         for row in network.registry_rows():
             print(f"{row['satker_id']:18} {row['base_url']}")
+        print(f"registry: {args.registry}", flush=True)
         try:
             while True:
                 time.sleep(3600)
