@@ -18,6 +18,7 @@ EXPECTED_KEYS = {
     "warehouse_nightly_peak_rss_mb", "warehouse_peak_rss_mb", "report_query_p50_ms", "report_query_p95_ms",
     "mart_query_p50_ms", "mart_query_p95_ms", "province_report_p50_ms", "province_report_p95_ms",
     "classify_articles_per_s", "classify_articles_per_s_per_core", "warehouse_note",
+    "report_query_during_build_p95_ms",
     *(f"warehouse_full_step_{step}_s" for step in ("articles", "article_categories", "view_snapshots",
                                                    "warehouse", "published_warehouse")),
 }

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -356,6 +357,29 @@ def build_child(home: Path, classify_n: int, rebuild: bool) -> dict:
         con.close()
 
 
+def build_while_reporting(home: Path, classify_n: int, rng: random.Random) -> tuple[dict, dict]:
+    """The nightly build in its child process while this one asks the published file for
+    satker reports, as an analyst would during the night: the report latency under a build."""
+    box: dict = {}
+    builder = threading.Thread(target=lambda: box.setdefault("build", run_build_in_child(home, classify_n)))
+    con = db.connect(config.warehouse_path(home), read_only=True)
+    try:
+        satker = [r[0] for r in con.execute("SELECT satker_id FROM satker ORDER BY 1").fetchall()]
+        quarters = [f"{y}Q{q}" for y in range(2020, 2026) for q in range(1, 5)]
+        seconds = []
+        builder.start()
+        while builder.is_alive() or not seconds:
+            start = time.perf_counter()
+            satker_report(con, rng.choice(satker), quarter_period(rng.choice(quarters)))
+            seconds.append(time.perf_counter() - start)
+        builder.join()
+    finally:
+        con.close()
+    p50, p95 = _percentiles_ms(seconds)
+    return box["build"], {"report_query_during_build_p50_ms": p50, "report_query_during_build_p95_ms": p95,
+                          "report_query_during_build_calls": len(seconds)}
+
+
 def run_build_in_child(home: Path, classify_n: int, rebuild: bool = False) -> dict:
     """The build and the classification figures in a fresh interpreter: its peak RSS is the
     build's alone, and the model it trained for article_categories serves both."""
@@ -549,7 +573,7 @@ def measure(articles: int, *, report_calls: int = REPORT_CALLS, classify_n: int 
         generate_s = time.perf_counter() - start
         full = run_build_in_child(home, 0, rebuild=True)
         night = generate_night(home, scale, seed)
-        nightly = run_build_in_child(home, classify_n)
+        nightly, during = build_while_reporting(home, classify_n, random.Random(seed))
         figures = {"warehouse_articles": generated["articles"],
                    "warehouse_view_snapshots": generated["view_snapshots"],
                    "warehouse_scale": round(scale, 6),
@@ -558,7 +582,7 @@ def measure(articles: int, *, report_calls: int = REPORT_CALLS, classify_n: int 
                    "warehouse_full_peak_rss_mb": round(full["peak_rss_mb"], 1),
                    "warehouse_nightly_build_s": round(nightly["build_s"], 2),
                    "warehouse_nightly_peak_rss_mb": round(nightly["peak_rss_mb"], 1),
-                   **night,
+                   **night, **during,
                    "warehouse_distinct_titles": generated["distinct_titles"],
                    **{k: v for k, v in nightly.items() if k.startswith("classify_")},
                    **{f"warehouse_full_step_{k}_s": round(v, 2) for k, v in full["steps"].items()},

@@ -1,0 +1,41 @@
+"""Bad input to crawl and build is one line naming it, exit 2, and nothing stored is touched."""
+from __future__ import annotations
+
+from kpu_berita.cli import main
+from kpu_berita.warehouse.merge import writer_lock
+
+
+def test_unknown_province_is_named(tmp_path, capsys):
+    assert main(["--home", str(tmp_path), "crawl", "--province", "Atlantis"]) == 2
+    assert "unknown province 'Atlantis'" in capsys.readouterr().err
+    assert not (tmp_path / "raw").exists()
+
+
+def test_unknown_satker_is_named(tmp_path, capsys):
+    assert main(["--home", str(tmp_path), "crawl", "--satker", "kab-nowhere"]) == 2
+    assert "unknown satker 'kab-nowhere'" in capsys.readouterr().err
+
+
+def test_registry_without_a_column_is_named(tmp_path, capsys):
+    registry = tmp_path / "registry.csv"
+    registry.write_text("satker_id,name,base_url\nkab-x,KPU X,http://127.0.0.1:1\n", encoding="utf-8")
+    assert main(["--home", str(tmp_path), "crawl", "--registry", str(registry)]) == 2
+    err = capsys.readouterr().err
+    assert f"registry {registry} lacks columns" in err and "province" in err
+
+
+def test_a_home_another_build_is_writing_is_refused(tmp_path, capsys):
+    (tmp_path / "raw").mkdir()
+    with writer_lock(tmp_path):  # another build holds the home
+        assert main(["--home", str(tmp_path), "-q", "build"]) == 2
+    err = capsys.readouterr().err
+    assert "another build is writing" in err and str(tmp_path) in err
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_processes_must_be_a_positive_number(tmp_path, capsys):
+    try:
+        main(["--home", str(tmp_path), "crawl", "--processes", "0"])
+    except SystemExit as exc:
+        assert exc.code == 2
+    assert "not a positive whole number" in capsys.readouterr().err
