@@ -180,16 +180,10 @@ def _check_registry(args) -> None:
 
 
 def _print_table(rows: list[dict], out=None) -> None:
+    from tabulate import tabulate
+
     out = out or sys.stdout  # looked up per call, so redirected stdout is honoured
-    if not rows:
-        print("(no rows)", file=out)
-        return
-    columns = list(rows[0])
-    widths = {c: max(len(str(c)), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
-    print("  ".join(str(c).ljust(widths[c]) for c in columns), file=out)
-    print("  ".join("-" * widths[c] for c in columns), file=out)
-    for r in rows:
-        print("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns), file=out)
+    print(tabulate(rows, headers="keys", disable_numparse=True) if rows else "(no rows)", file=out)
 
 
 def _run(kpu, selection, args):

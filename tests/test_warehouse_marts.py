@@ -111,7 +111,7 @@ def test_top_articles_and_silent_satker(warehouse):
 
 def test_export_filters_and_writes_csv_and_xlsx(warehouse, tmp_path):
     frame = mart_frame(warehouse, "mart_quarterly_satker", {"quarter": ["2025q3"], "province": None})
-    assert list(frame["satker_id"]) == ["kab-serang"]
+    assert frame.column("satker_id").to_pylist() == ["kab-serang"]
     assert write_frame(frame, tmp_path / "q.csv", "csv") == 1
     assert "kab-serang" in (tmp_path / "q.csv").read_text(encoding="utf-8")
     write_frame(mart_frame(warehouse, "mart_satker_activity", {}), tmp_path / "a.xlsx", "xlsx")

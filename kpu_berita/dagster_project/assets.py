@@ -11,6 +11,7 @@ checked file. No two processes ever open the DuckDB file at once.
 import datetime as dt
 
 import dagster as dg
+from tabulate import tabulate
 
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.pipelines.build_articles import SatkerInfo
@@ -22,12 +23,11 @@ PROGRESS_MARK = "progress:"  # log lines the CLI's progress logger shows (runner
 
 
 def markdown_table(rows: list[dict], columns: list[str]) -> str:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(str(r.get(c, "")) for c in columns) + " |" for r in rows]
-    return "\n".join(lines)
+    return tabulate([[r.get(c, "") for c in columns] for r in rows], headers=columns, tablefmt="github",
+                    disable_numparse=True)
 
 
-def _pending(kpu: KpuBerita) -> list:
+def crawls_to_build(kpu: KpuBerita) -> list:
     if kpu.rebuild:
         return stage.finished_crawls(kpu.raw_path)
     return stage.pending_crawls(kpu.raw_path, kpu.home_path)
@@ -42,7 +42,7 @@ def staged_crawl_items(context: dg.AssetExecutionContext, kpu: KpuBerita):
     if kpu.rebuild:
         stage.clear_stage(kpu.home_path)
     totals, empty = {"crawls": 0, "listing": 0, "pages": 0, "errors": 0}, []
-    for crawl_dir in _pending(kpu):
+    for crawl_dir in crawls_to_build(kpu):
         counts = stage.stage_crawl(crawl_dir, kpu.home_path)
         totals["crawls"] += 1
         for name, n in counts.items():
@@ -66,7 +66,7 @@ def articles(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materializ
     """The staged pages as cleaned articles: dated, boilerplate removed, credit and reposts
     flagged (HOME/work/stage/<crawl_id>/articles.parquet)."""
     satker, rows, undated = _satker_info(kpu), 0, 0
-    for crawl_dir in _pending(kpu):
+    for crawl_dir in crawls_to_build(kpu):
         counts = derive.derive_articles(crawl_dir, kpu.home_path, satker)
         rows += counts["articles"]
         undated += counts["undated"] or 0
@@ -78,7 +78,7 @@ def articles(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materializ
 def article_categories(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.MaterializeResult:
     """One activity category per new or changed article (rules, then the model)."""
     classifier, rows = Classifier.default(), 0
-    for crawl_dir in _pending(kpu):
+    for crawl_dir in crawls_to_build(kpu):
         rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier)["categorised"]
     context.log.info(f"{PROGRESS_MARK} categories: {rows} articles classified")
     return dg.MaterializeResult(metadata={"rows": rows})
@@ -87,7 +87,7 @@ def article_categories(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.
 @dg.asset(group_name="articles", deps=[staged_crawl_items], kinds={"parquet"})
 def view_snapshots(kpu: KpuBerita) -> dg.MaterializeResult:
     """Views per article per crawl, from listing pages and article pages."""
-    rows = sum(derive.derive_views(c.name, kpu.home_path)["view_snapshots"] for c in _pending(kpu))
+    rows = sum(derive.derive_views(c.name, kpu.home_path)["view_snapshots"] for c in crawls_to_build(kpu))
     return dg.MaterializeResult(metadata={"rows": rows})
 
 

@@ -5,7 +5,8 @@ never write at once."""
 
 import dagster as dg
 
-from kpu_berita.dagster_project.assets import PROGRESS_MARK, _pending, article_categories, view_snapshots
+from kpu_berita.dagster_project.assets import (PROGRESS_MARK, crawls_to_build, article_categories, markdown_table,
+                                               view_snapshots)
 from kpu_berita.dagster_project.checks import SPECS, run_checks
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.pipelines.classify import CATEGORY_LABELS
@@ -28,7 +29,6 @@ def _previews(con) -> dict:
         cursor = con.execute(sql)
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
-        from kpu_berita.dagster_project.assets import markdown_table
         metadata[f"{mart}_preview"] = dg.MetadataValue.md(markdown_table(rows, columns))
     return metadata
 
@@ -45,10 +45,10 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
             merge.tune(con, kpu.home_path)
             merge.load_dimensions(con, kpu.registry_rows(), CATEGORY_LABELS)
             if kpu.rebuild:
-                crawl_dirs = _pending(kpu)
+                crawl_dirs = crawls_to_build(kpu)
                 totals["new_articles"] = merge.rebuild_from_stage(con, crawl_dirs, kpu.home_path).get("articles", 0)
                 merged = [c.name for c in crawl_dirs]
-            for crawl_dir in [] if kpu.rebuild else _pending(kpu):
+            for crawl_dir in [] if kpu.rebuild else crawls_to_build(kpu):
                 counts = merge.merge_crawl(con, crawl_dir, kpu.home_path)
                 merged.append(crawl_dir.name)
                 for key in totals:

@@ -1,7 +1,13 @@
-"""CSV / Excel export of any mart (or report_articles), optionally filtered."""
+"""CSV / Excel export of any mart (or report_articles), optionally filtered. Rows travel
+as an Arrow table: pyarrow writes the CSV, openpyxl the workbook."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+
+import openpyxl
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 EXPORTABLE_PREFIXES = ("mart_",)
 EXPORTABLE_EXTRA = ("report_articles",)
@@ -17,7 +23,7 @@ def exportable(con) -> list[str]:
     return sorted(n for n in names if n.startswith(EXPORTABLE_PREFIXES) or n in EXPORTABLE_EXTRA)
 
 
-def mart_frame(con, mart: str, filters: dict[str, list[str] | str | None]):
+def mart_frame(con, mart: str, filters: dict[str, list[str] | str | None]) -> pa.Table:
     """The rows of `mart` matching `filters` (column -> value or values; None = no filter)."""
     available = exportable(con)
     if mart not in available:
@@ -35,20 +41,31 @@ def mart_frame(con, mart: str, filters: dict[str, list[str] | str | None]):
         params.append(values)
     order = ", ".join(f'"{c}"' for c in columns[:3])
     sql = f'SELECT * FROM "{mart}"' + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
-    return con.execute(sql, params).df()
+    return con.execute(sql, params).to_arrow_table()
 
 
-def write_frame(frame, out: Path, fmt: str) -> int:
+def _excel_value(value):
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return value
+
+
+def write_frame(frame: pa.Table, out: Path, fmt: str) -> int:
     """Write atomically (temp file + rename) so a failed export never leaves half a file."""
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     if fmt == "csv":
-        frame.to_csv(tmp, index=False, encoding="utf-8")
+        pa_csv.write_csv(frame, tmp)
     elif fmt == "xlsx":
-        for column in frame.select_dtypes(include=["datetimetz"]).columns:
-            frame[column] = frame[column].dt.tz_localize(None)  # Excel has no time zones
-        frame.to_excel(tmp, index=False, sheet_name=out.stem[:31] or "mart", engine="openpyxl")
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet(out.stem[:31] or "mart")
+        sheet.append(frame.column_names)
+        for row in frame.to_pylist():
+            sheet.append([_excel_value(v) for v in row.values()])
+        book.save(tmp)
     else:
         raise ExportError(f"unknown export format {fmt!r}; choose csv or xlsx")
     tmp.replace(out)
-    return len(frame)
+    return frame.num_rows
