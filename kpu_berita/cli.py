@@ -20,7 +20,11 @@ EPILOG = {
     "report": "example: kpu-berita report --satker kab-serang --quarter 2021Q3 --format docx --out serang-2021Q3.docx\n"
               "         kpu-berita report --province Banten --quarter 2021Q3 --format md",
     "classify": "example: kpu-berita classify --input titles.csv --output titles_with_category.csv",
-    "eval": "example: kpu-berita eval --labeled kpu_berita/data/real_items_dev.csv",
+    "eval": "example: kpu-berita eval   (grouped CV on the open part, the frozen part, rule precision, saved models)\n"
+            "         kpu-berita eval --labeled my_labels.csv   (the current model on your labelled rows)",
+    "train": "example: kpu-berita train   (labelled data + the warehouse's corrections -> HOME/models/<version>)",
+    "review": "example: kpu-berita review --satker kab-serang --quarter 2021Q3 --out review.xlsx\n"
+              "         then fill `category` and run: kpu-berita correct --file review.xlsx && kpu-berita train",
     "correct": "example: kpu-berita correct --article kab-serang/id:1150 --category audiensi --note 'kunjungan, bukan rapat'\n"
                "         kpu-berita correct --file corrections.csv   (columns article_key, category, published_date, note)",
     "export": "example: kpu-berita export --mart mart_quarterly_satker --quarter 2021Q3 --province Banten --out banten.xlsx\n"
@@ -71,14 +75,28 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, help="output file (default: stdout for md/json, <satker>-<quarter>.docx)")
     report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
 
-    classify = command("classify", "Add a category column to a CSV with a title (and optional body) column.")
+    classify = command("classify", "Add category, confidence, needs_review and reason columns to a CSV with a title "
+                                   "(and optional body) column.")
     classify.add_argument("--input", type=Path, required=True)
     classify.add_argument("--output", type=Path, required=True)
 
-    evaluate = command("eval", "Per-category precision/recall/F1, macro-F1, accuracy and confusion matrix.")
-    evaluate.add_argument("--labeled", type=Path, action="append", required=True,
-                          help="CSV with title, optional body, category (and satker for --cv); repeatable")
-    evaluate.add_argument("--cv", action="store_true", help="cross-validate grouped by satker instead of scoring the shipped model")
+    evaluate = command("eval", "Per-category precision/recall/F1, macro-F1, accuracy, calibration and needs_review "
+                               "figures: grouped CV and the frozen part, or the current model on --labeled rows.")
+    evaluate.add_argument("--labeled", type=Path, action="append",
+                          help="CSV with title, optional body, category (and satker for --cv); repeatable "
+                               "(default: the shipped labelled data, split into open and frozen parts)")
+    evaluate.add_argument("--cv", action="store_true", help="cross-validate grouped by satker instead of scoring the current model")
+
+    train = command("train", "Refit the category model on the labelled data plus the warehouse's corrections; "
+                             "save it under HOME/models/<version> for the next builds.")
+    train.add_argument("--labeled", type=Path, action="append", help="labelled CSVs (default: the shipped ones)")
+    train.add_argument("--no-corrections", action="store_true", help="leave the warehouse's corrections out")
+
+    review = command("review", "List the articles flagged needs_review with their two candidate codes and reasons, "
+                               "as a sheet to fill for `correct --file`.")
+    review.add_argument("--quarter", required=True, help="e.g. 2021Q3")
+    review.add_argument("--province", help="every satker of a province, e.g. Banten")
+    review.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx (default: CSV on stdout)")
 
     correct = command("correct", "Override an article's category and/or date; the override survives every rebuild.")
     correct.add_argument("--article", metavar="KEY", help="article_key, e.g. kab-serang/id:1150 (see `sql`)")
@@ -310,48 +328,136 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
 
 
 def cmd_classify(args) -> int:
+    from kpu_berita.categories import InputError, classify_csv
     from kpu_berita.pipelines.classify import Classifier
 
-    rows = _read_csv(args.input, ("title",))
-    results = Classifier.default().classify_many([r["title"] for r in rows], [r.get("body") for r in rows])
-    fieldnames = list(rows[0]) if rows else ["title"]
-    fieldnames += [c for c in ("category", "confidence", "reason") if c not in fieldnames]
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fieldnames)
-        writer.writeheader()
-        for row, result in zip(rows, results):
-            writer.writerow({**row, "category": result.category, "confidence": f"{result.confidence:.2f}",
-                             "reason": result.reason})
-    tmp.replace(args.output)
-    print(f"classified {len(rows)} rows into {args.output}", file=sys.stderr)
+    try:
+        n = classify_csv(args.input, args.output, Classifier.for_home(_home(args)))
+    except InputError as exc:
+        raise UserError(str(exc))
+    print(f"classified {n} rows into {args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_eval(args) -> int:
-    from kpu_berita.pipelines.classify import Classifier, evaluate, evaluate_grouped_cv
+    from kpu_berita import categories
+    from kpu_berita.pipelines.classify import Classifier
 
-    rows = []
-    for path in args.labeled:
-        rows += _read_csv(path, ("title", "category") + (("satker",) if args.cv else ()))
+    try:
+        if not args.labeled:
+            print(categories.two_part_report(categories.labelled_rows(None), _home(args)))
+            return 0
+        rows = []
+        for path in args.labeled:
+            _read_csv(path, ("title", "category") + (("satker",) if args.cv else ()))  # names a missing column
+            rows += categories.labelled_rows([path])
+    except categories.InputError as exc:
+        raise UserError(str(exc))
     if args.satker:
         rows = [r for r in rows if r.get("satker") in set(args.satker)]
-    report = evaluate_grouped_cv(rows) if args.cv else evaluate(Classifier.default(), rows)
-    print(report.format())
+    print(categories.score_labelled(rows, None if args.cv else Classifier.for_home(_home(args)), args.cv))
     return 0
+
+
+def cmd_train(args) -> int:
+    from kpu_berita import categories
+    from kpu_berita.pipelines.classify.labelled import LabelError
+    from kpu_berita.warehouse.review import corrections_as_training_rows
+
+    home = _home(args)
+    try:
+        rows = categories.labelled_rows(args.labeled)
+    except categories.InputError as exc:
+        raise UserError(str(exc))
+    corrections = []
+    con = None if args.no_corrections else _warehouse_for_reading(home)
+    if con is not None:
+        try:
+            corrections = corrections_as_training_rows(con)
+        except LabelError as exc:
+            raise UserError(str(exc))
+        finally:
+            con.close()
+    elif not args.no_corrections:
+        print(f"no warehouse in {home}: training without corrections", file=sys.stderr)
+    _, summary = categories.train(home, rows, corrections)
+    print(summary)
+    return 0
+
+
+def _warehouse_for_reading(home: Path):
+    """The builds' working copy when it exists (it holds corrections not yet built), else the published one."""
+    from kpu_berita.warehouse.db import connect
+
+    for path in (config.working_warehouse_path(home), config.warehouse_path(home)):
+        if path.exists():
+            return connect(path, read_only=True)
+    return None
+
+
+def cmd_review(args) -> int:
+    from kpu_berita import categories
+    from kpu_berita.pipelines.classify import Classifier
+    from kpu_berita.pipelines.dates import parse_quarter
+    from kpu_berita.warehouse.review import SHEET_COLUMNS, SheetError, write_sheet
+
+    try:
+        parse_quarter(args.quarter)
+    except ValueError as exc:
+        raise UserError(str(exc))
+    if bool(args.province) == bool(args.satker):
+        raise UserError("review needs --satker ID (repeatable) or --province NAME")
+    con = _read_only_warehouse(args)
+    try:
+        rows = categories.review_rows(con, Classifier.for_home(_home(args)), args.quarter, args.satker, args.province)
+    finally:
+        con.close()
+    if args.out:
+        try:
+            write_sheet(rows, args.out)
+        except SheetError as exc:
+            raise UserError(str(exc))
+        print(f"wrote {len(rows)} flagged article(s) to {args.out}; fill `category`, then "
+              f"`kpu-berita correct --file {args.out}`", file=sys.stderr)
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=SHEET_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return 0
+
+
+def _read_corrections(path: Path) -> list[dict]:
+    """A corrections CSV, or a review sheet (.csv/.xlsx) from `kpu-berita review`: its rows the
+    analyst left without a category or date are skipped, not refused."""
+    from kpu_berita.warehouse.review import read_sheet
+
+    if path.suffix.lower() != ".xlsx":
+        _read_csv(path, ("article_key",))  # one clear line for a missing file or column
+    try:
+        rows = read_sheet(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise UserError(f"cannot read {path}: {exc}")
+    if rows and "article_key" not in rows[0]:
+        raise UserError(f"{path}: missing column(s) article_key")
+    return rows
 
 
 def cmd_correct(args) -> int:
     from kpu_berita.pipelines.classify import CATEGORY_LABELS
 
     if args.file:
-        rows = _read_csv(args.file, ("article_key",))
+        rows = _read_corrections(args.file)
     elif args.article:
         rows = [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}]
     else:
         raise UserError("correct needs --article KEY (with --category/--date/--remove) or --file CSV")
+    is_review_sheet = bool(rows) and "best_category" in rows[0]
+    to_apply = []
     for n, row in enumerate(rows, start=1):
         where = f"{args.file} row {n}" if args.file else "--article"
+        if is_review_sheet and not (row.get("category") or row.get("published_date")):
+            continue  # a review sheet's rows the analyst left empty are still to do, not errors
+        to_apply.append(row)
         if row.get("category") and row["category"] not in CATEGORY_LABELS:
             raise UserError(f"{where}: unknown category {row['category']!r}; choose one of {', '.join(CATEGORY_LABELS)}")
         if row.get("published_date") and args.file:  # --date was already checked by argparse
@@ -361,6 +467,7 @@ def cmd_correct(args) -> int:
                 raise UserError(f"{where}: {exc}")
         if not args.remove and not (row.get("category") or row.get("published_date")):
             raise UserError(f"{where}: a correction needs a category or a published_date")
+    rows = to_apply
     home = _home(args)
     working, published = config.working_warehouse_path(home), config.warehouse_path(home)
     if not working.exists() and not published.exists():
@@ -433,7 +540,7 @@ def cmd_sql(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "crawl": cmd_crawl, "build": cmd_build, "report": cmd_report,
             "classify": cmd_classify, "eval": cmd_eval, "correct": cmd_correct, "sql": cmd_sql,
-            "export": cmd_export, "bench": cmd_bench}
+            "export": cmd_export, "bench": cmd_bench, "train": cmd_train, "review": cmd_review}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,11 +110,11 @@ def articles(kpu: KpuBerita) -> dg.MaterializeResult:
 
 @dg.asset(group_name="articles", deps=[articles], kinds={"duckdb", "scikit-learn"})
 def article_categories(kpu: KpuBerita) -> dg.MaterializeResult:
-    """One activity category per article (rules, then the model); corrections override."""
+    """One activity category per article (rules, then the model) with confidence and needs_review; corrections override."""
     con = kpu.connect()
     try:
         frame = con.execute("SELECT article_key, title, body FROM articles ORDER BY article_key").df()
-        classifier = Classifier.default()
+        classifier = Classifier.for_home(kpu.home_path)  # the newest `kpu-berita train` model, else shipped
         results = classifier.classify_many(frame["title"].tolist(), frame["body"].tolist())
         corrections = load.read_corrections(con)
         rows = []
@@ -124,12 +124,16 @@ def article_categories(kpu: KpuBerita) -> dg.MaterializeResult:
                          "category": fix or result.category,
                          "confidence": 1.0 if fix else result.confidence,
                          "reason": "correction" if fix else result.reason,
-                         "topics": classifier.topics(title, body)})
+                         "topics": classifier.topics(title, body),
+                         "needs_review": False if fix else result.needs_review,
+                         "second_category": result.second_category, "second_confidence": result.second_confidence,
+                         "model_version": result.model_version})
         written = load.write_article_categories(con, rows)
         by_category = dict(con.execute("SELECT category, count(*) FROM article_categories GROUP BY ALL ORDER BY 2 DESC").fetchall())
     finally:
         con.close()
-    return dg.MaterializeResult(metadata={"rows": written, "by_category": dg.MetadataValue.json(by_category)})
+    return dg.MaterializeResult(metadata={"rows": written, "by_category": dg.MetadataValue.json(by_category),
+                                          "needs_review": sum(bool(r["needs_review"]) for r in rows)})
 
 
 @dg.asset(group_name="articles", deps=[staged_crawl_items], kinds={"duckdb"})

@@ -143,9 +143,14 @@ def write_articles(con, rows: list[dict]) -> int:
     return _replace_all(con, "articles", frame, ARTICLE_COLUMNS)
 
 
+CATEGORY_COLUMNS = ["article_key", "category", "confidence", "reason", "topics",
+                    "needs_review", "second_category", "second_confidence", "model_version"]  # last four: migration 006
+
+
 def write_article_categories(con, rows: list[dict]) -> int:
-    frame = pd.DataFrame(rows, columns=["article_key", "category", "confidence", "reason", "topics"])
-    return _replace_all(con, "article_categories", frame, ["article_key", "category", "confidence", "reason", "topics"])
+    frame = pd.DataFrame(rows, columns=CATEGORY_COLUMNS)
+    frame["needs_review"] = frame["needs_review"].fillna(False).astype(bool)
+    return _replace_all(con, "article_categories", frame, CATEGORY_COLUMNS)
 
 
 def read_corrections(con) -> dict[str, dict]:

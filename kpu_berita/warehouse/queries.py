@@ -53,6 +53,11 @@ def satker_report(con, satker_id: str, quarter: str, *, include_reposts: bool = 
             categories.append({"category": code, "label": label, "articles": len(chosen),
                                "views": sum(r["views"] or 0 for r in chosen)})
     top = sorted((r for r in rows if r["views"] is not None), key=lambda r: -r["views"])[:5]
+    # flagged articles still count under their best code in `categories`; the report says how many to check
+    needs_review = con.execute("""
+        SELECT count(*) FROM report_articles JOIN article_categories USING (article_key)
+        WHERE satker_id = ? AND published_date BETWEEN ? AND ? AND (? OR NOT is_repost) AND needs_review""",
+                               [satker_id, start, end, include_reposts]).fetchone()[0]
     host = urlsplit(base_url).hostname or base_url
     return {
         "satker_id": satker_id,
@@ -64,6 +69,7 @@ def satker_report(con, satker_id: str, quarter: str, *, include_reposts: bool = 
         "total_views": sum(r["views"] or 0 for r in rows),
         "months": months,
         "categories": categories,
+        "needs_review": int(needs_review),
         "top_articles": [_article(r) for r in top],
         "generated_at": dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).isoformat(timespec="seconds"),
     }

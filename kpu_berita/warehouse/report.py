@@ -68,6 +68,11 @@ def article_line(index: int, article: dict) -> str:
     return f"{letter(index)}. {article['title']} ({date_id(article['published_date'])}, {_views(article)})"
 
 
+def review_line(report: dict) -> str:
+    """Under the category table while flagged articles remain (they are counted under their best code)."""
+    return f"{report['needs_review']} artikel perlu diperiksa"
+
+
 def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
@@ -95,6 +100,7 @@ def render_markdown(report: dict) -> str:
         lines += ["### Jumlah artikel per kategori", "", "| Kategori | Artikel | Dilihat |", "|---|---:|---:|"]
         lines += [f"| {_md(c['label'])} | {c['articles']} | {c['views']} |" for c in report["categories"]]
         lines += [f"| **Jumlah** | **{report['total_articles']}** | **{report['total_views']}** |", ""]
+        lines += [review_line(report), ""] if report.get("needs_review") else []
     if report.get("top_articles"):
         lines += ["### Lima artikel dengan kunjungan terbanyak", ""]
         lines += [f"{i + 1}. {_md(a['title'])} ({date_id(a['published_date'])}, {_views(a)})"
@@ -176,6 +182,8 @@ def render_docx(report: dict, path) -> Path:
         rows = [[c["label"], c["articles"], c["views"]] for c in report["categories"]]
         rows.append(["Jumlah", report["total_articles"], report["total_views"]])
         _table(document, ["Kategori", "Artikel", "Dilihat"], rows, bold_last=True)
+        if report.get("needs_review"):
+            document.add_paragraph(review_line(report))
         document.add_paragraph()
         document.add_picture(io.BytesIO(month_chart_png(report)), width=Inches(6.2))
     if report.get("top_articles"):
