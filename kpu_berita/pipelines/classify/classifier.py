@@ -95,6 +95,8 @@ class Classifier:
 
     def explain(self, titles: list[str], bodies: list[str | None], codes: list[str | None]) -> list[str]:
         """Why each article could be `code`: the rule naming it, else the model's probability and words."""
+        if not titles:
+            return []
         features = self.model.base.named_steps["features"]
         prepared = features.prepare(zip(titles, bodies))
         matrix = features.transform_prepared(prepared)
