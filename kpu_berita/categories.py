@@ -7,8 +7,8 @@ from pathlib import Path
 
 from kpu_berita.pipelines.classify import evaluation, store
 from kpu_berita.pipelines.classify.classifier import Classifier
-from kpu_berita.pipelines.classify.labelled import (LabelError, frozen_hosts, read_labelled, shipped_paths,
-                                                    split_frozen)
+from kpu_berita.pipelines.classify.labelled import (LabelError, check_label, frozen_hosts, read_labelled,
+                                                    shipped_paths, split_frozen)
 from kpu_berita.pipelines.classify.rules import Rules
 
 OUTPUT_COLUMNS = ("category", "confidence", "needs_review", "reason")
@@ -110,9 +110,77 @@ def train(home: Path, rows: list[dict], corrections: list[dict]) -> tuple[Path, 
     return folder, summary + "\n\n" + compare_saved(home, frozen_rows)
 
 
+def train_in_home(home: Path, labelled_paths: list[Path] | None, *, with_corrections: bool) -> str:
+    """`kpu-berita train`: labelled files (checked first) + the warehouse's corrections -> HOME/models."""
+    from kpu_berita import config
+    from kpu_berita.warehouse.db import connect
+    from kpu_berita.warehouse.review import corrections_as_training_rows
+
+    rows = labelled_rows(labelled_paths)
+    corrections, note = [], "" if with_corrections else "corrections left out (--no-corrections)\n"
+    # the builds' working copy holds corrections not yet built; else the published copy
+    found = [p for p in (config.working_warehouse_path(home), config.warehouse_path(home)) if p.exists()]
+    if with_corrections and not found:
+        note = f"no warehouse in {home}: training without corrections\n"
+    elif with_corrections:
+        con = connect(found[0], read_only=True)
+        try:
+            corrections = corrections_as_training_rows(con)
+        except LabelError as exc:
+            raise InputError(str(exc))
+        finally:
+            con.close()
+    return note + train(home, rows, corrections)[1]
+
+
+def read_corrections(path: Path) -> list[dict]:
+    """A corrections CSV, or a review sheet (.csv/.xlsx) from `kpu-berita review`."""
+    from kpu_berita.warehouse.review import read_sheet
+
+    try:
+        rows = read_sheet(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"cannot read {path}: {exc}")
+    if rows and "article_key" not in rows[0]:
+        raise InputError(f"{path}: missing column(s) article_key")
+    return rows
+
+
+def corrections_to_apply(rows: list[dict], source: str | None, *, remove: bool) -> list[dict]:
+    """Checked corrections (codes, dates); a review sheet's rows the analyst left empty are skipped."""
+    import datetime as dt
+
+    is_review_sheet = bool(rows) and "best_category" in rows[0]
+    to_apply = []
+    for n, row in enumerate(rows, start=1):
+        where = f"{source} row {n}" if source else "--article"
+        if is_review_sheet and not (row.get("category") or row.get("published_date")):
+            continue  # still to do, not an error
+        if row.get("category"):
+            try:
+                check_label(row["category"], where)
+            except LabelError as exc:
+                raise InputError(str(exc))
+        if row.get("published_date") and source:  # --date was already checked by argparse
+            try:
+                row["published_date"] = dt.date.fromisoformat(row["published_date"]).isoformat()
+            except ValueError:
+                raise InputError(f"{where}: not a date (YYYY-MM-DD): {row['published_date']!r}")
+        if not remove and not (row.get("category") or row.get("published_date")):
+            raise InputError(f"{where}: a correction needs a category or a published_date")
+        to_apply.append(row)
+    return to_apply
+
+
 def review_rows(con, classifier: Classifier, quarter: str, satker: list[str] | None, province: str | None) -> list[dict]:
+    """The review sheet's rows: flagged articles of the quarter, with both codes' reasons."""
+    from kpu_berita.pipelines.dates import parse_quarter
     from kpu_berita.warehouse.review import flagged_articles, review_sheet
 
+    try:
+        parse_quarter(quarter)
+    except ValueError as exc:
+        raise InputError(str(exc))
     flagged = flagged_articles(con, quarter, satker=satker, province=province)
     reasons = classifier.explain([r["title"] for r in flagged], [r["body"] for r in flagged],
                                  [r["second_category"] for r in flagged])

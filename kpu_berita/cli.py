@@ -75,6 +75,29 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, help="output file (default: stdout for md/json, <satker>-<quarter>.docx)")
     report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
 
+    _add_category_commands(command)
+
+    export = command("export", "Export a mart (or report_articles) to CSV or Excel, optionally filtered.")
+    export.add_argument("--mart", required=True, help="e.g. mart_quarterly_satker, mart_monthly_satker_category")
+    export.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    export.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out's suffix")
+    export.add_argument("--quarter", action="append", help="keep these quarters, e.g. 2021Q3 (repeatable)")
+    export.add_argument("--month", action="append", help="keep these months, e.g. 2021-07 (repeatable)")
+    export.add_argument("--province", action="append", help="keep these provinces (repeatable)")
+
+    bench = command("bench", "Benchmarks: national-network crawl, extraction, warehouse, cleaning and classification.")
+    bench.add_argument("--quick", action="store_true", help="scaled-down sizes, a few minutes on 2 cores")
+    bench.add_argument("--only", action="append", choices=["national", "extraction", "warehouse", "pipeline"],
+                       help="run only these parts (repeatable)")
+    bench.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON file of the figures")
+
+    sql = command("sql", "Run a read-only SQL query against the warehouse and print the result.")
+    sql.add_argument("query")
+    return parser
+
+
+def _add_category_commands(command) -> None:
+    """classify, eval, train, review and correct: the activity categories and their review loop."""
     classify = command("classify", "Add category, confidence, needs_review and reason columns to a CSV with a title "
                                    "(and optional body) column.")
     classify.add_argument("--input", type=Path, required=True)
@@ -103,26 +126,9 @@ def _parser() -> argparse.ArgumentParser:
     correct.add_argument("--category", help="a taxonomy code, e.g. audiensi")
     correct.add_argument("--date", type=_date_arg, help="YYYY-MM-DD")
     correct.add_argument("--note", default="", help="why (kept with the correction)")
-    correct.add_argument("--file", type=Path, help="CSV of corrections: article_key, category, published_date, note")
+    correct.add_argument("--file", type=Path, help="CSV of corrections: article_key, category, published_date, note; "
+                                                   "or a filled `review` sheet (.csv/.xlsx)")
     correct.add_argument("--remove", action="store_true", help="drop the correction of --article")
-
-    export = command("export", "Export a mart (or report_articles) to CSV or Excel, optionally filtered.")
-    export.add_argument("--mart", required=True, help="e.g. mart_quarterly_satker, mart_monthly_satker_category")
-    export.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
-    export.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out's suffix")
-    export.add_argument("--quarter", action="append", help="keep these quarters, e.g. 2021Q3 (repeatable)")
-    export.add_argument("--month", action="append", help="keep these months, e.g. 2021-07 (repeatable)")
-    export.add_argument("--province", action="append", help="keep these provinces (repeatable)")
-
-    bench = command("bench", "Benchmarks: national-network crawl, extraction, warehouse, cleaning and classification.")
-    bench.add_argument("--quick", action="store_true", help="scaled-down sizes, a few minutes on 2 cores")
-    bench.add_argument("--only", action="append", choices=["national", "extraction", "warehouse", "pipeline"],
-                       help="run only these parts (repeatable)")
-    bench.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON file of the figures")
-
-    sql = command("sql", "Run a read-only SQL query against the warehouse and print the result.")
-    sql.add_argument("query")
-    return parser
 
 
 def _date_arg(text: str) -> str:
@@ -361,132 +367,58 @@ def cmd_eval(args) -> int:
 
 def cmd_train(args) -> int:
     from kpu_berita import categories
-    from kpu_berita.pipelines.classify.labelled import LabelError
-    from kpu_berita.warehouse.review import corrections_as_training_rows
 
-    home = _home(args)
     try:
-        rows = categories.labelled_rows(args.labeled)
+        print(categories.train_in_home(_home(args), args.labeled, with_corrections=not args.no_corrections))
     except categories.InputError as exc:
         raise UserError(str(exc))
-    corrections = []
-    con = None if args.no_corrections else _warehouse_for_reading(home)
-    if con is not None:
-        try:
-            corrections = corrections_as_training_rows(con)
-        except LabelError as exc:
-            raise UserError(str(exc))
-        finally:
-            con.close()
-    elif not args.no_corrections:
-        print(f"no warehouse in {home}: training without corrections", file=sys.stderr)
-    _, summary = categories.train(home, rows, corrections)
-    print(summary)
     return 0
-
-
-def _warehouse_for_reading(home: Path):
-    """The builds' working copy when it exists (it holds corrections not yet built), else the published one."""
-    from kpu_berita.warehouse.db import connect
-
-    for path in (config.working_warehouse_path(home), config.warehouse_path(home)):
-        if path.exists():
-            return connect(path, read_only=True)
-    return None
 
 
 def cmd_review(args) -> int:
     from kpu_berita import categories
     from kpu_berita.pipelines.classify import Classifier
-    from kpu_berita.pipelines.dates import parse_quarter
-    from kpu_berita.warehouse.review import SHEET_COLUMNS, SheetError, write_sheet
+    from kpu_berita.warehouse.review import SheetError, write_sheet
 
-    try:
-        parse_quarter(args.quarter)
-    except ValueError as exc:
-        raise UserError(str(exc))
     if bool(args.province) == bool(args.satker):
         raise UserError("review needs --satker ID (repeatable) or --province NAME")
     con = _read_only_warehouse(args)
     try:
         rows = categories.review_rows(con, Classifier.for_home(_home(args)), args.quarter, args.satker, args.province)
+        written = write_sheet(rows, args.out or sys.stdout)
+    except (categories.InputError, SheetError) as exc:
+        raise UserError(str(exc))
     finally:
         con.close()
     if args.out:
-        try:
-            write_sheet(rows, args.out)
-        except SheetError as exc:
-            raise UserError(str(exc))
-        print(f"wrote {len(rows)} flagged article(s) to {args.out}; fill `category`, then "
+        print(f"wrote {written} flagged article(s) to {args.out}; fill `category`, then "
               f"`kpu-berita correct --file {args.out}`", file=sys.stderr)
-    else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=SHEET_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
     return 0
 
 
-def _read_corrections(path: Path) -> list[dict]:
-    """A corrections CSV, or a review sheet (.csv/.xlsx) from `kpu-berita review`: its rows the
-    analyst left without a category or date are skipped, not refused."""
-    from kpu_berita.warehouse.review import read_sheet
-
-    if path.suffix.lower() != ".xlsx":
-        _read_csv(path, ("article_key",))  # one clear line for a missing file or column
-    try:
-        rows = read_sheet(path)
-    except (OSError, ValueError, KeyError) as exc:
-        raise UserError(f"cannot read {path}: {exc}")
-    if rows and "article_key" not in rows[0]:
-        raise UserError(f"{path}: missing column(s) article_key")
-    return rows
-
-
 def cmd_correct(args) -> int:
-    from kpu_berita.pipelines.classify import CATEGORY_LABELS
+    from kpu_berita import categories
+    from kpu_berita.warehouse.review import UnknownArticle, record_corrections
 
-    if args.file:
-        rows = _read_corrections(args.file)
-    elif args.article:
-        rows = [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}]
-    else:
+    if not (args.file or args.article):
         raise UserError("correct needs --article KEY (with --category/--date/--remove) or --file CSV")
-    is_review_sheet = bool(rows) and "best_category" in rows[0]
-    to_apply = []
-    for n, row in enumerate(rows, start=1):
-        where = f"{args.file} row {n}" if args.file else "--article"
-        if is_review_sheet and not (row.get("category") or row.get("published_date")):
-            continue  # a review sheet's rows the analyst left empty are still to do, not errors
-        to_apply.append(row)
-        if row.get("category") and row["category"] not in CATEGORY_LABELS:
-            raise UserError(f"{where}: unknown category {row['category']!r}; choose one of {', '.join(CATEGORY_LABELS)}")
-        if row.get("published_date") and args.file:  # --date was already checked by argparse
-            try:
-                row["published_date"] = _date_arg(row["published_date"])
-            except argparse.ArgumentTypeError as exc:
-                raise UserError(f"{where}: {exc}")
-        if not args.remove and not (row.get("category") or row.get("published_date")):
-            raise UserError(f"{where}: a correction needs a category or a published_date")
-    rows = to_apply
+    if args.file and args.file.suffix.lower() != ".xlsx":
+        _read_csv(args.file, ("article_key",))  # one clear line for a missing file or column
+    try:
+        rows = (categories.read_corrections(args.file) if args.file else
+                [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}])
+        rows = categories.corrections_to_apply(rows, str(args.file) if args.file else None, remove=args.remove)
+    except categories.InputError as exc:
+        raise UserError(str(exc))
     home = _home(args)
     working, published = config.working_warehouse_path(home), config.warehouse_path(home)
     if not working.exists() and not published.exists():
         raise UserError(f"no warehouse at {published}: run `kpu-berita demo` or `kpu-berita build` first")
     con = _kpu(args).connect()  # the builds' working copy, made from the published one if needed
     try:
-        known = {k for (k,) in con.execute("SELECT article_key FROM articles WHERE list_contains(?, article_key)",
-                                          [[r["article_key"] for r in rows]]).fetchall()}
-        missing = [r["article_key"] for r in rows if r["article_key"] not in known]
-        if missing and not args.remove:
-            raise UserError(f"unknown article {missing[0]!r}: not in the warehouse")
-        con.execute("BEGIN TRANSACTION")
-        for row in rows:
-            con.execute("DELETE FROM corrections WHERE article_key = ?", [row["article_key"]])
-            if not args.remove:
-                con.execute("INSERT INTO corrections (article_key, category, published_date, note) VALUES (?, ?, ?, ?)",
-                            [row["article_key"], row.get("category") or None, row.get("published_date") or None,
-                             row.get("note") or ""])
-        con.execute("COMMIT")
+        record_corrections(con, rows, remove=args.remove)
+    except UnknownArticle as exc:
+        raise UserError(str(exc))
     finally:
         con.close()
     verb = "removed" if args.remove else "recorded"

@@ -24,6 +24,10 @@ class SheetError(ValueError):
     pass
 
 
+class UnknownArticle(LookupError):
+    pass
+
+
 def flagged_articles(con, quarter: str, *, satker: list[str] | None = None, province: str | None = None) -> list[dict]:
     """Articles of the quarter flagged needs_review, with their best and second codes."""
     start, end = parse_quarter(quarter)
@@ -49,10 +53,15 @@ def review_sheet(flagged: list[dict], second_reasons: list[str]) -> list[dict]:
             for row, reason in zip(flagged, second_reasons)]
 
 
-def write_sheet(rows: list[dict], out: Path) -> int:
-    """CSV or Excel by the suffix, written atomically."""
+def write_sheet(rows: list[dict], out) -> int:
+    """CSV or Excel by the suffix, written atomically; CSV to `out` when it is a stream."""
     from kpu_berita.warehouse.export import write_frame
 
+    if hasattr(out, "write"):
+        writer = csv.DictWriter(out, fieldnames=SHEET_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+        return len(rows)
     fmt = Path(out).suffix.lstrip(".").lower()
     if fmt not in ("csv", "xlsx"):
         raise SheetError(f"--out {out}: give a .csv or .xlsx file")
@@ -79,3 +88,26 @@ def corrections_as_training_rows(con) -> list[dict]:
         check_label(row["category"], f"corrections table, article {row['article_key']}")
         row["source_file"] = "corrections"
     return rows
+
+
+def record_corrections(con, rows: list[dict], *, remove: bool = False) -> int:
+    """Replace (or with `remove`, drop) each row's correction, in one transaction."""
+    keys = [r["article_key"] for r in rows]
+    known = {k for (k,) in con.execute("SELECT article_key FROM articles WHERE list_contains(?, article_key)",
+                                      [keys]).fetchall()}
+    missing = [k for k in keys if k not in known]
+    if missing and not remove:
+        raise UnknownArticle(f"unknown article {missing[0]!r}: not in the warehouse")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for row in rows:
+            con.execute("DELETE FROM corrections WHERE article_key = ?", [row["article_key"]])
+            if not remove:
+                con.execute("INSERT INTO corrections (article_key, category, published_date, note) VALUES (?, ?, ?, ?)",
+                            [row["article_key"], row.get("category") or None, row.get("published_date") or None,
+                             row.get("note") or ""])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
