@@ -11,7 +11,8 @@ import numpy as np
 from kpu_berita.pipelines.classify import model as category_model
 from kpu_berita.pipelines.classify.labelled import read_labelled, shipped_rows, split_frozen
 from kpu_berita.pipelines.classify.rules import Rules, topics
-from kpu_berita.pipelines.classify.features import LEAD_CHARS
+from kpu_berita.pipelines.classify.features import LEAD_CHARS, prepare
+from kpu_berita.pipelines.classify.model import ALL_CODES
 
 REASON_TERMS = 3  # words named in a model reason
 
@@ -67,31 +68,58 @@ class Classifier:
         return self.classify_many([title], [body])[0]
 
     def classify_many(self, titles: list[str], bodies: list[str | None]) -> list[Classification]:
-        if not titles:
-            return []
+        """Override rules decide alone where they are sure (the fast path: one title regex);
+        the model reads every other article, and every flagged one for its runner-up code."""
+        titles = [t or "" for t in titles]
+        hits = [self.rules.first_rule(t) for t in titles]
+        decisions = [category_model.decide(h, None, ALL_CODES) if h is not None and h.overrides else None
+                     for h in hits]
+        confidence = np.array([self.model.rule_confidence(d) if d else 0.0 for d in decisions])
+        read = [i for i, d in enumerate(decisions) if d is None or confidence[i] < self.model.threshold]
+        matrix, probabilities = self._model_read(titles, bodies, hits, read)
+        for n, i in enumerate(read):
+            if decisions[i] is None:
+                decisions[i] = category_model.decide(hits[i], probabilities[n], ALL_CODES)
+        by_model = [i for i in read if decisions[i].kind == "model"]
+        confidence[by_model] = self.model.confidence([decisions[i] for i in by_model])
+        words = self._words(matrix, probabilities, [decisions[i] for i in read], confidence[read])
+        position = {i: n for n, i in enumerate(read)}
+        return [self._result(d, float(c), (probabilities[position[i]], *words[position[i]]) if i in position else None)
+                for i, (d, c) in enumerate(zip(decisions, confidence))]
+
+    def _model_read(self, titles, bodies, hits, rows: list[int]):
+        """The feature matrix and probabilities over ALL_CODES of `rows`."""
         features = self.model.base.named_steps["features"]
-        prepared = features.prepare(zip(titles, bodies))
-        matrix = features.transform_prepared(prepared)
-        probabilities = self.model.probabilities(matrix)
-        classes = self.model.classes
-        decisions = [category_model.decide(p.rule, row, classes) for p, row in zip(prepared, probabilities)]
-        confidence = self.model.confidence(decisions)
-        chosen = np.searchsorted(classes, [d.category for d in decisions])
-        second = _runner_up(probabilities, chosen)
+        if not rows:
+            return None, np.zeros((0, len(ALL_CODES)))
+        matrix = features.transform_prepared([prepare(self.rules, titles[i], bodies[i], hits[i]) for i in rows])
+        return matrix, self.model.probabilities(matrix)
+
+    def _words(self, matrix, probabilities, decisions, confidence) -> list[tuple[list[str], list[str]]]:
+        """Words for the reasons (~25 us a row, so only where read): the best code's for model
+        decisions, the runner-up's for flagged articles."""
+        if not decisions:
+            return []
+        best = np.searchsorted(ALL_CODES, [d.category for d in decisions])
+        second = _runner_up(probabilities, best)
+        best_words = self._terms(matrix, best, np.array([d.kind == "model" for d in decisions]))
+        second_words = self._terms(matrix, second, confidence < self.model.threshold)
+        return list(zip(best_words, second_words))
+
+    def _result(self, d: category_model.Decision, confidence: float, read) -> Classification:
         flagged = confidence < self.model.threshold
-        # naming words costs ~10 us a row: only where an analyst reads them (model decisions, flagged rows)
-        chosen_terms = self._terms(matrix, chosen, np.array([d.kind == "model" for d in decisions]))
-        second_terms = self._terms(matrix, second, flagged)
-        results = []
-        for n, d in enumerate(decisions):
-            p_chosen, p_second = probabilities[n, chosen[n]], probabilities[n, second[n]]
-            results.append(Classification(
-                d.category, round(float(confidence[n]), 4),
-                d.rule.reason if d.kind != "model" else _model_reason(p_chosen, chosen_terms[n]),
-                bool(flagged[n]), str(classes[second[n]]),
-                round(float((1 - confidence[n]) * min(1.0, p_second / max(1.0 - p_chosen, 1e-9))), 4),
-                _second_reason(d, str(classes[second[n]]), p_second, second_terms[n]), self.model.version))
-        return results
+        if read is None:  # a sure rule: its runner-up is the code its out-of-fold mistakes most often were
+            code, share, why = self._rule_runner_up(d.kind, d.category)
+            return Classification(d.category, round(confidence, 4), d.rule.reason, flagged, code,
+                                  round((1 - confidence) * share, 4), why, self.model.version)
+        probabilities, best_terms, second_terms = read
+        chosen = int(np.searchsorted(ALL_CODES, d.category))
+        second = int(_runner_up(probabilities[None, :], np.array([chosen]))[0])
+        p_chosen, p_second = probabilities[chosen], probabilities[second]
+        reason = d.rule.reason if d.kind != "model" else _model_reason(p_chosen, best_terms)
+        return Classification(d.category, round(confidence, 4), reason, flagged, str(ALL_CODES[second]),
+                              round(float((1 - confidence) * min(1.0, p_second / max(1.0 - p_chosen, 1e-9))), 4),
+                              _second_reason(d, str(ALL_CODES[second]), p_second, second_terms), self.model.version)
 
     def explain(self, titles: list[str], bodies: list[str | None], codes: list[str | None]) -> list[str]:
         """Why each article could be `code`: the rule naming it, else the model's probability and words."""
@@ -117,6 +145,11 @@ class Classifier:
                 out[n] = terms
         return out
 
+    @functools.lru_cache(maxsize=64)
+    def _rule_runner_up(self, kind: str, category: str) -> tuple[str | None, float, str]:
+        code, share = self.model.rule_confidence.runner_up_of(kind, category)
+        return code, share, f"rule:{kind}:{category} is wrong most often for {code}" if code else ""
+
     @functools.cached_property
     def _coefficients(self) -> np.ndarray:
         return self.model.coefficients()
@@ -129,6 +162,13 @@ class Classifier:
 
     def topics(self, title: str, body: str | None = None) -> list[str]:
         return topics(self.rules, f"{title} {(body or '')[:LEAD_CHARS]}")
+
+
+def _never_lainnya_by_default(probabilities: np.ndarray, best: np.ndarray) -> np.ndarray:
+    """As model.decide: a model guess of lainnya under 0.5 gives way to the next code."""
+    lainnya = int(np.searchsorted(ALL_CODES, "lainnya"))
+    unsure = (best == lainnya) & (probabilities[np.arange(len(best)), best] < 0.5)
+    return np.where(unsure, _runner_up(probabilities, best), best)
 
 
 def _runner_up(probabilities: np.ndarray, chosen: np.ndarray) -> np.ndarray:

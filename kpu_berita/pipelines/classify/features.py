@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,20 +76,23 @@ def _with_bigrams(tokens: list[str]) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
 
 
-def prepare(rules: Rules, title: str, body: str | None) -> Prepared:
+_FIND = object()  # prepare(): look the title's rule up (a caller that has it passes it)
+
+
+def prepare(rules: Rules, title: str, body: str | None, rule=_FIND) -> Prepared:
     title = title or ""
-    lead_text = lead(body)
     lower = title.lower()
-    rule = rules.first_rule(title)
+    lead_words = _WORD.findall(lead(body).lower())
+    rule = rules.first_rule(title) if rule is _FIND else rule
     cues = [f"{rule.kind}_{rule.category}"] if rule else []
-    lead_cue = rules.first_cue(lead_text)
+    lead_cue = rules.first_word_cue(lead_words)
     if lead_cue:
-        cues.append(f"lead_{lead_cue[0]}")
-    return Prepared(_with_bigrams(_stems(lower)), _stems(lead_text.lower()), lower.split(), cues, rule)
+        cues.append(f"lead_{lead_cue}")
+    return Prepared(_with_bigrams(_stems(_WORD.findall(lower))), _stems(lead_words), lower.split(), cues, rule)
 
 
-def _stems(lower_text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(lower_text) if w not in STOPWORDS]
+def _stems(words: list[str]) -> list[str]:
+    return [stem(w) for w in words if w not in STOPWORDS]
 
 
 def _title_terms(p: Prepared) -> list[str]:
@@ -130,22 +134,22 @@ class _Block:
     def __init__(self, name: str, terms, vectorizer: TfidfVectorizer, weight: float, words=None):
         self.name, self.terms, self.vectorizer, self.weight = name, terms, vectorizer, weight
         self.words = words  # set when terms are n-grams of single words: looked up once per word
-        self._word_columns: dict[str, list[int]] = {}
+        self._word_columns: dict[str, array] = {}
 
     def __getstate__(self):
         return {**self.__dict__, "_word_columns": {}}  # a cache, not part of the model
 
-    def _columns(self, p: Prepared) -> list[int]:
+    def _add_columns(self, p: Prepared, columns: array) -> None:
         vocabulary = self.vectorizer.vocabulary_
         if self.words is None:
-            return [j for j in map(vocabulary.get, self.terms(p)) if j is not None]
-        columns = []
+            columns.extend(j for j in map(vocabulary.get, self.terms(p)) if j is not None)
+            return
         for word in self.words(p):
             known = self._word_columns.get(word)
             if known is None:
-                known = self._word_columns[word] = [j for j in map(vocabulary.get, _char_wb(word)) if j is not None]
-            columns += known
-        return columns
+                known = self._word_columns[word] = array("i", (j for j in map(vocabulary.get, _char_wb(word))
+                                                              if j is not None))
+            columns.extend(known)
 
     def fit(self, prepared: list[Prepared]) -> "_Block":
         self.vectorizer.set_params(analyzer=self.terms)
@@ -154,11 +158,12 @@ class _Block:
 
     def transform(self, prepared: list[Prepared]) -> sparse.csr_matrix:
         vocabulary = self.vectorizer.vocabulary_
-        indices, indptr = [], [0]
+        indices, indptr = array("i"), array("i", [0])
         for p in prepared:
-            indices += self._columns(p)
+            self._add_columns(p, indices)
             indptr.append(len(indices))
-        counts = sparse.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(prepared), len(vocabulary)))
+        counts = sparse.csr_matrix((np.ones(len(indices)), np.frombuffer(indices, dtype=np.int32),
+                                    np.frombuffer(indptr, dtype=np.int32)), shape=(len(prepared), len(vocabulary)))
         counts.sum_duplicates()
         v = self.vectorizer
         if v.sublinear_tf:

@@ -51,6 +51,7 @@ class Rules:
     settled_sources: tuple[str, ...] = ()  # pattern as written, by its index in the file
     cue_sources: tuple[str, ...] = ()
     feature_only: frozenset[str] = frozenset()  # cue patterns that are features, never overrides
+    word_cues: dict[str, str] = field(default_factory=dict)  # "rapat" / "rapat koordinasi" -> category
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Rules":
@@ -75,7 +76,7 @@ class Rules:
                 raise RulesError(f"rules file {path}: feature_only pattern {unused[0]!r} is not a rule of the file")
             return cls(s_pattern, s_groups, c_pattern, c_groups, t_pattern, t_groups,
                        tuple(spec.get("topics", {})), tuple(p for _, p in settled), tuple(p for _, p in cues),
-                       feature_only)
+                       feature_only, word_cues(cues))
         except RulesError:
             raise
         except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, re.error) as exc:
@@ -86,6 +87,19 @@ class Rules:
 
     def first_cue(self, text: str):
         return _first(self.cues, self.cue_groups, text)
+
+    def first_word_cue(self, words: list[str]) -> str | None:
+        """The category of the first cue among lower-case `words` (one- and two-word cues only).
+
+        A dictionary lookup per word: ~20x cheaper than the cue regex on a 300-character lead,
+        which only feeds the model a feature (the regex still decides titles).
+        """
+        cues = self.word_cues
+        for first, second in zip(words, words[1:] + [""]):
+            category = cues.get(f"{first} {second}") or cues.get(first)
+            if category:
+                return category
+        return None
 
     def first_rule(self, title: str) -> RuleHit | None:
         """The settled case in the title, else its first activity cue (taxonomy tie-break 2).
@@ -160,6 +174,22 @@ def _alternation(pairs: list[tuple[str, str]], *, overlapping: bool = False) -> 
     # overlapping: zero-width, so finditer tries every word ("data pemilih pemula" holds two
     # topics); the \b outside the lookahead skips non-word-starts cheaply
     return re.compile(rf"\b(?={cues})" if overlapping else rf"\b{cues}", re.I), groups
+
+
+_PLAIN = re.compile(r"^([a-z]+)(?:\\s\+([a-z]+))?(?:\(([a-z]+)\)\?)?$")  # word, word\s+word, word(suffix)?
+
+
+def word_cues(cues: list[tuple[str, str]]) -> dict[str, str]:
+    """The cues that are plain words or two-word phrases (optionally with a suffix), as a lookup."""
+    table: dict[str, str] = {}
+    for category, pattern in cues:
+        m = _PLAIN.match(pattern)
+        if m:
+            first, second, suffix = m.groups()
+            stem_text = f"{first} {second}" if second else first
+            for text in (stem_text, stem_text + suffix) if suffix else (stem_text,):
+                table.setdefault(text, category)
+    return table
 
 
 def _source_index(group_name: str) -> int:
