@@ -88,7 +88,27 @@ def prepare(rules: Rules, title: str, body: str | None, rule=_FIND) -> Prepared:
     lead_cue = rules.first_word_cue(lead_words)
     if lead_cue:
         cues.append(f"lead_{lead_cue}")
+    cues += _activity_terms(rules, lead_words)
     return Prepared(_with_bigrams(_stems(_WORD.findall(lower))), _stems(lead_words), lower.split(), cues, rule)
+
+
+# The dateline sentence names the activity right after its verb: "KPU ... menggelar Rapat ...",
+# "... melakukan kunjungan ke ...", "... mengikuti Bimtek ...".
+ACTION_VERBS = frozenset("""
+    menggelar gelar melaksanakan laksanakan mengadakan adakan mengikuti ikuti menghadiri hadiri melakukan
+    lakukan menerima terima menyelenggarakan selenggarakan
+    """.split())
+ACTIVITY_WORDS = 4
+
+
+def _activity_terms(rules: Rules, lead_words: list[str]) -> list[str]:
+    """The activity the dateline's first action verb names: its cue and stems, as "act_" tokens."""
+    for n, word in enumerate(lead_words[:40]):
+        if word in ACTION_VERBS:
+            after = lead_words[n + 1:n + 1 + ACTIVITY_WORDS]
+            cue = rules.first_word_cue(after)
+            return [f"act_{word}"] + ([f"actcue_{cue}"] if cue else []) + [f"act_{stem(w)}" for w in after[:2]]
+    return []
 
 
 def _stems(words: list[str]) -> list[str]:
