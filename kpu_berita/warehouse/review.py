@@ -6,9 +6,8 @@ Functions take a DuckDB connection and know nothing about Dagster or the CLI.
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
-
-import pandas as pd
 
 from kpu_berita.pipelines.classify.labelled import check_label
 from kpu_berita.pipelines.dates import parse_quarter
@@ -39,9 +38,9 @@ def flagged_articles(con, quarter: str, *, satker: list[str] | None = None, prov
         WHERE c.needs_review AND r.published_date BETWEEN ? AND ?
           AND (? IS NULL OR list_contains(?, r.satker_id)) AND (? IS NULL OR lower(r.province) = lower(?))
         ORDER BY r.satker_id, r.published_date, r.article_key""",
-                       [start, end, satker or None, satker or [], province, province]).df()
-    rows["article_date"] = rows["article_date"].astype(str)
-    return rows.to_dict("records")
+                       [start, end, satker or None, satker or [], province, province])
+    columns = [d[0] for d in rows.description]
+    return [{**dict(zip(columns, r)), "article_date": str(r[columns.index("article_date")])} for r in rows.fetchall()]
 
 
 def review_sheet(flagged: list[dict], second_reasons: list[str]) -> list[dict]:
@@ -54,36 +53,63 @@ def review_sheet(flagged: list[dict], second_reasons: list[str]) -> list[dict]:
 
 
 def write_sheet(rows: list[dict], out) -> int:
-    """CSV or Excel by the suffix, written atomically; CSV to `out` when it is a stream."""
-    from kpu_berita.warehouse.export import write_frame
-
+    """CSV or Excel by the suffix, written atomically (temp file + rename); CSV to `out` when it is a stream."""
     if hasattr(out, "write"):
-        writer = csv.DictWriter(out, fieldnames=SHEET_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+        _write_csv(rows, out)
         return len(rows)
-    fmt = Path(out).suffix.lstrip(".").lower()
+    out = Path(out)
+    fmt = out.suffix.lstrip(".").lower()
     if fmt not in ("csv", "xlsx"):
         raise SheetError(f"--out {out}: give a .csv or .xlsx file")
-    return write_frame(pd.DataFrame(rows, columns=SHEET_COLUMNS), Path(out), fmt)
+    tmp = out.with_name(f".{out.name}.tmp")
+    if fmt == "csv":
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            _write_csv(rows, f)
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "review"
+        sheet.append(SHEET_COLUMNS)
+        for row in rows:
+            sheet.append([row.get(c) for c in SHEET_COLUMNS])
+        book.save(tmp)
+    os.replace(tmp, out)
+    return len(rows)
+
+
+def _write_csv(rows: list[dict], stream) -> None:
+    writer = csv.DictWriter(stream, fieldnames=SHEET_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 def read_sheet(path: Path) -> list[dict]:
     """Rows of a corrections CSV or a filled review sheet (.csv or .xlsx), values as text."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        frame = pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
-        return [{k: str(v).strip() for k, v in row.items()} for row in frame.to_dict("records")]
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        try:
+            values = list(book.active.iter_rows(values_only=True))
+        finally:
+            book.close()
+        header = [str(h or "") for h in values[0]] if values else []
+        return [{h: ("" if v is None else str(v)).strip() for h, v in zip(header, row)} for row in values[1:]]
     with open(path, newline="", encoding="utf-8-sig") as f:
         return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in csv.DictReader(f)]
 
 
 def corrections_as_training_rows(con) -> list[dict]:
     """Analysts' category corrections as labelled rows (title, lead of the body, satker, category)."""
-    rows = con.execute("""
+    cursor = con.execute("""
         SELECT c.article_key, a.satker_id AS satker, a.title, a.body, c.category
         FROM corrections c JOIN articles a USING (article_key)
-        WHERE c.category IS NOT NULL ORDER BY c.article_key""").df().to_dict("records")
+        WHERE c.category IS NOT NULL ORDER BY c.article_key""")
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
     for row in rows:
         check_label(row["category"], f"corrections table, article {row['article_key']}")
         row["source_file"] = "corrections"
