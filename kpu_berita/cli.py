@@ -28,7 +28,11 @@ EPILOG = {
     "social": "example: kpu-berita social --import medsos-2021Q3.csv\n"
               "         (satker_id,period,platform,posts,followers / kab-serang,2021Q3,Facebook,458,4926)",
     "classify": "example: kpu-berita classify --input titles.csv --output titles_with_category.csv",
-    "eval": "example: kpu-berita eval --labeled kpu_berita/data/real_items_dev.csv",
+    "eval": "example: kpu-berita eval   (grouped CV on the open part, the frozen part, rule precision, saved models)\n"
+            "         kpu-berita eval --labeled my_labels.csv   (the current model on your labelled rows)",
+    "train": "example: kpu-berita train   (labelled data + the warehouse's corrections -> HOME/models/<version>)",
+    "review": "example: kpu-berita review --satker kab-serang --quarter 2021Q3 --out review.xlsx\n"
+              "         then fill `category` and run: kpu-berita correct --file review.xlsx && kpu-berita train",
     "correct": "example: kpu-berita correct --article kab-serang/id:1150 --category audiensi --note 'kunjungan, bukan rapat'\n"
                "         kpu-berita correct --file corrections.csv   (columns article_key, category, published_date, note)",
     "export": "example: kpu-berita export --mart mart_quarterly_satker --quarter 2021Q3 --province Banten --out banten.xlsx\n"
@@ -81,22 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _report_commands(command)
 
-    classify = command("classify", "Add a category column to a CSV with a title (and optional body) column.")
-    classify.add_argument("--input", type=Path, required=True)
-    classify.add_argument("--output", type=Path, required=True)
-
-    evaluate = command("eval", "Per-category precision/recall/F1, macro-F1, accuracy and confusion matrix.")
-    evaluate.add_argument("--labeled", type=Path, action="append", required=True,
-                          help="CSV with title, optional body, category (and satker for --cv); repeatable")
-    evaluate.add_argument("--cv", action="store_true", help="cross-validate grouped by satker instead of scoring the shipped model")
-
-    correct = command("correct", "Override an article's category and/or date; the override survives every rebuild.")
-    correct.add_argument("--article", metavar="KEY", help="article_key, e.g. kab-serang/id:1150 (see `sql`)")
-    correct.add_argument("--category", help="a taxonomy code, e.g. audiensi")
-    correct.add_argument("--date", type=_date_arg, help="YYYY-MM-DD")
-    correct.add_argument("--note", default="", help="why (kept with the correction)")
-    correct.add_argument("--file", type=Path, help="CSV of corrections: article_key, category, published_date, note")
-    correct.add_argument("--remove", action="store_true", help="drop the correction of --article")
+    _add_category_commands(command)
 
     export = command("export", "Export a mart (or report_articles) to CSV or Excel, optionally filtered.")
     export.add_argument("--mart", required=True, help="e.g. mart_quarterly_satker, mart_monthly_satker_category")
@@ -146,6 +135,41 @@ def _report_commands(command) -> None:
     social.add_argument("--import", dest="import_file", type=Path, required=True, metavar="FILE.csv",
                         help="columns satker_id, period (2021Q3 or YYYY-MM-DD..YYYY-MM-DD), platform, posts, "
                              "followers; optional content_type")
+
+
+def _add_category_commands(command) -> None:
+    """classify, eval, train, review and correct: the activity categories and their review loop."""
+    classify = command("classify", "Add category, confidence, needs_review and reason columns to a CSV with a title "
+                                   "(and optional body) column.")
+    classify.add_argument("--input", type=Path, required=True)
+    classify.add_argument("--output", type=Path, required=True)
+
+    evaluate = command("eval", "Per-category precision/recall/F1, macro-F1, accuracy, calibration and needs_review "
+                               "figures: grouped CV and the frozen part, or the current model on --labeled rows.")
+    evaluate.add_argument("--labeled", type=Path, action="append",
+                          help="CSV with title, optional body, category (and satker for --cv); repeatable "
+                               "(default: the shipped labelled data, split into open and frozen parts)")
+    evaluate.add_argument("--cv", action="store_true", help="cross-validate grouped by satker instead of scoring the current model")
+
+    train = command("train", "Refit the category model on the labelled data plus the warehouse's corrections; "
+                             "save it under HOME/models/<version> for the next builds.")
+    train.add_argument("--labeled", type=Path, action="append", help="labelled CSVs (default: the shipped ones)")
+    train.add_argument("--no-corrections", action="store_true", help="leave the warehouse's corrections out")
+
+    review = command("review", "List the articles flagged needs_review with their two candidate codes and reasons, "
+                               "as a sheet to fill for `correct --file`.")
+    review.add_argument("--quarter", required=True, help="e.g. 2021Q3")
+    review.add_argument("--province", help="every satker of a province, e.g. Banten")
+    review.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx (default: CSV on stdout)")
+
+    correct = command("correct", "Override an article's category and/or date; the override survives every rebuild.")
+    correct.add_argument("--article", metavar="KEY", help="article_key, e.g. kab-serang/id:1150 (see `sql`)")
+    correct.add_argument("--category", help="a taxonomy code, e.g. audiensi")
+    correct.add_argument("--date", type=_date_arg, help="YYYY-MM-DD")
+    correct.add_argument("--note", default="", help="why (kept with the correction)")
+    correct.add_argument("--file", type=Path, help="CSV of corrections: article_key, category, published_date, note; "
+                                                   "or a filled `review` sheet (.csv/.xlsx)")
+    correct.add_argument("--remove", action="store_true", help="drop the correction of --article")
 
 
 def _date_arg(text: str) -> str:
@@ -365,58 +389,90 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
 
 
 def cmd_classify(args) -> int:
+    from kpu_berita.categories import InputError, classify_csv
     from kpu_berita.pipelines.classify import Classifier
 
-    rows = _read_csv(args.input, ("title",))
-    results = Classifier.default().classify_many([r["title"] for r in rows], [r.get("body") for r in rows])
-    fieldnames = list(rows[0]) if rows else ["title"]
-    fieldnames += [c for c in ("category", "confidence", "reason") if c not in fieldnames]
-    tmp = args.output.with_name(args.output.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fieldnames)
-        writer.writeheader()
-        for row, result in zip(rows, results):
-            writer.writerow({**row, "category": result.category, "confidence": f"{result.confidence:.2f}",
-                             "reason": result.reason})
-    tmp.replace(args.output)
-    print(f"classified {len(rows)} rows into {args.output}", file=sys.stderr)
+    try:
+        n = classify_csv(args.input, args.output, Classifier.for_home(_home(args)))
+    except InputError as exc:
+        raise UserError(str(exc))
+    print(f"classified {n} rows into {args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_eval(args) -> int:
-    from kpu_berita.pipelines.classify import Classifier, evaluate, evaluate_grouped_cv
+    from kpu_berita import categories
+    from kpu_berita.pipelines.classify import Classifier
 
-    rows = []
-    for path in args.labeled:
-        rows += _read_csv(path, ("title", "category") + (("satker",) if args.cv else ()))
+    try:
+        if not args.labeled:
+            print(categories.two_part_report(categories.labelled_rows(None), _home(args)))
+            return 0
+        rows = []
+        for path in args.labeled:
+            _read_csv(path, ("title", "category") + (("satker",) if args.cv else ()))  # names a missing column
+            rows += categories.labelled_rows([path])
+    except categories.InputError as exc:
+        raise UserError(str(exc))
     if args.satker:
         rows = [r for r in rows if r.get("satker") in set(args.satker)]
-    report = evaluate_grouped_cv(rows) if args.cv else evaluate(Classifier.default(), rows)
-    print(report.format())
+    print(categories.score_labelled(rows, None if args.cv else Classifier.for_home(_home(args)), args.cv))
+    return 0
+
+
+def cmd_train(args) -> int:
+    from kpu_berita import categories
+
+    try:
+        print(categories.train_in_home(_home(args), args.labeled, with_corrections=not args.no_corrections))
+    except categories.InputError as exc:
+        raise UserError(str(exc))
+    return 0
+
+
+def cmd_review(args) -> int:
+    from kpu_berita import categories
+    from kpu_berita.pipelines.classify import Classifier
+    from kpu_berita.warehouse.review import SheetError, write_sheet
+
+    if bool(args.province) == bool(args.satker):
+        raise UserError("review needs --satker ID (repeatable) or --province NAME")
+    con = _read_only_warehouse(args)
+    try:
+        rows = categories.review_rows(con, Classifier.for_home(_home(args)), args.quarter, args.satker, args.province)
+        written = write_sheet(rows, args.out or sys.stdout)
+    except (categories.InputError, SheetError) as exc:
+        raise UserError(str(exc))
+    finally:
+        con.close()
+    if args.out:
+        print(f"wrote {written} flagged article(s) to {args.out}; fill `category`, then "
+              f"`kpu-berita correct --file {args.out}`", file=sys.stderr)
     return 0
 
 
 def cmd_correct(args) -> int:
-    from kpu_berita.pipelines.classify import CATEGORY_LABELS
+    from kpu_berita import categories
     from kpu_berita.warehouse import corrections
     from kpu_berita.warehouse.db import connect
     from kpu_berita.warehouse.merge import BuildLocked, writer_lock
     from kpu_berita.warehouse.publish import ensure_working_copy
 
-    if args.file:
-        rows = _read_csv(args.file, ("article_key",))
-        where = [f"{args.file} row {n}" for n in range(1, len(rows) + 1)]
-    elif args.article:
-        rows = [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}]
-        where = ["--article"]
-    else:
+    if not (args.file or args.article):
         raise UserError("correct needs --article KEY (with --category/--date/--remove) or --file CSV")
+    if args.file and args.file.suffix.lower() != ".xlsx":
+        _read_csv(args.file, ("article_key",))  # one clear line for a missing file or column
+    try:
+        rows = (categories.read_corrections(args.file) if args.file else
+                [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}])
+        rows = categories.corrections_to_apply(rows, str(args.file) if args.file else None, remove=args.remove)
+    except categories.InputError as exc:
+        raise UserError(str(exc))
     home = _home(args)
     working, published = config.working_warehouse_path(home), config.warehouse_path(home)
     if not working.exists() and not published.exists():
         raise UserError(f"no warehouse at {published}: run `kpu-berita demo` or `kpu-berita build` first")
     try:
-        rows = corrections.validate(rows, where, CATEGORY_LABELS, remove=args.remove)
         with writer_lock(home):  # the builds' working copy has one writer at a time
             ensure_working_copy(working, published)
             con = connect(working)
@@ -477,7 +533,7 @@ def cmd_sql(args) -> int:
 
 COMMANDS = {"demo": cmd_demo, "crawl": cmd_crawl, "build": cmd_build, "report": cmd_report, "social": cmd_social,
             "classify": cmd_classify, "eval": cmd_eval, "correct": cmd_correct, "sql": cmd_sql,
-            "export": cmd_export, "bench": cmd_bench}
+            "export": cmd_export, "bench": cmd_bench, "train": cmd_train, "review": cmd_review}
 
 
 def main(argv: list[str] | None = None) -> int:

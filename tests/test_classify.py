@@ -1,27 +1,29 @@
-"""The classifier follows taxonomy.md's tie-breaking, and its grouped-CV quality can't weaken by accident."""
-from __future__ import annotations
+"""The classifier follows taxonomy.md's tie-breaking, its grouped-CV quality can't weaken by
+accident, and its features, confidence and needs_review flag behave as documented.
 
-import csv
+Quality is measured by cross-validation grouped by satker on the open part of the labelled
+data only: the frozen part (kpu_berita/data/frozen_hosts.txt) is for `kpu-berita eval`."""
+from __future__ import annotations
 
 import pytest
 
 from kpu_berita.pipelines.classify import (CATEGORY_LABELS, Classifier, Rules, RulesError, evaluate_grouped_cv,
                                            grouped_folds)
+from kpu_berita.pipelines.classify.labelled import shipped_rows, split_frozen
 from kpu_berita.registry import default_registry_path
 
 DATA = default_registry_path().parent
-# Measured 2026-11-23: macro-F1 0.894, accuracy 0.914 (5 folds grouped by satker, 232 rows).
-# A change that drops below these floors is a regression, not noise.
-MACRO_F1_FLOOR = 0.85
-ACCURACY_FLOOR = 0.89
+# Measured 2026-12-01 on the open part (305 rows of 57 satker, 5 folds grouped by satker; the
+# rules were written reading these titles): macro-F1 0.745, accuracy 0.830. Before issue 11 the
+# floors were 0.85 / 0.89 on rows that now include frozen satker; the frozen part is scored by
+# `kpu-berita eval`. A change that drops below these floors is a regression, not noise.
+MACRO_F1_FLOOR = 0.70
+ACCURACY_FLOOR = 0.79
 
 
 def labelled_rows() -> list[dict]:
-    rows = []
-    for name in ("labeled_dev.csv", "real_items_dev.csv"):
-        with open(DATA / name, newline="", encoding="utf-8") as f:
-            rows += list(csv.DictReader(f))
-    return rows
+    """The open part of the three labelled files (never the frozen satker)."""
+    return split_frozen(shipped_rows())[0]
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ def warehouse(tmp_path):
     for key, satker, day, category in articles:
         con.execute("""INSERT INTO articles (article_key, satker_id, url, title, title_normalised, published_date,
                        body, is_repost) VALUES (?, ?, ?, ?, ?, ?, '', false)""", [key, satker, f"http://x/{key}", key, key, day])
-        con.execute("INSERT INTO article_categories VALUES (?, ?, 0.9, 'rule', [])", [key, category])
+        con.execute("INSERT INTO article_categories (article_key, category, confidence, reason, topics) VALUES (?, ?, 0.9, 'rule', [])", [key, category])
     # crawls: 2025-07-15, 2025-09-30 (end of Q3), 2025-10-20
     snapshots = [("a1", "c1", "2025-07-15", 10), ("a1", "c2", "2025-09-30", 40), ("a1", "c3", "2025-10-20", 55),
                  ("a2", "c2", "2025-09-30", 7), ("a2", "c3", "2025-10-20", 9),

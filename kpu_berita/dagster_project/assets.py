@@ -77,7 +77,7 @@ def articles(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materializ
 @dg.asset(group_name="articles", deps=[articles], kinds={"parquet", "scikit-learn"})
 def article_categories(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.MaterializeResult:
     """One activity category per new or changed article (rules, then the model)."""
-    classifier, rows = Classifier.default(), 0
+    classifier, rows = Classifier.for_home(kpu.home_path), 0  # the newest `kpu-berita train` model, else shipped
     for crawl_dir in crawls_to_build(kpu):
         rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier)["categorised"]
     context.log.info(f"{PROGRESS_MARK} categories: {rows} articles classified")

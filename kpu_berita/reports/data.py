@@ -32,7 +32,8 @@ def _as_date(value) -> dt.date:
 def _period_rows(con, satker_id: str, period: Period, include_reposts: bool) -> list[dict]:
     cursor = con.execute("""
         SELECT r.title, r.url, r.published_date, r.views, r.category, r.category_label, a.body,
-               a.lead_image_url, coalesce(c.topics, []) AS topics
+               a.lead_image_url, coalesce(c.topics, []) AS topics,
+               coalesce(c.needs_review, false) AND r.category_reason <> 'correction' AS needs_review
         FROM report_articles r JOIN articles a USING (article_key)
         LEFT JOIN article_categories c USING (article_key)
         WHERE r.satker_id = ? AND r.published_date BETWEEN ? AND ? AND (? OR NOT r.is_repost)
@@ -117,6 +118,8 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
         "total_views": sum(r["views"] or 0 for r in rows),
         "months": months,
         "categories": _categories(con, rows),
+        # flagged articles still count under their best code; the report says how many to check
+        "needs_review": sum(1 for r in rows if r["needs_review"]),
         "top_articles": [_article(r) for r in top],
         "social": social_figures(con, satker_id, period),
         "social_by_content_type": social_by_content_type(con, satker_id, period),

@@ -12,7 +12,7 @@ from kpu_berita.reports.charts import month_chart_png, province_chart_png
 from kpu_berita.reports.periods import date_id
 from kpu_berita.reports.render_text import HUMAS_HEADING, SOCIAL_HEADING
 from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, clean_xml,
-                                        count_sentence, table_rows, views_text)
+                                        count_sentence, review_line, table_rows, views_text)
 
 
 def _table(document, header: list[str], rows: list[list], bold_last: bool = False, shade_rows: set[int] | None = None):
@@ -75,6 +75,8 @@ def _categories_and_chart(document, report: dict) -> None:
     rows = [[c["label"], c["articles"], c["views"]] for c in report["categories"]]
     rows.append(["Jumlah", report["total_articles"], report["total_views"]])
     _table(document, ["Kategori", "Artikel", "Dilihat"], rows, bold_last=True)
+    if report.get("needs_review"):
+        document.add_paragraph(review_line(report))
     document.add_paragraph()
     document.add_picture(io.BytesIO(month_chart_png(report)), width=Inches(6.2))
 

@@ -9,7 +9,7 @@ import json
 import re
 
 from kpu_berita.reports.periods import date_id
-from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line,
+from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, review_line,
                                         count_sentence, letter, table_rows, views_text)
 
 LAYOUTS = ("list", "table")
@@ -99,6 +99,7 @@ def render_markdown(report: dict, layout: str = "list") -> str:
         lines += ["### Jumlah artikel per kategori", "", "| Kategori | Artikel | Dilihat |", "|---|---:|---:|"]
         lines += [f"| {md(c['label'])} | {c['articles']} | {c['views']} |" for c in report["categories"]]
         lines += [f"| **Jumlah** | **{report['total_articles']}** | **{report['total_views']}** |", ""]
+        lines += [review_line(report), ""] if report.get("needs_review") else []
     if report.get("top_articles"):
         lines += ["### Lima artikel dengan kunjungan terbanyak", ""]
         lines += [f"{i + 1}. {md(a['title'])} ({date_id(a['published_date'])}, {views_text(a)})"

@@ -71,3 +71,8 @@ def activity_sentence(item: dict) -> str:
 
 def clean_xml(text: str) -> str:
     return _XML_INVALID.sub("", text)
+
+
+def review_line(report: dict) -> str:
+    """Under the category table while flagged articles remain (counted under their best code)."""
+    return f"{report['needs_review']} artikel perlu diperiksa"

@@ -30,7 +30,8 @@ ARTICLES_SCHEMA = pa.schema([
 ])
 CATEGORIES_SCHEMA = pa.schema([
     ("article_key", pa.string()), ("category", pa.string()), ("confidence", pa.float64()),
-    ("reason", pa.string()), ("topics", pa.list_(pa.string())),
+    ("reason", pa.string()), ("topics", pa.list_(pa.string())), ("needs_review", pa.bool_()),
+    ("second_category", pa.string()), ("second_confidence", pa.float64()), ("model_version", pa.string()),
 ])
 
 
@@ -134,7 +135,9 @@ def derive_categories(crawl_id: str, home: Path, classifier) -> dict:
         keys, titles, bodies = (batch.column(i).to_pylist() for i in range(3))
         results = classifier.classify_many(titles, bodies)
         out.add([{"article_key": key, "category": r.category, "confidence": r.confidence, "reason": r.reason,
-                  "topics": classifier.topics(title, body)}
+                  "topics": classifier.topics(title, body), "needs_review": r.needs_review,
+                  "second_category": r.second_category, "second_confidence": r.second_confidence,
+                  "model_version": r.model_version}
                  for key, title, body, r in zip(keys, titles, bodies, results)])
     return {"categorised": out.close()}
 

@@ -41,7 +41,7 @@ def mart_frame(con, mart: str, filters: dict[str, list[str] | str | None]) -> pa
         params.append(values)
     order = ", ".join(f'"{c}"' for c in columns[:3])
     sql = f'SELECT * FROM "{mart}"' + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
-    return con.execute(sql, params).to_arrow_table()
+    return con.sql(sql, params=params).to_arrow_table()
 
 
 def _excel_value(value):

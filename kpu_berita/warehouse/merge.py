@@ -25,6 +25,9 @@ from kpu_berita.warehouse.stage import crawl_spec, crawl_stats, stage_root
 # DuckDB spills to HOME/work/tmp past this; the build fits a 4 GB server with room to spare.
 MEMORY_LIMIT = "1GB"
 
+# the last four since migration 006 (needs_review and the runner-up code)
+CATEGORY_COLUMNS = ("article_key, category, confidence, reason, topics, needs_review, second_category, "
+                    "second_confidence, model_version")
 SATKER_COLUMNS = ["satker_id", "name", "level", "province", "kode_wilayah", "base_url"]
 ARTICLE_COLUMNS = ["article_key", "satker_id", "url", "title", "title_normalised", "published_date",
                    "date_raw", "date_source", "date_flag", "author", "credit", "body", "is_repost",
@@ -131,8 +134,8 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
         WHERE a.article_key IS NULL OR i.fetched_at >= a.fetched_at""")
     columns = ", ".join(ARTICLE_COLUMNS)
     con.execute(f"INSERT OR REPLACE INTO articles ({columns}) SELECT {columns} FROM incoming")
-    con.execute(f"""INSERT OR REPLACE INTO article_categories (article_key, category, confidence, reason, topics)
-                    SELECT c.article_key, c.category, c.confidence, c.reason, c.topics
+    con.execute(f"""INSERT OR REPLACE INTO article_categories ({CATEGORY_COLUMNS})
+                    SELECT {CATEGORY_COLUMNS}
                     FROM '{files['categories']}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
     con.execute("INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM incoming")
     new, updated = con.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM incoming").fetchone()
@@ -216,8 +219,8 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
             QUALIFY row_number() OVER (PARTITION BY article_key ORDER BY fetched_at DESC, filename DESC) = 1""",
                     [files["articles"]])
         con.execute(f"INSERT INTO articles ({columns}) SELECT {columns} FROM newest")
-        con.execute(f"""INSERT INTO article_categories (article_key, category, confidence, reason, topics)
-                        SELECT c.article_key, c.category, c.confidence, c.reason, c.topics
+        con.execute(f"""INSERT INTO article_categories ({CATEGORY_COLUMNS})
+                        SELECT {', '.join('c.' + c for c in CATEGORY_COLUMNS.split(', '))}
                         FROM read_parquet(?, filename = true) c
                         JOIN newest n ON n.article_key = c.article_key AND n.crawl_id = {crawl_of.replace('filename', 'c.filename')}""",
                     [files["categories"]])

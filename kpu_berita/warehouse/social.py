@@ -1,17 +1,17 @@
 """Store the operator's social-media figures (table social_media_stats, migration 005)."""
 from __future__ import annotations
 
-from kpu_berita.reports.social import SocialFigure
+from kpu_berita.warehouse.db import transaction
 
 KEY = "satker_id = ? AND period_start = ? AND period_end = ? AND platform = ? AND content_type = ?"
 
 
-def store_figures(con, figures: list[SocialFigure], source: str) -> dict:
-    """Upsert in one transaction: an identical row is left alone (importing twice changes
-    nothing), a changed one is replaced. Returns counts of added, replaced, unchanged."""
+def store_figures(con, figures: list, source: str) -> dict:
+    """Upsert validated figures (reports.social.SocialFigure) in one transaction: an identical
+    row is left alone (importing twice changes nothing), a changed one is replaced. Returns
+    counts of added, replaced, unchanged."""
     counts = {"added": 0, "replaced": 0, "unchanged": 0}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for f in figures:
             existing = con.execute(f"SELECT posts, followers FROM social_media_stats WHERE {KEY}", list(f.key)).fetchone()
             if existing == (f.posts, f.followers):
@@ -25,10 +25,6 @@ def store_figures(con, figures: list[SocialFigure], source: str) -> dict:
                         [f.satker_id, f.period_key, f.period_start, f.period_end, f.platform, f.content_type,
                          f.posts, f.followers, source, f.source_row])
             counts["replaced" if existing is not None else "added"] += 1
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return counts
 
 

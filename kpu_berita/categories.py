@@ -1,0 +1,188 @@
+"""The work behind `kpu-berita classify | eval | train | review`: files and the home in,
+text and rows out. The CLI only parses arguments and prints; bad input raises InputError."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from kpu_berita.pipelines.classify import evaluation, store
+from kpu_berita.pipelines.classify.classifier import Classifier
+from kpu_berita.pipelines.classify.labelled import (LabelError, check_label, frozen_hosts, read_labelled,
+                                                    shipped_paths, split_frozen)
+from kpu_berita.pipelines.classify.rules import Rules
+
+OUTPUT_COLUMNS = ("category", "confidence", "needs_review", "reason")
+
+
+class InputError(ValueError):
+    """One line naming the file (and row) that is wrong."""
+
+
+def read_input_csv(path: Path) -> tuple[list[str], list[dict]]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            columns = list(reader.fieldnames or [])
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot read {path}: {exc}")
+    if not columns or not rows:
+        raise InputError(f"{path}: the file is empty (no header and rows)" if not columns else f"{path}: no rows")
+    if "title" not in columns:
+        raise InputError(f"{path}: missing column title (columns: {', '.join(columns)})")
+    return columns, rows
+
+
+def classify_csv(in_path: Path, out_path: Path, classifier: Classifier) -> int:
+    """Every input column kept as given, plus category, confidence, needs_review (true/false), reason."""
+    columns, rows = read_input_csv(in_path)
+    results = classifier.classify_many([r["title"] for r in rows], [r.get("body") for r in rows])
+    fieldnames = columns + [c for c in OUTPUT_COLUMNS if c not in columns]
+    tmp = out_path.with_name(out_path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fieldnames)
+        writer.writeheader()
+        for row, result in zip(rows, results):
+            writer.writerow({**row, "category": result.category, "confidence": f"{result.confidence:.2f}",
+                             "needs_review": "true" if result.needs_review else "false", "reason": result.reason})
+    tmp.replace(out_path)
+    return len(rows)
+
+
+def labelled_rows(paths: list[Path] | None) -> list[dict]:
+    try:
+        return read_labelled(paths or shipped_paths())
+    except LabelError as exc:
+        raise InputError(str(exc))
+    except OSError as exc:
+        raise InputError(f"cannot read {exc.filename}: {exc.strerror}")
+
+
+def two_part_report(rows: list[dict], home: Path | None, folds: int = 5) -> str:
+    """Grouped CV on the open part, the frozen part, rule precision there, saved models compared."""
+    open_rows, frozen_rows = split_frozen(rows)
+    parts = [f"labelled rows: {len(rows)}; frozen part: {len(frozen_rows)} rows of "
+             f"{len({r['satker'] for r in frozen_rows})} satker (kpu_berita/data/frozen_hosts.txt); "
+             f"open part: {len(open_rows)} rows", "",
+             "== cross-validation on the open part ==", evaluation.evaluate_grouped_cv(open_rows, folds=folds).format()]
+    frozen_report, open_model = evaluation.evaluate_frozen(open_rows, frozen_rows)
+    parts += ["", "== frozen part (satker never seen) ==", frozen_report.format(), "",
+              evaluation.format_rule_precision(evaluation.rule_precision(Rules.load(), frozen_rows),
+                                               "== rules on the frozen part =="),
+              "", evaluation.format_rule_precision(evaluation.rule_precision(Rules.load(), open_rows),
+                                                   "== rules on the open part (written reading these: optimistic) ==")]
+    if home is not None and store.versions(home):
+        parts += ["", "== saved models on the frozen part ==", compare_saved(home, frozen_rows, open_model)]
+    return "\n".join(parts)
+
+
+def compare_saved(home: Path, frozen_rows: list[dict], shipped: Classifier | None = None) -> str:
+    """The newest saved model, the one before it, and the shipped one, on the same frozen rows."""
+    named = {}
+    for version in store.versions(home)[-2:][::-1]:
+        model = store.load(home, version)
+        named[("newest " if not named else "previous ") + version] = Classifier(model.base.named_steps["features"].rules, model)
+    named["shipped"] = shipped or Classifier.default()
+    return evaluation.compare_models(named, frozen_rows)
+
+
+def score_labelled(rows: list[dict], classifier: Classifier, cv: bool, folds: int = 5) -> str:
+    """`eval --labeled`: the current model on the rows, or grouped CV over them."""
+    if cv:
+        return evaluation.evaluate_grouped_cv(rows, folds=folds).format()
+    held_out = sum(r.get("satker") in frozen_hosts() for r in rows)
+    return evaluation.evaluate(classifier, rows, f"model {classifier.version} on {len(rows)} labelled rows "
+                                                 f"({held_out} of them from frozen satker it never saw; rows it "
+                                                 "was trained on flatter it)").format()
+
+
+def train(home: Path, rows: list[dict], corrections: list[dict]) -> tuple[Path, str]:
+    """Fit on the labelled rows outside the frozen split plus corrections; save under HOME/models."""
+    open_rows, frozen_rows = split_frozen(rows)
+    training = open_rows + corrections
+    classifier = Classifier.from_rows(Rules.load(), training, trained_on={
+        "labelled_rows": len(open_rows), "corrections": len(corrections), "frozen_rows_held_out": len(frozen_rows),
+        "files": sorted({r["source_file"] for r in open_rows})})
+    folder = store.save(classifier.model, home)
+    summary = (f"trained model {classifier.version} on {len(open_rows)} labelled rows + {len(corrections)} "
+               f"corrections ({len(frozen_rows)} frozen rows held out); needs_review below "
+               f"{classifier.model.threshold:.3f}\nsaved to {folder}; builds use it from now on")
+    return folder, summary + "\n\n" + compare_saved(home, frozen_rows)
+
+
+def train_in_home(home: Path, labelled_paths: list[Path] | None, *, with_corrections: bool) -> str:
+    """`kpu-berita train`: labelled files (checked first) + the warehouse's corrections -> HOME/models."""
+    from kpu_berita import config
+    from kpu_berita.warehouse.db import connect
+    from kpu_berita.warehouse.review import corrections_as_training_rows
+
+    rows = labelled_rows(labelled_paths)
+    corrections, note = [], "" if with_corrections else "corrections left out (--no-corrections)\n"
+    # the builds' working copy holds corrections not yet built; else the published copy
+    found = [p for p in (config.working_warehouse_path(home), config.warehouse_path(home)) if p.exists()]
+    if with_corrections and not found:
+        note = f"no warehouse in {home}: training without corrections\n"
+    elif with_corrections:
+        con = connect(found[0], read_only=True)
+        try:
+            corrections = corrections_as_training_rows(con)
+        except LabelError as exc:
+            raise InputError(str(exc))
+        finally:
+            con.close()
+    return note + train(home, rows, corrections)[1]
+
+
+def read_corrections(path: Path) -> list[dict]:
+    """A corrections CSV, or a review sheet (.csv/.xlsx) from `kpu-berita review`."""
+    from kpu_berita.warehouse.review import read_sheet
+
+    try:
+        rows = read_sheet(path)
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"cannot read {path}: {exc}")
+    if rows and "article_key" not in rows[0]:
+        raise InputError(f"{path}: missing column(s) article_key")
+    return rows
+
+
+def corrections_to_apply(rows: list[dict], source: str | None, *, remove: bool) -> list[dict]:
+    """Checked corrections (codes, dates); a review sheet's rows the analyst left empty are skipped."""
+    import datetime as dt
+
+    is_review_sheet = bool(rows) and "best_category" in rows[0]
+    to_apply = []
+    for n, row in enumerate(rows, start=1):
+        where = f"{source} row {n}" if source else "--article"
+        if is_review_sheet and not (row.get("category") or row.get("published_date")):
+            continue  # still to do, not an error
+        if row.get("category"):
+            try:
+                check_label(row["category"], where)
+            except LabelError as exc:
+                raise InputError(str(exc))
+        if row.get("published_date") and source:  # --date was already checked by argparse
+            try:
+                row["published_date"] = dt.date.fromisoformat(row["published_date"]).isoformat()
+            except ValueError:
+                raise InputError(f"{where}: not a date (YYYY-MM-DD): {row['published_date']!r}")
+        if not remove and not (row.get("category") or row.get("published_date")):
+            raise InputError(f"{where}: a correction needs a category or a published_date")
+        to_apply.append(row)
+    return to_apply
+
+
+def review_rows(con, classifier: Classifier, quarter: str, satker: list[str] | None, province: str | None) -> list[dict]:
+    """The review sheet's rows: flagged articles of the quarter, with both codes' reasons."""
+    from kpu_berita.pipelines.dates import parse_quarter
+    from kpu_berita.warehouse.review import flagged_articles, review_sheet
+
+    try:
+        parse_quarter(quarter)
+    except ValueError as exc:
+        raise InputError(str(exc))
+    flagged = flagged_articles(con, quarter, satker=satker, province=province)
+    reasons = classifier.explain([r["title"] for r in flagged], [r["body"] for r in flagged],
+                                 [r["second_category"] for r in flagged])
+    return review_sheet(flagged, reasons)
+

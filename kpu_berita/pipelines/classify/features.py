@@ -1,0 +1,237 @@
+"""What the model reads of an article: the title, the lead sentence, stems, character n-grams
+and which rule cues fire.
+
+Indonesian builds words from a root with affixes (rapat, merapatkan; lantik, pelantikan,
+dilantik): stems (PySastrawi) let "dilantik" in a new satker's title count as evidence the
+training data saw as "pelantikan". Character n-grams catch spellings the stemmer doesn't know
+("audensi", "Trapat", "lauching"). Rule cues are features, not verdicts: the model learns how
+far to trust each one.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from kpu_berita.pipelines.classify.rules import RuleHit, Rules
+
+CHAR_NGRAMS = (3, 5)
+LEAD_CHARS = 300  # the dateline sentence: "Serang (26/1) - KPU ... mengadakan Webinar ..."
+_WORD = re.compile(r"[a-z0-9]+")
+# Words that say nothing about the activity: function words, and the names every satker's
+# titles share (a model trained on 60 satker must not learn "kendari" means audiensi).
+STOPWORDS = frozenset("""
+    dan di ke dari untuk yang dengan ini itu pada dalam oleh atau akan juga telah sebagai bagi serta para
+    kpu kip komisi pemilihan umum independen kabupaten kab kota provinsi prov ri tahun
+    """.split())
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z\"“])")
+DATELINE_CHARS = 60  # a full stop this early is a dateline's "Kab." or "(26/1)", not a sentence end
+
+
+@functools.cache
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The root of an Indonesian word: "pelantikan" -> "lantik". Cached: Sastrawi costs ~50 us a word."""
+    if len(word) < 4 or word.isdigit():
+        return word
+    return _stemmer().stem(word) or word
+
+
+def stemmed(text: str) -> str:
+    return " ".join(stem(w) for w in _WORD.findall(text.lower()))
+
+
+def lead(body: str | None) -> str:
+    """The body's first sentence (at most LEAD_CHARS): where an article says what happened."""
+    text = (body or "")[:LEAD_CHARS]
+    end = _SENTENCE_END.search(text, DATELINE_CHARS)
+    return text[:end.start() + 1] if end else text
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One article as the model reads it; `rule` is reused by the classifier (one regex pass)."""
+
+    title_terms: list[str]  # stems and stem bigrams of the title
+    lead_terms: list[str]  # stems of the lead sentence
+    words: list[str]  # the title's lower-case words, for character n-grams
+    cues: list[str]  # the rule cues that fire
+    rule: RuleHit | None
+
+
+def _with_bigrams(tokens: list[str]) -> list[str]:
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+
+
+_FIND = object()  # prepare(): look the title's rule up (a caller that has it passes it)
+
+
+def prepare(rules: Rules, title: str, body: str | None, rule=_FIND) -> Prepared:
+    title = title or ""
+    lower = title.lower()
+    lead_words = _WORD.findall(lead(body).lower())
+    rule = rules.first_rule(title) if rule is _FIND else rule
+    cues = [f"{rule.kind}_{rule.category}"] if rule else []
+    lead_cue = rules.first_word_cue(lead_words)
+    if lead_cue:
+        cues.append(f"lead_{lead_cue}")
+    cues += _activity_terms(rules, lead_words)
+    return Prepared(_with_bigrams(_stems(_WORD.findall(lower))), _stems(lead_words), lower.split(), cues, rule)
+
+
+# The dateline sentence names the activity right after its verb: "KPU ... menggelar Rapat ...",
+# "... melakukan kunjungan ke ...", "... mengikuti Bimtek ...".
+ACTION_VERBS = frozenset("""
+    menggelar gelar melaksanakan laksanakan mengadakan adakan mengikuti ikuti menghadiri hadiri melakukan
+    lakukan menerima terima menyelenggarakan selenggarakan
+    """.split())
+ACTIVITY_WORDS = 4
+
+
+def _activity_terms(rules: Rules, lead_words: list[str]) -> list[str]:
+    """The activity the dateline's first action verb names: its cue and stems, as "act_" tokens."""
+    for n, word in enumerate(lead_words[:40]):
+        if word in ACTION_VERBS:
+            after = lead_words[n + 1:n + 1 + ACTIVITY_WORDS]
+            cue = rules.first_word_cue(after)
+            return [f"act_{word}"] + ([f"actcue_{cue}"] if cue else []) + [f"act_{stem(w)}" for w in after[:2]]
+    return []
+
+
+def _stems(words: list[str]) -> list[str]:
+    return [stem(w) for w in words if w not in STOPWORDS]
+
+
+def _title_terms(p: Prepared) -> list[str]:
+    return p.title_terms
+
+
+def _lead_terms(p: Prepared) -> list[str]:
+    return p.lead_terms
+
+
+def _cue_terms(p: Prepared) -> list[str]:
+    return p.cues
+
+
+def _char_terms(p: Prepared) -> list[str]:
+    return [g for w in p.words for g in _char_wb(w)]
+
+
+def _char_words(p: Prepared) -> list[str]:
+    return p.words
+
+
+@functools.lru_cache(maxsize=200_000)
+def _char_wb(word: str) -> tuple[str, ...]:
+    """sklearn's char_wb n-grams (CHAR_NGRAMS) of one word: padded with a space each side."""
+    padded = f" {word} "
+    return tuple(padded[i:i + n] for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1)
+                 for i in range(max(1, len(padded) - n + 1)))
+
+
+class _Block:
+    """One TF-IDF block: fitted by sklearn's TfidfVectorizer, applied by a lookup of each term.
+
+    TfidfVectorizer.transform re-analyses every text in Python (~100 us an article for four
+    blocks); here the terms come from `prepare` (stems and n-grams cached per word) and the
+    weighting is done on whole arrays, with the same result.
+    """
+
+    def __init__(self, name: str, terms, vectorizer: TfidfVectorizer, weight: float, words=None):
+        self.name, self.terms, self.vectorizer, self.weight = name, terms, vectorizer, weight
+        self.words = words  # set when terms are n-grams of single words: looked up once per word
+        self._word_columns: dict[str, array] = {}
+
+    def __getstate__(self):
+        return {**self.__dict__, "_word_columns": {}}  # a cache, not part of the model
+
+    def _add_columns(self, p: Prepared, columns: array) -> None:
+        vocabulary = self.vectorizer.vocabulary_
+        if self.words is None:
+            columns.extend(j for j in map(vocabulary.get, self.terms(p)) if j is not None)
+            return
+        for word in self.words(p):
+            known = self._word_columns.get(word)
+            if known is None:
+                known = self._word_columns[word] = array("i", (j for j in map(vocabulary.get, _char_wb(word))
+                                                              if j is not None))
+            columns.extend(known)
+
+    def fit(self, prepared: list[Prepared]) -> "_Block":
+        self.vectorizer.set_params(analyzer=self.terms)
+        self.vectorizer.fit(prepared)
+        return self
+
+    def transform(self, prepared: list[Prepared]) -> sparse.csr_matrix:
+        vocabulary = self.vectorizer.vocabulary_
+        indices, indptr = array("i"), array("i", [0])
+        for p in prepared:
+            self._add_columns(p, indices)
+            indptr.append(len(indices))
+        counts = sparse.csr_matrix((np.ones(len(indices)), np.frombuffer(indices, dtype=np.int32),
+                                    np.frombuffer(indptr, dtype=np.int32)), shape=(len(prepared), len(vocabulary)))
+        counts.sum_duplicates()
+        v = self.vectorizer
+        if v.sublinear_tf:
+            np.log(counts.data, out=counts.data)
+            counts.data += 1
+        if v.use_idf:
+            counts.data *= v.idf_[counts.indices]
+        matrix = normalize(counts, norm=v.norm, copy=False) if v.norm else counts
+        return self.weight * matrix
+
+
+class ArticleFeatures(BaseEstimator, TransformerMixin):
+    """(title, body) pairs -> one sparse matrix of weighted blocks.
+
+    Blocks: stemmed title words (uni+bigrams), stemmed lead words, title character n-grams
+    (char_wb 3-5) and rule-cue indicators.
+    """
+
+    def __init__(self, rules: Rules, title_weight: float = 1.0, lead_weight: float = 0.6,
+                 char_weight: float = 0.6, cue_weight: float = 1.0):
+        self.rules = rules
+        self.title_weight = title_weight
+        self.lead_weight = lead_weight
+        self.char_weight = char_weight
+        self.cue_weight = cue_weight
+
+    def prepare(self, articles) -> list[Prepared]:
+        return [prepare(self.rules, title, body) for title, body in articles]
+
+    def _blocks(self) -> list[_Block]:
+        return [_Block("title", _title_terms, TfidfVectorizer(sublinear_tf=True), self.title_weight),
+                _Block("lead", _lead_terms, TfidfVectorizer(sublinear_tf=True), self.lead_weight),
+                _Block("chars", _char_terms, TfidfVectorizer(sublinear_tf=True, min_df=2), self.char_weight,
+                       words=_char_words),
+                _Block("cues", _cue_terms, TfidfVectorizer(use_idf=False, norm=None), self.cue_weight)]
+
+    def fit(self, articles, y=None):
+        prepared = self.prepare(articles)
+        self.blocks_ = [block.fit(prepared) for block in self._blocks()]
+        return self
+
+    def transform(self, articles):
+        return self.transform_prepared(self.prepare(articles))
+
+    def transform_prepared(self, prepared: list[Prepared]):
+        return sparse.hstack([block.transform(prepared) for block in self.blocks_], format="csr")
+
+    def feature_names(self) -> np.ndarray:
+        """Readable names, "title:lantik", "cues:title_rapat", for the reasons given with a result."""
+        return np.concatenate([np.array([f"{b.name}:{n}" for n in b.vectorizer.get_feature_names_out()], dtype=object)
+                               for b in self.blocks_])

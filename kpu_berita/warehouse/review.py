@@ -1,0 +1,114 @@
+"""The review loop: flagged articles out as a sheet an analyst fills, the filled sheet back
+in as corrections (`kpu-berita correct --file`), corrections in as training rows (`train`).
+
+Functions take a DuckDB connection and know nothing about Dagster or the CLI.
+"""
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+from kpu_berita.pipelines.classify.labelled import check_label
+from kpu_berita.pipelines.dates import parse_quarter
+
+# What `kpu-berita correct --file` reads; the analyst fills `category` (and may fill the others).
+CORRECTION_COLUMNS = ["article_key", "category", "published_date", "note"]
+SHEET_COLUMNS = ["article_key", "satker_id", "article_date", "title", "best_category", "best_confidence",
+                 "best_reason", "second_category", "second_confidence", "second_reason", "category",
+                 "published_date", "note"]
+
+
+class SheetError(ValueError):
+    pass
+
+
+def flagged_articles(con, quarter: str, *, satker: list[str] | None = None, province: str | None = None) -> list[dict]:
+    """Articles of the quarter flagged needs_review, with their best and second codes."""
+    start, end = parse_quarter(quarter)
+    rows = con.execute("""
+        SELECT r.article_key, r.satker_id, r.published_date AS article_date, r.title, a.body,
+               c.category AS best_category, c.confidence AS best_confidence, c.reason AS best_reason,
+               c.second_category, c.second_confidence
+        FROM report_articles r JOIN article_categories c USING (article_key) JOIN articles a USING (article_key)
+        WHERE c.needs_review AND r.category_reason <> 'correction' AND r.published_date BETWEEN ? AND ?
+          AND (? IS NULL OR list_contains(?, r.satker_id)) AND (? IS NULL OR lower(r.province) = lower(?))
+        ORDER BY r.satker_id, r.published_date, r.article_key""",
+                       [start, end, satker or None, satker or [], province, province])
+    columns = [d[0] for d in rows.description]
+    return [{**dict(zip(columns, r)), "article_date": str(r[columns.index("article_date")])} for r in rows.fetchall()]
+
+
+def review_sheet(flagged: list[dict], second_reasons: list[str]) -> list[dict]:
+    """The sheet: one row per flagged article, the codes and reasons to choose from, and
+    empty category / published_date / note for the analyst."""
+    return [{**{c: row.get(c) for c in SHEET_COLUMNS}, "best_confidence": round(float(row["best_confidence"]), 3),
+             "second_confidence": round(float(row["second_confidence"] or 0), 3), "second_reason": reason,
+             "category": "", "published_date": "", "note": ""}
+            for row, reason in zip(flagged, second_reasons)]
+
+
+def write_sheet(rows: list[dict], out) -> int:
+    """CSV or Excel by the suffix, written atomically (temp file + rename); CSV to `out` when it is a stream."""
+    if hasattr(out, "write"):
+        _write_csv(rows, out)
+        return len(rows)
+    out = Path(out)
+    fmt = out.suffix.lstrip(".").lower()
+    if fmt not in ("csv", "xlsx"):
+        raise SheetError(f"--out {out}: give a .csv or .xlsx file")
+    tmp = out.with_name(f".{out.name}.tmp")
+    if fmt == "csv":
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            _write_csv(rows, f)
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "review"
+        sheet.append(SHEET_COLUMNS)
+        for row in rows:
+            sheet.append([row.get(c) for c in SHEET_COLUMNS])
+        book.save(tmp)
+    os.replace(tmp, out)
+    return len(rows)
+
+
+def _write_csv(rows: list[dict], stream) -> None:
+    writer = csv.DictWriter(stream, fieldnames=SHEET_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def read_sheet(path: Path) -> list[dict]:
+    """Rows of a corrections CSV or a filled review sheet (.csv or .xlsx), values as text."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        try:
+            values = list(book.active.iter_rows(values_only=True))
+        finally:
+            book.close()
+        header = [str(h or "") for h in values[0]] if values else []
+        return [{h: ("" if v is None else str(v)).strip() for h, v in zip(header, row)} for row in values[1:]]
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in csv.DictReader(f)]
+
+
+def corrections_as_training_rows(con) -> list[dict]:
+    """Analysts' category corrections as labelled rows (title, lead of the body, satker, category)."""
+    cursor = con.execute("""
+        SELECT c.article_key, a.satker_id AS satker, a.title, a.body, c.category
+        FROM corrections c JOIN articles a USING (article_key)
+        WHERE c.category IS NOT NULL ORDER BY c.article_key""")
+    columns = [d[0] for d in cursor.description]
+    rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+    for row in rows:
+        check_label(row["category"], f"corrections table, article {row['article_key']}")
+        row["source_file"] = "corrections"
+    return rows
+
+

@@ -1,0 +1,80 @@
+"""`kpu-berita classify | eval | train` without a warehouse: the CSV contract, one clear line
+and exit 2 for bad input, both evaluation parts, a versioned model under the home."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from kpu_berita import categories
+from kpu_berita.cli import main
+from kpu_berita.pipelines.classify import store
+from kpu_berita.pipelines.classify.labelled import shipped_rows
+
+
+def run_cli(*argv) -> int:
+    return main([str(a) for a in argv])
+
+
+def write(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_classify_keeps_every_column_and_adds_four(tmp_path):
+    source = write(tmp_path / "in.csv", "id,title,body,extra\n"
+                                        "007,Rapat Pleno Terbuka Rekapitulasi DPB,,x\n"
+                                        "abc,Zzz qqq,,y\n")
+    out = tmp_path / "out.csv"
+    assert run_cli("--home", tmp_path / "home", "classify", "--input", source, "--output", out) == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["id", "title", "body", "extra", "category", "confidence", "needs_review", "reason"]
+    assert [r["id"] for r in rows] == ["007", "abc"]  # as given, leading zero kept
+    assert rows[0]["category"] == "rapat" and rows[0]["needs_review"] == "false"
+    assert {r["needs_review"] for r in rows} <= {"true", "false"}
+    assert all(0 < float(r["confidence"]) <= 1 and r["reason"] for r in rows)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("id,judul\n1,Rapat Pleno\n", "missing column title"),
+    ("", "empty"),
+    ("id,title\n", "no rows"),
+])
+def test_classify_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
+    source = write(tmp_path / "in.csv", content)
+    assert run_cli("--home", tmp_path, "classify", "--input", source, "--output", tmp_path / "out.csv") == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and str(source) in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("command", ["train", "eval"])
+def test_a_label_outside_the_codes_names_file_and_row(tmp_path, capsys, command):
+    bad = write(tmp_path / "labels.csv", "satker,title,category\nkab-a,Rapat Pleno,rapat\nkab-b,Senam Pagi,olahraga\n")
+    assert run_cli("--home", tmp_path, command, "--labeled", bad) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"{bad} row 2: unknown category 'olahraga'" in err and len(err.splitlines()) == 1
+    assert not store.versions(tmp_path)
+
+
+def test_eval_report_has_the_cv_and_the_frozen_part():
+    rows = shipped_rows()[::2]  # half the rows, two folds: the shape of the report, quickly
+    text = categories.two_part_report(rows, None, folds=2)
+    for heading in ("== cross-validation on the open part ==", "== frozen part (satker never seen) ==",
+                    "== rules on the frozen part ==", "calibration (accuracy per confidence band)", "needs_review"):
+        assert heading in text
+    assert text.count("macro-F1") >= 2
+
+
+@pytest.mark.slow
+def test_train_saves_a_version_that_classify_then_uses(tmp_path, capsys):
+    assert run_cli("--home", tmp_path, "train") == 0
+    out = capsys.readouterr().out
+    (version,) = store.versions(tmp_path)
+    assert f"trained model {version}" in out and "0 corrections" in out and "newest " + version in out
+    source = write(tmp_path / "in.csv", "title\nRapat Pleno Terbuka\n")
+    assert run_cli("--home", tmp_path, "classify", "--input", source, "--output", tmp_path / "out.csv") == 0
+    assert run_cli("--home", tmp_path, "eval") == 0
+    report = capsys.readouterr().out
+    assert "== saved models on the frozen part ==" in report and version in report

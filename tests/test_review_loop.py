@@ -1,0 +1,122 @@
+"""The review loop on the demo warehouse: `review` lists flagged articles as a sheet, the
+filled sheet goes back through `correct --file`, `train` learns from the corrections, and the
+next build uses the new model. The report counts flagged articles and says how many remain."""
+from __future__ import annotations
+
+import csv
+import json
+
+import duckdb
+import pytest
+
+from kpu_berita import config
+from kpu_berita.cli import main
+from kpu_berita.pipelines.classify import store
+from kpu_berita.warehouse.review import CORRECTION_COLUMNS
+
+pytestmark = pytest.mark.slow
+QUARTER = "2021Q3"
+FLAGGED = 3  # articles the test marks needs_review (the shipped model is sure of every demo title)
+
+
+def run_cli(*argv) -> int:
+    return main([str(a) for a in argv])
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("review-home")
+    assert run_cli("--home", home, "-q", "demo", "--satker", "kab-serang") == 0
+    return home
+
+
+def flag_some(home) -> list[str]:
+    """Mark FLAGGED articles of the quarter needs_review in the published warehouse, as a build
+    with an unsure model would have."""
+    con = duckdb.connect(str(config.warehouse_path(home)))
+    try:
+        keys = [k for (k,) in con.execute("""
+            SELECT article_key FROM report_articles WHERE satker_id = 'kab-serang' AND quarter = ?
+            ORDER BY article_key LIMIT ?""", [QUARTER, FLAGGED]).fetchall()]
+        con.execute("""UPDATE article_categories SET needs_review = true, second_category = 'audiensi',
+                       second_confidence = 0.2 WHERE list_contains(?, article_key)""", [keys])
+    finally:
+        con.close()
+    return keys
+
+
+def report_json(home, capsys) -> dict:
+    capsys.readouterr()
+    assert run_cli("--home", home, "report", "--satker", "kab-serang", "--quarter", QUARTER, "--format", "json") == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_review_correct_train_round_trip(demo_home, tmp_path, capsys):
+    keys = flag_some(demo_home)
+    report = report_json(demo_home, capsys)
+    assert report["needs_review"] == FLAGGED
+    assert sum(c["articles"] for c in report["categories"]) == report["total_articles"]  # counted under best code
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "report", "--satker", "kab-serang", "--quarter", QUARTER, "--format", "md") == 0
+    assert f"{FLAGGED} artikel perlu diperiksa" in capsys.readouterr().out
+
+    sheet = tmp_path / "review.csv"
+    assert run_cli("--home", demo_home, "review", "--satker", "kab-serang", "--quarter", QUARTER, "--out", sheet) == 0
+    with open(sheet, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert sorted(r["article_key"] for r in rows) == sorted(keys)
+    assert set(CORRECTION_COLUMNS) <= set(rows[0])
+    assert all(r["best_category"] and r["best_reason"] and r["second_category"] == "audiensi" and r["second_reason"]
+               for r in rows)
+    assert all(r["category"] == "" and r["note"] == "" for r in rows)
+
+    rows[0]["category"], rows[0]["note"] = "audiensi", "kunjungan"  # the analyst decides one, leaves the rest
+    with open(sheet, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run_cli("--home", demo_home, "correct", "--file", sheet) == 0
+    assert run_cli("--home", demo_home, "-q", "build") == 0
+
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "train") == 0
+    out = capsys.readouterr().out
+    (version,) = store.versions(demo_home)
+    assert "+ 1 corrections" in out and version in out
+    assert run_cli("--home", demo_home, "-q", "build") == 0
+    con = duckdb.connect(str(config.warehouse_path(demo_home)), read_only=True)
+    try:
+        corrected = con.execute("SELECT category, reason, needs_review FROM article_categories WHERE article_key = ?",
+                                [rows[0]["article_key"]]).fetchone()
+        versions = {v for (v,) in con.execute("SELECT DISTINCT model_version FROM article_categories").fetchall()}
+    finally:
+        con.close()
+    assert corrected == ("audiensi", "correction", False)
+    assert versions == {version}  # the build used the newest trained model
+
+
+def test_review_sheet_as_excel_and_bad_requests(demo_home, tmp_path, capsys):
+    import openpyxl
+
+    keys = flag_some(demo_home)
+    out = tmp_path / "review.xlsx"
+    assert run_cli("--home", demo_home, "review", "--satker", "kab-serang", "--quarter", QUARTER, "--out", out) == 0
+    book = openpyxl.load_workbook(out)
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    assert sheet.max_row == 1 + len(keys)
+    sheet.cell(row=2, column=header.index("category") + 1, value="rapat")
+    book.save(out)
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "correct", "--file", out) == 0  # unfilled rows are skipped
+    assert "recorded 1 correction(s)" in capsys.readouterr().err
+    assert run_cli("--home", demo_home, "review", "--quarter", QUARTER) == 2
+    assert "review needs --satker" in capsys.readouterr().err
+    assert run_cli("--home", demo_home, "review", "--satker", "kab-serang", "--quarter", "2021Q5") == 2
+    bad = tmp_path / "filled.csv"
+    bad.write_text("article_key,category,published_date,note\nkab-serang/id:1,rapatt,,\n", encoding="utf-8")
+    assert run_cli("--home", demo_home, "correct", "--file", bad) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith(f"{bad} row 1: unknown category 'rapatt'; choose one of "
+                            "rapat, sosialisasi, bimtek, diskusi, audiensi, tahapan, seremoni, pengumuman, ucapan, "
+                            "opini, lainnya")
