@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+import time
 from time import monotonic
 
 import scrapy
@@ -56,19 +57,16 @@ def test_the_slot_clock_starts_when_the_request_reaches_the_handler_not_when_deq
     assert slot.lastseen >= before
 
 
-def test_the_slot_clock_moves_to_the_round_trip_midpoint_on_the_response():
+def test_the_slot_clock_moves_to_the_answer_so_the_next_request_follows_it_by_the_delay():
     middleware, slot = spacing_middleware()
     req = request("https://a.kpu.go.id/x", "a.kpu.go.id")
     middleware.process_request(req)
-    req.meta["kpu_handed_at"] -= 1.0  # a 1 s round trip
-    handed = req.meta["kpu_handed_at"]
+    handed = slot.lastseen
+    time.sleep(0.05)  # the round trip
     middleware.process_response(req, scrapy.http.Response(req.url))
-    assert abs(slot.lastseen - (handed + 0.5)) < 0.05 or slot.lastseen >= handed + 0.5
+    assert slot.lastseen >= handed + 0.05
 
 
-def test_a_host_that_answered_well_keeps_scrapys_per_request_retries():
-    middleware = budget_middleware(1)
-    ok = request("https://a.kpu.go.id/y", "a.kpu.go.id")
-    middleware.process_response(ok, scrapy.http.Response(ok.url, status=200))
-    assert all(middleware._retry(request(f"https://a.kpu.go.id/{n}", "a.kpu.go.id"), "503") is not None
-               for n in range(5))
+def test_one_request_in_flight_per_host_in_production():
+    settings = crawl_settings("polite", ["https://a.kpu.go.id"])
+    assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1 and settings["DOWNLOAD_DELAY"] >= 1.0
