@@ -8,8 +8,6 @@ file, and it runs its checks on the connection it holds; `published_warehouse` c
 checked file. No two processes ever open the DuckDB file at once.
 """
 
-import datetime as dt
-
 import dagster as dg
 from tabulate import tabulate
 
@@ -17,7 +15,6 @@ from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.pipelines.build_articles import SatkerInfo
 from kpu_berita.pipelines.classify import Classifier
 from kpu_berita.warehouse import derive, stage
-from kpu_berita.warehouse.publish import publish
 
 PROGRESS_MARK = "progress:"  # log lines the CLI's progress logger shows (runner.progress_logger)
 

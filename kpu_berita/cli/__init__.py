@@ -1,0 +1,30 @@
+"""`kpu-berita`: crawl KPU satker news, build the warehouse, fill the Bakohumas report.
+
+This package only parses and dispatches; each command is a thin shell over the library
+(parser.py: the options; *_commands.py: the shells; common.py: what they share).
+The commands and options are a contract that users' scripts rely on: extend, never break.
+"""
+from __future__ import annotations
+
+import sys
+
+from kpu_berita.cli import category_commands, pipeline_commands, warehouse_commands
+from kpu_berita.cli.common import UserError
+from kpu_berita.cli.parser import parse_args
+
+COMMANDS = {"demo": pipeline_commands.cmd_demo, "crawl": pipeline_commands.cmd_crawl,
+            "build": pipeline_commands.cmd_build, "report": warehouse_commands.cmd_report,
+            "social": warehouse_commands.cmd_social, "correct": warehouse_commands.cmd_correct,
+            "export": warehouse_commands.cmd_export, "bench": warehouse_commands.cmd_bench,
+            "sql": warehouse_commands.cmd_sql, "classify": category_commands.cmd_classify,
+            "eval": category_commands.cmd_eval, "train": category_commands.cmd_train,
+            "review": category_commands.cmd_review}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"kpu-berita {args.command}: error: {exc}", file=sys.stderr)
+        return 2

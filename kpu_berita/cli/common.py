@@ -1,0 +1,109 @@
+"""What the commands share: options to resource, runs, tables, bad-input errors."""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import sys
+from pathlib import Path
+
+from kpu_berita import config
+
+
+class UserError(Exception):
+    """Bad input: printed as one line naming the problem, exit status 2."""
+
+
+def date_arg(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+
+
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
+def home_of(args) -> Path:
+    return Path(getattr(args, "home", None) or config.default_home())
+
+
+def resource_of(args, **overrides):
+    from kpu_berita.dagster_project.resources import KpuBerita
+
+    fields = {"home": str(home_of(args).resolve()),
+              "registry": str(args.registry.resolve()) if args.registry else None,
+              "satker": args.satker or [], "province": getattr(args, "province", None) or []}
+    fields.update(overrides)
+    return KpuBerita(**fields)
+
+
+def check_registry(args) -> None:
+    from kpu_berita.registry import RegistryError, load_registry, select_partition
+
+    try:
+        select_partition(load_registry(args.registry or config.default_registry()), satker_ids=args.satker,
+                         provinces=getattr(args, "province", None))
+    except RegistryError as exc:
+        raise UserError(str(exc))
+
+
+def print_table(rows: list[dict], out=None) -> None:
+    from tabulate import tabulate
+
+    out = out or sys.stdout  # looked up per call, so redirected stdout is honoured
+    print(tabulate(rows, headers="keys", disable_numparse=True) if rows else "(no rows)", file=out)
+
+
+def materialise(kpu, selection, args):
+    from kpu_berita import runner
+
+    try:
+        return runner.materialize(kpu, selection, log_level="INFO" if getattr(args, "verbose", False) else "ERROR",
+                                  progress=not getattr(args, "quiet", False))
+    except runner.RunFailed as exc:
+        raise UserError(str(exc))
+
+
+def summarise(result) -> None:
+    from kpu_berita import runner
+
+    crawl = runner.metadata_of(result, "raw_crawl")
+    if crawl:
+        print(f"crawl {crawl['crawl_id']}: {crawl['requests']} requests, {crawl['new_articles']} new articles, "
+              f"{crawl['errors']} errors{' (resumed)' if crawl['resumed'] else ''}"
+              f"{' (incremental)' if crawl['incremental'] else ' (full)'}")
+        print(crawl["per_satker"])
+    built = runner.metadata_of(result, "warehouse")
+    if built:
+        print(f"\nwarehouse: {built['rows']} articles ({built['new_articles']} new, {built['updated_articles']} updated "
+              f"from {built['crawls_merged']} crawl(s)); {built['periods_refreshed']} period marts refreshed; "
+              f"categories: {built.get('by_category', {})}")
+    for line in runner.failed_checks(result, "WARN"):
+        print(f"CHECK WARNING {line}", file=sys.stderr)
+    for line in runner.failed_checks(result):
+        print(f"CHECK FAILED {line}", file=sys.stderr)
+
+
+def read_only_warehouse(args):
+    from kpu_berita.warehouse.db import WarehouseMissing, connect
+
+    try:
+        return connect(config.warehouse_path(home_of(args)), read_only=True)
+    except WarehouseMissing as exc:
+        raise UserError(str(exc))
+
+
+def read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in required if c not in (reader.fieldnames or [])]
+            if missing:
+                raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+            return list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise UserError(f"cannot read {path}: {exc}")

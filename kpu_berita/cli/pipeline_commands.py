@@ -1,0 +1,81 @@
+"""demo, crawl and build: the Dagster assets run in-process (kpu_berita/runner.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kpu_berita import config
+from kpu_berita.cli.common import (UserError, check_registry, home_of, materialise, resource_of,
+                                    summarise)
+
+
+def cmd_demo(args) -> int:
+    from kpu_berita.demo_network import DEFAULT_AS_OF, DemoNetwork, build_demo_sites
+    from kpu_berita.runner import EVERYTHING
+
+    home = home_of(args)
+    home.mkdir(parents=True, exist_ok=True)
+    as_of = args.as_of or DEFAULT_AS_OF
+    sites = build_demo_sites(as_of=as_of)
+    if args.satker:
+        unknown = sorted(set(args.satker) - {s.satker_id for s in sites})
+        if unknown:
+            raise UserError(f"unknown demo satker {', '.join(unknown)}: the demo network serves "
+                            f"{', '.join(s.satker_id for s in sites)}")
+    with DemoNetwork(sites, as_of=as_of) as network:
+        registry = network.write_registry(home / "demo_registry.csv")
+        print(f"demo network: {len(sites)} satker sites on loopback "
+              f"({', '.join(network.base_url(s.satker_id) for s in sites[:2])}, ...)")
+        kpu = resource_of(args, registry=str(registry.resolve()), profile="loopback")
+        result = materialise(kpu, EVERYTHING, args)
+        _prefetch_demo_photos(home, args)
+    summarise(result)
+    written = _demo_reports(home, args)
+    print(f"\nwarehouse: {config.warehouse_path(home)}\nsample reports: {', '.join(str(p) for p in written)}")
+    print("next: kpu-berita report --satker kab-serang --quarter 2021Q3 --format md")
+    return 0
+
+
+def _prefetch_demo_photos(home: Path, args) -> None:
+    from kpu_berita.reports.make import prefetch_demo_photos
+    from kpu_berita.reports.periods import quarter_period
+
+    if config.warehouse_path(home).exists():  # a failed build published nothing
+        prefetch_demo_photos(home, (args.satker or ["kab-serang"])[:1], quarter_period("2021Q3"))
+
+
+def _demo_reports(home: Path, args) -> list[Path]:
+    from dataclasses import replace
+
+    from kpu_berita.reports.make import ReportRequest, write_report
+    from kpu_berita.reports.periods import quarter_period
+
+    out_dir = home / "reports"
+    out_dir.mkdir(exist_ok=True)
+    satker_id = (args.satker or ["kab-serang"])[0]
+    stem = out_dir / f"{satker_id}-2021Q3"
+    request = ReportRequest(home=home, period=quarter_period("2021Q3"), satker_id=satker_id)
+    written = []
+    for fmt, suffix in (("md", ".md"), ("docx", ".docx"), ("json", ".json")):
+        written.append(write_report(replace(request, format=fmt, out=stem.with_suffix(suffix))))
+    written.append(write_report(replace(request, full=True, out=out_dir / f"{satker_id}-2021Q3-lengkap.docx")))
+    return written
+
+
+def cmd_crawl(args) -> int:
+    from kpu_berita.runner import CRAWL
+
+    check_registry(args)
+    result = materialise(resource_of(args, since=args.since, full=args.full, profile=args.profile, crawl_processes=args.processes),
+                  CRAWL, args)
+    summarise(result)
+    return 0
+
+
+def cmd_build(args) -> int:
+    from kpu_berita.runner import DOWNSTREAM_OF_CRAWL
+
+    check_registry(args)
+    if not config.raw_dir(home_of(args)).exists():
+        raise UserError(f"nothing crawled yet in {home_of(args)}: run `kpu-berita crawl` (or `kpu-berita demo`) first")
+    summarise(materialise(resource_of(args, rebuild=args.full), DOWNSTREAM_OF_CRAWL, args))
+    return 0

@@ -1,0 +1,142 @@
+"""report, social, correct, export, sql and bench: the warehouse and what is written from it."""
+from __future__ import annotations
+
+import json
+import sys
+
+from kpu_berita import config
+from kpu_berita.cli.common import UserError, home_of, print_table, read_csv, read_only_warehouse
+
+
+def cmd_report(args) -> int:
+    from kpu_berita.reports.make import ReportProblem, ReportRequest, parse_period_options, write_report
+
+    if bool(args.province) == bool(args.satker):
+        raise UserError("report needs exactly one of --satker ID or --province NAME")
+    if args.satker and len(args.satker) > 1:
+        raise UserError("report takes one --satker at a time")
+    if args.province and (args.template or args.full):
+        raise UserError("--template and --full fill one satker's report, not a province's")
+    if args.template and args.full:
+        raise UserError("give --template FILE or --full, not both")
+    try:
+        period = parse_period_options({"quarter": args.quarter, "semester": args.semester, "year": args.year,
+                                       "period": args.period})
+        written = write_report(ReportRequest(
+            home=home_of(args), period=period, satker_id=(args.satker or [None])[0], province=args.province,
+            format="docx" if (args.template or args.full) else args.format, layout=args.layout, out=args.out,
+            template=args.template, full=args.full, include_reposts=not args.exclude_reposts))
+    except ReportProblem as exc:
+        raise UserError(str(exc))
+    if written:
+        print(f"wrote {written}", file=sys.stderr)
+    return 0
+
+
+def cmd_social(args) -> int:
+    from kpu_berita.reports.social import COLUMNS, BadSocialRow, parse_figures
+    from kpu_berita.warehouse.db import connect
+    from kpu_berita.warehouse.merge import BuildLocked, writer_lock
+    from kpu_berita.warehouse.publish import ensure_working_copy, republish_table
+    from kpu_berita.warehouse.social import known_satker, store_figures
+
+    rows = read_csv(args.import_file, COLUMNS)
+    home = home_of(args)
+    if not config.working_warehouse_path(home).exists() and not config.warehouse_path(home).exists():
+        raise UserError(f"no warehouse at {config.warehouse_path(home)}: run `kpu-berita demo` or `kpu-berita build` first")
+    working, published = config.working_warehouse_path(home), config.warehouse_path(home)
+    try:
+        with writer_lock(home):  # the builds' working copy has one writer at a time, like `correct`
+            ensure_working_copy(working, published)
+            con = connect(working)
+            try:
+                figures = parse_figures(rows, str(args.import_file), known_satker(con))
+                counts = store_figures(con, figures, str(args.import_file))
+            finally:
+                con.close()
+            republish_table(working, published, "social_media_stats")
+    except (BadSocialRow, BuildLocked) as exc:
+        raise UserError(str(exc))
+    print(f"{args.import_file}: {counts['added']} added, {counts['replaced']} replaced, "
+          f"{counts['unchanged']} unchanged; published", file=sys.stderr)
+    return 0
+
+
+def cmd_correct(args) -> int:
+    from kpu_berita import categories
+    from kpu_berita.warehouse import corrections
+    from kpu_berita.warehouse.db import connect
+    from kpu_berita.warehouse.merge import BuildLocked, writer_lock
+    from kpu_berita.warehouse.publish import ensure_working_copy
+
+    if not (args.file or args.article):
+        raise UserError("correct needs --article KEY (with --category/--date/--remove) or --file CSV")
+    if args.file and args.file.suffix.lower() != ".xlsx":
+        read_csv(args.file, ("article_key",))  # one clear line for a missing file or column
+    try:
+        rows = (categories.read_corrections(args.file) if args.file else
+                [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}])
+        rows = categories.corrections_to_apply(rows, str(args.file) if args.file else None, remove=args.remove)
+    except categories.InputError as exc:
+        raise UserError(str(exc))
+    home = home_of(args)
+    working, published = config.working_warehouse_path(home), config.warehouse_path(home)
+    if not working.exists() and not published.exists():
+        raise UserError(f"no warehouse at {published}: run `kpu-berita demo` or `kpu-berita build` first")
+    try:
+        with writer_lock(home):  # the builds' working copy has one writer at a time
+            ensure_working_copy(working, published)
+            con = connect(working)
+            try:
+                corrections.record(con, rows, remove=args.remove)
+            finally:
+                con.close()
+    except (corrections.CorrectionError, BuildLocked) as exc:
+        raise UserError(str(exc))
+    verb = "removed" if args.remove else "recorded"
+    print(f"{verb} {len(rows)} correction(s); run `kpu-berita build` to apply them to the published warehouse",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from kpu_berita.warehouse.export import ExportError, mart_frame, write_frame
+
+    fmt = args.format or args.out.suffix.lstrip(".").lower()
+    if fmt not in ("csv", "xlsx"):
+        raise UserError(f"--out {args.out}: give a .csv or .xlsx file, or --format")
+    con = read_only_warehouse(args)
+    try:
+        frame = mart_frame(con, args.mart, {"quarter": args.quarter, "month": args.month,
+                                            "province": args.province, "satker_id": args.satker})
+        rows = write_frame(frame, args.out, fmt)
+    except ExportError as exc:
+        raise UserError(str(exc))
+    finally:
+        con.close()
+    print(f"wrote {rows} rows of {args.mart} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from kpu_berita.bench import run_benchmarks
+
+    figures = run_benchmarks(quick=args.quick, parts=args.only, progress=sys.stderr)
+    args.out.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
+    print_table([{"figure": k, "value": v} for k, v in figures.items() if not isinstance(v, (dict, list))])
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_sql(args) -> int:
+    con = read_only_warehouse(args)
+    try:
+        cursor = con.execute(args.query)
+        columns = [d[0] for d in cursor.description or []]
+        rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+    except Exception as exc:  # duckdb raises many error classes; all are the user's query
+        raise UserError(f"query failed: {str(exc).splitlines()[0]}")
+    finally:
+        con.close()
+    print_table(rows)
+    return 0
