@@ -2,7 +2,7 @@
 (the machine is shared, so only the lxml floor vs the project's extraction is compared)."""
 from __future__ import annotations
 
-from kpu_berita.bench import extraction
+from benchmarks import extraction
 
 REQUIRED = ("extract_pages_per_cpu_s", "lxml_floor_pages_per_cpu_s", "trafilatura_pages_per_cpu_s",
             "extract_article_pages_per_cpu_s", "trafilatura_article_pages_per_cpu_s", "extract_text_f1",

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kpu_berita.bench import national
-from kpu_berita.bench.national_server import NationalNetwork, article_number, respond
+from benchmarks import national
+from benchmarks.national_server import NationalNetwork, article_number, respond
 from kpu_berita.registry import load_registry
 from kpu_berita.spiders.run import run_crawl
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kpu_berita.bench import warehouse
+from benchmarks import warehouse
 from kpu_berita.registry import load_registry
 
 pytestmark = pytest.mark.slow

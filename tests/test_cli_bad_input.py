@@ -39,3 +39,13 @@ def test_processes_must_be_a_positive_number(tmp_path, capsys):
     except SystemExit as exc:
         assert exc.code == 2
     assert "not a positive whole number" in capsys.readouterr().err
+
+
+def test_bench_without_the_dev_dependencies_says_how_to_install_them(tmp_path, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if the dev extra were not installed
+    assert main(["--home", str(tmp_path), "bench", "--only", "pipeline", "--out", str(tmp_path / "b.json")]) == 2
+    err = capsys.readouterr().err
+    assert "trafilatura" in err and "pip install -e '.[dev]'" in err
+    assert not (tmp_path / "b.json").exists()

@@ -45,6 +45,8 @@ def cmd_train(args) -> int:
         print(categories.train_in_home(home_of(args), args.labeled, with_corrections=not args.no_corrections))
     except categories.InputError as exc:
         raise UserError(str(exc))
+    print("new articles get the new model at the next build; `kpu-berita build --full` re-classifies the stored ones",
+          file=sys.stderr)
     return 0
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from kpu_berita import config
 from kpu_berita.cli.common import UserError, home_of, print_table, read_csv, read_only_warehouse
@@ -118,9 +119,28 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_bench(args) -> int:
-    from kpu_berita.bench import run_benchmarks
+BENCH_SETUP = ("the benchmarks live in the source checkout's benchmarks/ folder with the dev extra: "
+               "git clone the project, then `pip install -e '.[dev]'` (or `make install`) and run them from there")
 
+
+def _benchmarks():
+    """The benchmarks package of the source checkout this package was installed from (an
+    editable install), with its dev dependencies, or a UserError saying how to get them."""
+    import importlib
+
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "benchmarks" / "__init__.py").exists() and str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    try:
+        for needed in ("trafilatura", "requests", "bs4", "pandas"):
+            importlib.import_module(needed)
+        return importlib.import_module("benchmarks")
+    except ImportError as exc:
+        raise UserError(f"{exc.name or exc} is missing: {BENCH_SETUP}")
+
+
+def cmd_bench(args) -> int:
+    run_benchmarks = _benchmarks().run_benchmarks
     figures = run_benchmarks(quick=args.quick, parts=args.only, progress=sys.stderr)
     args.out.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
     print_table([{"figure": k, "value": v} for k, v in figures.items() if not isinstance(v, (dict, list))])

@@ -57,7 +57,7 @@ def write_frame(frame: pa.Table, out: Path, fmt: str) -> int:
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     if fmt == "csv":
-        pa_csv.write_csv(frame, tmp)
+        pa_csv.write_csv(frame, tmp, pa_csv.WriteOptions(quoting_style="needed"))
     elif fmt == "xlsx":
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet(out.stem[:31] or "mart")

@@ -11,7 +11,7 @@ The network (national_server.py) runs in its own process so its CPU is not the c
 the crawl runs in its own process too (run_crawl), measured from a spawned wrapper so that
 CPU and peak RSS are the crawl's alone.
 
-    .venv/bin/python -m kpu_berita.bench.national [--full]
+    .venv/bin/python -m benchmarks.national [--full]
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from kpu_berita.bench.national_server import (DATELINES, FIRST_ARTICLE_ID, NationalNetwork, NationalSite,
+from benchmarks.national_server import (DATELINES, FIRST_ARTICLE_ID, NationalNetwork, NationalSite,
                                               article_date, article_path)
 from kpu_berita.pipelines.urls import article_key, is_article_url
 from kpu_berita.registry import load_registry, shards

@@ -1,6 +1,8 @@
 """Benchmarks (`kpu-berita bench`): figures printed and written as JSON, never timed tests.
 
 Each part is a module with `run(quick: bool) -> dict` of flat figures; the CLI merges them.
+They live beside the package, not in it: they need the dev extra (trafilatura, requests,
+BeautifulSoup, pandas) and run from a source checkout (`pip install -e '.[dev]'`).
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ def run_benchmarks(*, quick: bool, parts: list[str] | None = None, progress=sys.
     for n, part in enumerate(chosen, start=1):
         print(f"[{n}/{len(chosen)}] {part} ...", file=progress, flush=True)
         start = time.perf_counter()
-        figures.update(importlib.import_module(f"kpu_berita.bench.{part}").run(quick=quick))
+        figures.update(importlib.import_module(f"benchmarks.{part}").run(quick=quick))
         figures[f"{part}_bench_wall_s"] = round(time.perf_counter() - start, 1)
         print(f"[{n}/{len(chosen)}] {part} done in {figures[f'{part}_bench_wall_s']} s", file=progress, flush=True)
     return figures

@@ -3,7 +3,7 @@
 
 The pages are the demo network's articles as the spider stores them (title, header line,
 body with its dateline, photo captions, "Baca Juga" and credit tails), repeated with
-distinct keys up to N. Run: python -m kpu_berita.bench.pipeline [--articles N]
+distinct keys up to N. Run: python -m benchmarks.pipeline [--articles N]
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ nightly crawls (views never decreasing) and its page fetched once: 20 view snaps
 The rows are written by DuckDB SQL straight into raw_listing_items / raw_article_pages,
 as the staging asset leaves them; the build then runs the project's own assets.
 
-`.venv/bin/python -m kpu_berita.bench.warehouse [--full]` prints the figures as JSON.
+`.venv/bin/python -m benchmarks.warehouse [--full]` prints the figures as JSON.
 """
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ from kpu_berita.warehouse import db
 from kpu_berita.reports.data import province_report, satker_report
 from kpu_berita.reports.periods import quarter_period
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 FULL_ARTICLES = 1_000_000
 QUICK_SCALE = 0.1
 LISTING_CRAWLS = 19  # nightly listing refreshes; + the one article-page fetch = 20 snapshots per article
@@ -213,7 +214,7 @@ def generate_raw_crawls(home: Path, articles: int, seed: int = SEED) -> dict:
                           ?::TIMESTAMPTZ + to_days(j::INTEGER) AS crawl_at
                    FROM range(?) t(j)""", [FIRST_CRAWL, FIRST_CRAWL, LISTING_CRAWLS])
     # The page text as the extractor leaves it: dateline or date sentence first, credit tail last.
-    first_paragraph = f"""CASE
+    first_paragraph = """CASE
         WHEN g.repost THEN 'Jakarta, kpu.go.id - Komisi Pemilihan Umum (KPU) RI menggelar ' || g.title
                            || ' pada ' || g.weekday || ', ' || g.d_text || '.'
         WHEN g.date_style = 'none' THEN 'KPU ' || g.short || ' melaksanakan kegiatan ' || g.title || '.'
@@ -383,8 +384,9 @@ def build_while_reporting(home: Path, classify_n: int, rng: random.Random) -> tu
 def run_build_in_child(home: Path, classify_n: int, rebuild: bool = False) -> dict:
     """The build and the classification figures in a fresh interpreter: its peak RSS is the
     build's alone, and the model it trained for article_categories serves both."""
-    done = subprocess.run([sys.executable, "-m", "kpu_berita.bench.warehouse", "--build-child", str(home),
-                           str(classify_n)] + (["--rebuild"] if rebuild else []), capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "benchmarks.warehouse", "--build-child", str(home),
+                           str(classify_n)] + (["--rebuild"] if rebuild else []), capture_output=True, text=True,
+                          cwd=REPO_ROOT)  # benchmarks/ is not installed: it runs from the source checkout
     if done.returncode != 0:
         raise RuntimeError(f"build child failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
