@@ -6,7 +6,7 @@ import pytest
 
 from kpu_berita.pipelines.urls import article_key, canonical_url
 from kpu_berita.spiders.extract import discover_category_id, extract_article, extract_listing
-from kpu_berita.spiders.site_knowledge import listing_url
+from kpu_berita.site_knowledge import listing_url
 from tests.conftest import saved_page
 
 SEED_002 = [

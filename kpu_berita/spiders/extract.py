@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from kpu_berita.pipelines.urls import canonical_url, match_article_path
-from kpu_berita.spiders import site_knowledge as sk
+from kpu_berita import site_knowledge as sk
 
 BLOCK_TAGS = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
               "section", "article", "ul", "ol", "table", "header", "footer", "span"}
