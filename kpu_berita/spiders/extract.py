@@ -430,21 +430,31 @@ def _worded_blocks(doc) -> list:
     return list(blocks)
 
 
-def _search_blocks(patterns, blocks, lines: dict):
-    """The first match of the first of `patterns` that matches in one of `blocks` (in order).
-    A wording split over sibling blocks ("<span>123</span><span>kali dibaca</span>") is found
-    in their parent block when no block holds a whole one."""
-    for candidates in (blocks, list(dict.fromkeys(_enclosing_block(b.getparent()) for b in blocks
-                                                  if b.getparent() is not None))):
-        for el in candidates:
-            if el not in lines:
-                _mark_line_breaks(el)
-                lines[el] = _text_lines(el)
-        for pattern in patterns:
-            for el in candidates:
-                m = pattern.search(lines[el])
-                if m:
-                    return m
+# a wording split over sibling elements ("<span>Dilihat</span> <span>123</span>") is whole
+# in their parent: looked for there too when the parent is no longer than this (a meta line,
+# not the whole article)
+SHORT_PARENT = 300
+
+
+def _wording_blocks(doc) -> dict:
+    """Blocks to search for the view and header wording, in page order -> their lines."""
+    blocks = _worded_blocks(doc)
+    parents = (_enclosing_block(b.getparent()) for b in blocks if b.getparent() is not None)
+    wider = [p for p in dict.fromkeys(parents) if p not in blocks and len(_text(p)) <= SHORT_PARENT]
+    lines = {}
+    for el in blocks + wider:
+        _mark_line_breaks(el)
+        lines[el] = _text_lines(el)
+    return lines
+
+
+def _search(patterns, lines: dict):
+    """The first match of the first of `patterns` that matches in one of the blocks' lines."""
+    for pattern in patterns:
+        for text in lines.values():
+            m = pattern.search(text)
+            if m:
+                return m
     return None
 
 
@@ -467,15 +477,13 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
         body = "\n\n".join(paragraphs) if paragraphs else _text_lines(block)
 
     header_text = author = views = None
-    blocks = _worded_blocks(doc)
-    if blocks:
-        lines: dict = {}
-        m = _search_blocks(sk.HEADER_PATTERNS, blocks, lines)
-        if m:
-            header_text = _clean(m.group(0))
-            author = _clean(m.groupdict().get("author")) or None
-        m = _search_blocks(sk.VIEW_PATTERNS, blocks, lines)
-        if m:
-            views = parse_int(m.group("n"))
+    lines = _wording_blocks(doc)
+    m = _search(sk.HEADER_PATTERNS, lines)
+    if m:
+        header_text = _clean(m.group(0))
+        author = _clean(m.groupdict().get("author")) or None
+    m = _search(sk.VIEW_PATTERNS, lines)
+    if m:
+        views = parse_int(m.group("n"))
     return ArticleData(title=title, header_text=header_text, meta_date=meta_date,
                        author=author, body=body, views=views)
