@@ -92,8 +92,11 @@ def _text(el) -> str:
     return etree.tostring(el, method="text", encoding=str, with_tail=False)
 
 
+_SEPARATORS = re.compile(r"[.,\s]")
+
+
 def parse_int(text: str) -> int | None:
-    digits = re.sub(r"[.,\s]", "", text)
+    digits = _SEPARATORS.sub("", text)
     return int(digits) if digits.isdigit() else None
 
 
@@ -110,7 +113,8 @@ def _mark_line_breaks(root) -> None:
             el.tail = "\n" + el.tail if el.tail else "\n"
 
 
-_SPACES = re.compile(r"[ \t\xa0]+")
+# runs of spaces, tabs and no-break spaces (a lone space is left as it is: far fewer substitutions)
+_SPACES = re.compile(r"[ \t\xa0]{2,}|[\t\xa0]")
 
 
 def _text_lines(el) -> str:
@@ -193,13 +197,18 @@ def _links_below(links) -> dict:
     return below
 
 
-class _Block:
-    """One listing item's element, with its text read once."""
+_UNSET = object()
 
-    __slots__ = ("el", "url", "_text", "_lines")
+
+class _Block:
+    """One listing item's element, with its text, lines and views read once."""
+
+    __slots__ = ("el", "url", "_text", "_lines", "_views", "_link_texts")
 
     def __init__(self, el, url: str):
-        self.el, self.url, self._text, self._lines = el, url, None, None
+        self.el, self.url = el, url
+        self._text = self._lines = self._link_texts = None
+        self._views = _UNSET
 
     @property
     def text(self) -> str:
@@ -213,10 +222,23 @@ class _Block:
             self._lines = _text_lines(self.el)
         return self._lines
 
+    @property
+    def views(self) -> int | None:
+        if self._views is _UNSET:
+            self._views = _views_in_block(self)
+        return self._views
+
+    @property
+    def link_texts(self) -> dict:
+        """anchor -> its cleaned text, for every link in the block"""
+        if self._link_texts is None:
+            self._link_texts = {a: _clean(_text(a)) for a in self.el.iter("a")}
+        return self._link_texts
+
 
 def _has_more_than_links(block: _Block) -> bool:
-    link_text = sum(len(_clean(_text(a))) for a in block.el.iter("a"))
-    return len(_clean(block.text)) - link_text >= 2 or _views_in_block(block) is not None
+    link_text = sum(map(len, block.link_texts.values()))
+    return len(_clean(block.text)) - link_text >= 2 or block.views is not None
 
 
 def _views_in_text(text: str) -> int | None:
@@ -236,15 +258,13 @@ _DIGITS = re.compile(r"\d[\d.,]*")
 
 def _views_in_block(block: _Block) -> int | None:
     # 1. a number in an element marked as a view counter (icon class, title, label)
-    markup = etree.tostring(block.el, encoding=str, with_tail=False).lower()
-    if any(word in markup for word in sk.VIEW_MARKER_WORDS):  # else no element can be marked
-        for el in _ATTRIBUTED(block.el):
-            marker = " ".join(filter(None, (el.get("class"), el.get("title"), el.get("aria-label"))))
-            if sk.VIEW_MARKERS.search(marker):
-                for text in (_text(el), el.tail or ""):
-                    found = _DIGITS.search(text)
-                    if found:
-                        return parse_int(found.group())
+    for el in block.el.iter(etree.Element):  # elements only, no comments
+        marker = " ".join(filter(None, (el.get("class"), el.get("title"), el.get("aria-label"))))
+        if marker and sk.VIEW_MARKERS.search(marker):
+            for text in (_text(el), el.tail or ""):
+                found = _DIGITS.search(text)
+                if found:
+                    return parse_int(found.group())
     text = block.lines
     # 2. wording next to a number ("Dibaca 123", "Telah dilihat 5 kali", "75 views")
     views = _views_in_text(text)
@@ -265,12 +285,12 @@ def _date_in_block(block: _Block) -> str | None:
     return None
 
 
-def _title_of(anchors, block) -> str:
-    texts = [_clean(_text(a)) for a in anchors]
+def _title_of(anchors, block: _Block) -> str:
+    texts = [block.link_texts[a] for a in anchors]
     texts = [t for t in texts if t and not sk.NON_TITLE_LINK_TEXT.match(t)]
     if texts:
         return max(texts, key=len)
-    for heading in block.xpath(".//h1|.//h2|.//h3|.//h4|.//h5"):
+    for heading in block.el.xpath(".//h1|.//h2|.//h3|.//h4|.//h5"):
         text = _clean(_text(heading))
         if text:
             return text
@@ -316,18 +336,10 @@ def extract_listing(html: str | bytes, page_url: str) -> list[ListingItem]:
         if block.url in taken:
             continue
         taken.add(block.url)
-        anchors = [a for a in links[block.url] if _is_inside(a, block.el)]
-        items.append(ListingItem(url=block.url, title=_title_of(anchors, block.el),
-                                 views=_views_in_block(block), date_text=_date_in_block(block)))
+        anchors = [a for a in links[block.url] if a in block.link_texts]
+        items.append(ListingItem(url=block.url, title=_title_of(anchors, block),
+                                 views=block.views, date_text=_date_in_block(block)))
     return items
-
-
-def _is_inside(el, root) -> bool:
-    while el is not None:
-        if el is root:
-            return True
-        el = el.getparent()
-    return False
 
 
 def _meta_contents(doc) -> dict[str, str]:
@@ -371,6 +383,8 @@ BODY_CONTAINERS = {"div", "article", "section", "td", "main"}
 
 def _marked_length(p) -> int:
     """len(_text(p)) once `p` is marked: one line break more per block element inside it."""
+    if not len(p):  # no child elements, as most paragraphs
+        return len(_text(p))
     return len(_text(p)) + sum(1 for el in p.iterdescendants() if el.tag in BLOCK_TAGS)
 
 
@@ -436,26 +450,41 @@ def _worded_blocks(doc) -> list:
 SHORT_PARENT = 300
 
 
-def _wording_blocks(doc) -> dict:
-    """Blocks to search for the view and header wording, in page order -> their lines."""
-    blocks = _worded_blocks(doc)
-    parents = (_enclosing_block(b.getparent()) for b in blocks if b.getparent() is not None)
-    wider = [p for p in dict.fromkeys(parents) if p not in blocks and len(_text(p)) <= SHORT_PARENT]
-    lines = {}
-    for el in blocks + wider:
+class _Wording:
+    """The blocks to search for view and header wording, in page order, with their lines:
+    the worded blocks, then (only once a pattern is missing from those) their short parents."""
+
+    def __init__(self, doc):
+        self.blocks = _worded_blocks(doc)
+        self.lines = [self._lines_of(el) for el in self.blocks]
+        self._wider: list[str] | None = None
+
+    @staticmethod
+    def _lines_of(el) -> str:
         _mark_line_breaks(el)
-        lines[el] = _text_lines(el)
-    return lines
+        return _text_lines(el)
 
+    def wider(self) -> list[str]:
+        if self._wider is None:
+            parents = (_enclosing_block(b.getparent()) for b in self.blocks if b.getparent() is not None)
+            self._wider = [self._lines_of(p) for p in dict.fromkeys(parents)
+                           if p not in self.blocks and len(_text(p)) <= SHORT_PARENT]
+        return self._wider
 
-def _search(patterns, lines: dict):
-    """The first match of the first of `patterns` that matches in one of the blocks' lines."""
-    for pattern in patterns:
-        for text in lines.values():
-            m = pattern.search(text)
-            if m:
-                return m
-    return None
+    def search(self, patterns):
+        """The first match of the first of `patterns` that matches in a block."""
+        if not self.blocks:
+            return None
+        for pattern in patterns:
+            for text in self.lines:
+                m = pattern.search(text)
+                if m:
+                    return m
+            for text in self.wider():
+                m = pattern.search(text)
+                if m:
+                    return m
+        return None
 
 
 def extract_article(html: str | bytes, url: str) -> ArticleData:
@@ -477,12 +506,12 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
         body = "\n\n".join(paragraphs) if paragraphs else _text_lines(block)
 
     header_text = author = views = None
-    lines = _wording_blocks(doc)
-    m = _search(sk.HEADER_PATTERNS, lines)
+    wording = _Wording(doc)
+    m = wording.search(sk.HEADER_PATTERNS)
     if m:
         header_text = _clean(m.group(0))
         author = _clean(m.groupdict().get("author")) or None
-    m = _search(sk.VIEW_PATTERNS, lines)
+    m = wording.search(sk.VIEW_PATTERNS)
     if m:
         views = parse_int(m.group("n"))
     return ArticleData(title=title, header_text=header_text, meta_date=meta_date,
