@@ -119,6 +119,13 @@ def test_view_count_split_over_sibling_elements_is_found():
     assert extract_article(html, "https://kab-x.kpu.go.id/blog/read/1_a").views == 1234
 
 
+def test_page_title_is_not_a_header_line():
+    html = ('<html><head><title>Penetapan Tanggal 14 Februari 2024 - KPU</title></head><body>'
+            '<div class="content"><p>Isi berita tanpa baris penulis.</p></div></body></html>')
+    data = extract_article(html, "https://kab-x.kpu.go.id/blog/read/1_a")
+    assert data.header_text is None
+
+
 def test_meta_date_follows_site_knowledge_order():
     html = ('<html><head><meta name="pubdate" content="2021-09-16"><meta property="article:published_time" '
             'content="2021-09-15T08:00:00+07:00"></head><body><time datetime="2020-01-01">x</time>'

@@ -51,8 +51,9 @@ class ArticleData:
     views: int | None
 
 
-# every text node, in page order: joined, they are the page's text
-_TEXT_NODES = etree.XPath("//text()")
+# every text node of the page's body, in order: joined, they are its text (the <title> in
+# the head is no header or view line, and would make the whole page one candidate block)
+_TEXT_NODES = etree.XPath("//body//text()")
 _ATTRIBUTED = etree.XPath("descendant-or-self::*[@class or @title or @aria-label]")
 _ARTICLE_LINKS = etree.XPath(f"//a[{' or '.join(f'contains(@href, {hint!r})' for hint in sk.ARTICLE_PATH_HINTS)}]")
 _TIME_DATETIME = etree.XPath(sk.TIME_DATETIME)
@@ -381,25 +382,41 @@ def _article_title(doc, metas: dict[str, str]) -> str:
 BODY_CONTAINERS = {"div", "article", "section", "td", "main"}
 
 
-def _marked_length(p) -> int:
-    """len(_text(p)) once `p` is marked: one line break more per block element inside it."""
-    if not len(p):  # no child elements, as most paragraphs
-        return len(_text(p))
-    return len(_text(p)) + sum(1 for el in p.iterdescendants() if el.tag in BLOCK_TAGS)
-
-
-def _body_block(doc):
-    """The container whose direct paragraphs (plus its own loose text) hold the most text."""
+def _body_block(doc) -> tuple:
+    """The container whose direct paragraphs (plus its own loose text) hold the most text,
+    and the text of each scored paragraph that has no child elements (most of them)."""
     scores: dict = {}
+    texts: dict = {}
     for p in doc.iter("p"):  # one pass over paragraphs, scored on their parent
         parent = p.getparent()
         if parent is not None and parent.tag in BODY_CONTAINERS:
-            scores[parent] = scores.get(parent, 0) + _marked_length(p)
+            if len(p):  # the length once marked: one line break more per block element inside
+                length = len(_text(p)) + sum(1 for el in p.iterdescendants() if el.tag in BLOCK_TAGS)
+            else:
+                texts[p] = _text(p)
+                length = len(texts[p])
+            scores[parent] = scores.get(parent, 0) + length
     for el in doc.iter(*BODY_CONTAINERS):  # containers whose text isn't in <p>s count too
         if el.text and not el.text.isspace():
             scores[el] = scores.get(el, 0) + len(el.text.strip())
     best = max(scores.items(), key=lambda item: item[1], default=(None, 0))
-    return best[0] if best[1] > 0 else None
+    return (best[0] if best[1] > 0 else None), texts
+
+
+def _body_text(block, texts: dict) -> str:
+    """The block's paragraphs, one blank line apart; or its lines when it has none."""
+    paragraphs = []
+    for p in block:
+        if isinstance(p.tag, str) and p.tag == "p":
+            if p not in texts:
+                _mark_line_breaks(p)
+            text = _clean(texts.get(p) or _text(p))
+            if text:
+                paragraphs.append(text)
+    if paragraphs:
+        return "\n\n".join(paragraphs)
+    _mark_line_breaks(block)
+    return _text_lines(block)
 
 
 def _enclosing_block(el):
@@ -497,13 +514,8 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
         meta_date = _clean(times[0]) if times else None
     title = _article_title(doc, metas)
     _drop_chrome(doc)
-    block = _body_block(doc)  # before any marking: its scores count the marks to come
-    body = ""
-    if block is not None:
-        _mark_line_breaks(block)
-        paragraphs = [_clean(_text(p)) for p in block if isinstance(p.tag, str) and p.tag == "p"]
-        paragraphs = [p for p in paragraphs if p]
-        body = "\n\n".join(paragraphs) if paragraphs else _text_lines(block)
+    block, texts = _body_block(doc)  # before any marking: its scores count the marks to come
+    body = _body_text(block, texts) if block is not None else ""
 
     header_text = author = views = None
     wording = _Wording(doc)
