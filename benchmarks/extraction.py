@@ -21,7 +21,9 @@ from kpu_berita.demo_network import templates
 from kpu_berita.demo_network.content import DEFAULT_AS_OF, build_demo_sites, views_at
 from kpu_berita.pipelines.clean import clean_body
 from kpu_berita.registry import load_registry
-from kpu_berita.spiders.extract import extract_article, extract_listing, parse_html
+from kpu_berita.spiders.extract import extract_article
+from kpu_berita.spiders.listing import extract_listing
+from kpu_berita.spiders.page_text import parse_html
 
 SAVED_PAGES = Path(__file__).resolve().parents[2] / "tests" / "files"
 

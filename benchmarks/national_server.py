@@ -29,9 +29,9 @@ from urllib.parse import unquote, urlsplit
 
 from kpu_berita.demo_network import templates
 from kpu_berita.demo_network.content import CATEGORY_WEIGHTS, DemoArticle, DemoSite, SiteProfile, _body, _title, slugify
+from kpu_berita import site_knowledge as sk
 
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
-LISTING = re.compile(r"^/(?:index\.php/)?blog/category/(\d+)/?$")
 # every article path carries the article id: as "<id>_slug", "/<id>/slug" or a "-<id>" slug tail
 ARTICLE_ID = re.compile(r"^/(?:blog/read/(\d+)_[^/]+|berita/baca/(\d+)/[^/]*|blog/read/[^/]*-(\d+))$")
 NOT_FOUND = b"<html><body><h1>404</h1><p>Halaman tidak ditemukan</p></body></html>"
@@ -166,7 +166,7 @@ def respond(site: NationalSite, target: str) -> tuple[int, bytes]:
     page_site = DemoSite(site.satker_id, site.template, site.category_id, LazyArticles(site))
     if path in ("/", "/index.php"):
         return 200, templates.home_page(page_site, site.name).encode()
-    m = LISTING.match(path)
+    m = sk.LISTING_PATH.match(path)
     if m:
         if int(m.group(1)) != site.category_id:
             page_site = DemoSite(site.satker_id, site.template, int(m.group(1)), ())

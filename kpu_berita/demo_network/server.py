@@ -19,8 +19,8 @@ from kpu_berita.demo_network import templates
 from kpu_berita.demo_network.content import DEFAULT_AS_OF, DemoSite, views_at
 from kpu_berita.demo_network.photos import has_photo, photo_png
 from kpu_berita.registry import COLUMNS, load_registry
+from kpu_berita import site_knowledge as sk
 
-LISTING = re.compile(r"^/(?:index\.php/)?blog/category/(\d+)/?$")
 PHOTO = re.compile(r"^/img/berita/(\d+)\.png$")
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 
@@ -44,7 +44,7 @@ class _Site:
         photo = PHOTO.match(path)
         if photo and int(photo.group(1)) in self.photo_ids:
             return 200, "image/png", photo_png(int(photo.group(1)))
-        m = LISTING.match(path)
+        m = sk.LISTING_PATH.match(path)
         if m:
             if int(m.group(1)) != self.site.category_id:
                 empty = DemoSite(self.site.satker_id, self.site.template, int(m.group(1)), ())

@@ -6,19 +6,27 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from kpu_berita import site_knowledge as sk
+
 # Whole paragraphs that are page chrome or captions, not news (kpu_sites.md sections 4-5).
 _CHROME_PARAGRAPH = re.compile(
     r"^(?:bagikan\s*:?.*|share\s*:?.*|(?:(?:facebook|twitter|whats?app|whatapps|telegram|email|x)\s*)+"
-    r"|telah\s+dilihat\s+\d[\d.,]*\s*kali|dilihat\s*:?\s*\d[\d.,]*(?:\s*kali)?|dibaca\s*:?\s*\d[\d.,]*(?:\s*kali)?"
     r"|selengkapnya|baca\s+juga\s*:.*|(?:dok(?:umentasi)?\.?\s*foto|foto\s*:|keterangan\s+(?:foto|gambar)\s*:?).{0,200})$",
     re.I)
 # "Baca Juga: <title>" inside a paragraph runs to the paragraph's end or the next sentence start
 _INLINE_BACA_JUGA = re.compile(r"\s*Baca\s+[Jj]uga\s*:\s*[^.!?\n]*(?:[.!?]|$)")
-_INLINE_VIEWS = re.compile(r"\s*Telah\s+dilihat\s+\d[\d.,]*\s*kali\.?", re.I)
+# the 2025 template's view line, when a body carries it inside a paragraph
+_INLINE_VIEWS = re.compile(rf"\s*{sk.VIEW_LINE_2025}\.?", re.I)
+
 # a bracketed group at the very end of the text
 _TAIL = re.compile(r"[\(\[]\s*([^()\[\]\n]{1,90}?)\s*[\)\]]\s*\.?\s*$")
 _CREDIT_WORDS = re.compile(r"humas|hupmas|\btim\b|admin|\bed\b|\bed\.|foto|redaksi|penulis|kontributor|/|\*|pos\b|news|kpu", re.I)
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,8}$")
+
+
+def _is_view_counter(paragraph: str) -> bool:
+    """A paragraph that is only a view count in one of the sites' wordings ("Dibaca 12 kali")."""
+    return len(paragraph) <= 60 and any(p.fullmatch(paragraph) for p in sk.VIEW_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -51,14 +59,14 @@ def clean_body(text: str) -> CleanText:
         para = " ".join(para.split())
         if not para:
             continue
-        if _CHROME_PARAGRAPH.match(para):
+        if _CHROME_PARAGRAPH.match(para) or _is_view_counter(para):
             removed.append(para)
             continue
         lowered = para.lower()
         # the substring tests skip two regex scans on the ~all paragraphs that have neither
         for marker, pattern in (("juga", _INLINE_BACA_JUGA), ("dilihat", _INLINE_VIEWS)):
             if marker in lowered:
-                removed += [hit.strip() for hit in pattern.findall(para)]
+                removed += [hit.group(0).strip() for hit in pattern.finditer(para)]
                 para = pattern.sub("", para).strip()
         if para:
             paragraphs.append(para)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from kpu_berita.spiders.site_knowledge import ARTICLE_URL_SHAPES
+from kpu_berita.site_knowledge import ARTICLE_URL_SHAPES
 
 
 def match_article_path(path: str):

@@ -30,8 +30,9 @@ from twisted.internet.error import TimeoutError as TwistedTimeout
 from kpu_berita.pipelines.clean import normalise_title
 from kpu_berita.pipelines.dates import find_published_date
 from kpu_berita.pipelines.urls import article_key
-from kpu_berita.spiders import site_knowledge as sk
-from kpu_berita.spiders.extract import discover_category_id, extract_article, extract_listing
+from kpu_berita import site_knowledge as sk
+from kpu_berita.spiders.extract import discover_category_id, extract_article
+from kpu_berita.spiders.listing import extract_listing
 from kpu_berita.spiders.items import ArticlePage, CrawlError, ListingObservation
 
 

@@ -1,13 +1,13 @@
 """CSV / Excel export of any mart (or report_articles), optionally filtered. Rows travel
-as an Arrow table: pyarrow writes the CSV, openpyxl the workbook."""
+as an Arrow table; the csv module writes the CSV, openpyxl the workbook."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
 import openpyxl
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 
 EXPORTABLE_PREFIXES = ("mart_",)
 EXPORTABLE_EXTRA = ("report_articles",)
@@ -44,6 +44,14 @@ def mart_frame(con, mart: str, filters: dict[str, list[str] | str | None]) -> pa
     return con.sql(sql, params=params).to_arrow_table()
 
 
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return value
+
+
 def _excel_value(value):
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones
@@ -57,7 +65,10 @@ def write_frame(frame: pa.Table, out: Path, fmt: str) -> int:
     out = Path(out)
     tmp = out.with_name(f".{out.name}.tmp")
     if fmt == "csv":
-        pa_csv.write_csv(frame, tmp, pa_csv.WriteOptions(quoting_style="needed"))
+        with open(tmp, "w", newline="", encoding="utf-8") as f:  # quoted only where a value needs it
+            writer = csv.writer(f)
+            writer.writerow(frame.column_names)
+            writer.writerows([_csv_value(v) for v in row.values()] for row in frame.to_pylist())
     elif fmt == "xlsx":
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet(out.stem[:31] or "mart")

@@ -1,9 +1,10 @@
 """Everything the crawler knows about KPU satker sites, in one place.
 
 The real sites share one CMS but we only know their *page text* and URL shapes
-(../docs/sites.md), not their markup, which differs by site and changes with CMS updates.
+(the `kpu_sites.md` notes), not their markup, which differs by site and changes with CMS updates.
 So the knowledge here is about shapes and wording, and the extraction in
-`extract.py` finds things by what they are, not by CSS class.
+`spiders/extract.py` finds things by what they are, not by CSS class. Plain data (and one
+URL helper), read by spiders and pipelines alike, so neither imports the other for it.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ DEFAULT_CATEGORY_ID = 104
 BERITA_TERKINI_LABELS = ("berita terkini", "berita")
 
 CATEGORY_LINK = re.compile(r"/(?:index\.php/)?blog/category/(\d+)")
+# A listing page's path as the CMS serves it (the demo and benchmark servers answer it too).
+LISTING_PATH = re.compile(r"^/(?:index\.php/)?blog/category/(\d+)/?$")
 
 
 def listing_url(base_url: str, category_id: int, page: int) -> str:
@@ -37,16 +40,24 @@ ARTICLE_URL_SHAPES = (
 # Every article URL shape contains one of these; a cheap test before the regexes above.
 ARTICLE_PATH_HINTS = ("/read/", "/baca/")
 
-# Words that sit next to a view count on listing items or article pages.
-VIEW_PATTERNS = (
-    re.compile(r"telah\s+dilihat\s+(?P<n>\d[\d.,]*)\s*kali", re.I),
-    re.compile(r"dilihat\s*:?\s*(?P<n>\d[\d.,]*)(?:\s*kali)?", re.I),
-    re.compile(r"dibaca\s*:?\s*(?P<n>\d[\d.,]*)(?:\s*kali)?", re.I),
-    re.compile(r"(?P<n>\d[\d.,]*)\s*(?:kali\s+dibaca|kali\s+dilihat|x\s+dilihat|views?|hits)\b", re.I),
-    re.compile(r"(?:views?|hits)\s*:?\s*(?P<n>\d[\d.,]*)", re.I),
-)
+# How a view count is worded on listing items or article pages; group `n` is the number.
+# The first is the 2025 article template's line ("Telah dilihat 164 kali", kpu_sites.md
+# section 6), which some bodies also carry inside a paragraph.
+VIEW_LINE_2025 = r"telah\s+dilihat\s+(?P<n>\d[\d.,]*)\s*kali"
+VIEW_PATTERNS = tuple(re.compile(wording, re.I) for wording in (
+    VIEW_LINE_2025,
+    r"dilihat\s*:?\s*(?P<n>\d[\d.,]*)(?:\s*kali)?",
+    r"dibaca\s*:?\s*(?P<n>\d[\d.,]*)(?:\s*kali)?",
+    r"(?P<n>\d[\d.,]*)\s*(?:kali\s+dibaca|kali\s+dilihat|x\s+dilihat|views?|hits)\b",
+    r"(?:views?|hits)\s*:?\s*(?P<n>\d[\d.,]*)",
+))
+# Every VIEW_PATTERNS match holds one of these words (lower case): the extraction looks
+# for a view count only in the blocks whose text has one.
+VIEW_WORDS = ("dilihat", "dibaca", "view", "hit")
 # Classes/icons that mark a bare number as a view count ("<i class='fa fa-eye'></i> 60").
-VIEW_MARKERS = re.compile(r"eye|view|hit|dilihat|dibaca|visit", re.I)
+# "hit" only at a word's start: Bootstrap's "bg-white"/"text-white" are no counters.
+VIEW_MARKERS = re.compile(r"eye|view|(?<![a-z])hit|dilihat|dibaca|visit", re.I)
+VIEW_MARKER_WORDS = ("eye", "view", "hit", "dilihat", "dibaca", "visit")  # one is in every match
 
 # Header lines of article pages that carry author and date.
 HEADER_PATTERNS = (
@@ -57,16 +68,20 @@ HEADER_PATTERNS = (
     re.compile(r"(?:Diterbitkan|Dipublikasikan|Tanggal)\s*:?\s*(?P<date>[^\n]*?\d{4})", re.I),
 )
 
-META_DATE_SELECTORS = (
-    'meta[property="article:published_time"]::attr(content)',
-    'meta[name="date"]::attr(content)',
-    'meta[name="pubdate"]::attr(content)',
-    'meta[itemprop="datePublished"]::attr(content)',
-    "time::attr(datetime)",
-)
+# Every HEADER_PATTERNS match holds one of these words (lower case); as VIEW_WORDS.
+HEADER_WORDS = ("ditulis", "diposting", "diterbitkan", "dipublikasikan", "tanggal")
+
+# Where an article page may state its publication date, in order of trust: the content of
+# a <meta> with one of these names (in its property, name or itemprop attribute: sites
+# mix them up), else the `datetime` of the page's first <time>.
+META_DATE_NAMES = ("article:published_time", "date", "pubdate", "datePublished")
+TIME_DATETIME = "//time/@datetime"
 
 # Text that is navigation, not an article title.
 NON_TITLE_LINK_TEXT = re.compile(r"^\s*(selengkapnya|baca\s+selengkapnya|read\s+more|lanjut|more)\W*$", re.I)
 
 # Blocks that are page chrome, never the article body.
 CHROME_TAGS = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form")
+
+# <meta> names that carry an article's lead photo, in order of preference
+LEAD_IMAGE_META_NAMES = ("og:image", "twitter:image")

@@ -1,0 +1,43 @@
+"""The loopback crawl profile (no delays) refuses any site off 127.0.0.0/8."""
+from __future__ import annotations
+
+import pytest
+
+from kpu_berita.spiders.run import run_crawl
+from kpu_berita.spiders.settings import POLITE, crawl_settings
+
+
+@pytest.mark.parametrize("base_url", [
+    "https://kab-serang.kpu.go.id",
+    "http://10.0.0.5:8080",
+    "http://127.0.0.1.nip.io",  # a name that resolves to loopback is still a name
+    "http://[2001:db8::1]",
+])
+def test_loopback_profile_refuses_a_non_loopback_site(base_url):
+    with pytest.raises(ValueError, match="loopback profile is for 127.0.0.0/8 only"):
+        crawl_settings("loopback", ["http://127.0.0.1:8000", base_url])
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8000", "http://127.3.2.1", "http://localhost:9",
+                                      "http://[::1]:8000"])
+def test_loopback_profile_runs_on_loopback_without_delays(base_url):
+    settings = crawl_settings("loopback", [base_url])
+    assert settings["DOWNLOAD_DELAY"] == 0.0 and settings["ROBOTSTXT_OBEY"] is True
+
+
+def test_polite_profile_keeps_production_delays_for_any_site():
+    settings = crawl_settings("polite", ["https://kab-serang.kpu.go.id"])
+    assert settings["DOWNLOAD_DELAY"] == POLITE["DOWNLOAD_DELAY"] == 1.0
+    assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1  # the next request waits for the answer (politeness.py)
+
+
+def test_unknown_profile_is_refused():
+    with pytest.raises(ValueError, match="unknown crawl profile"):
+        crawl_settings("fast", ["http://127.0.0.1"])
+
+
+def test_crawl_with_loopback_profile_against_a_real_site_writes_nothing(tmp_path):
+    with pytest.raises(ValueError, match="loopback"):
+        run_crawl(tmp_path, [{"satker_id": "kab-serang", "base_url": "https://kab-serang.kpu.go.id"}],
+                  profile="loopback")
+    assert not any((tmp_path / "raw").iterdir())
