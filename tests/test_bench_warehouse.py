@@ -10,7 +10,7 @@ from kpu_berita.registry import load_registry
 
 pytestmark = pytest.mark.slow
 
-ARTICLES = 2000  # the night on top adds 6 articles and 100 snapshots
+ARTICLES = 1000  # the night on top adds 3 new articles and 50 snapshots
 
 EXPECTED_KEYS = {
     "warehouse_articles", "warehouse_view_snapshots", "warehouse_scale", "warehouse_build_s",

@@ -79,7 +79,9 @@ def test_killed_builds_leave_the_published_file_and_the_next_build_completes(sec
         proc.wait()
         if proc.returncode == 0:
             break
-        assert digest(published) == before, f"a build killed after {delay} s changed the published file"
+        if digest(published) != before:  # killed after its atomic publish: the new build, whole
+            assert figures(home) == reference, f"a build killed after {delay} s published half a build"
+            break
     assert killed >= 1
     assert subprocess.run(build_command(home, registry), capture_output=True).returncode == 0
     assert figures(home) == reference

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from kpu_berita.pipelines.clean import clean_body, detect_repost, normalise_title
-from kpu_berita.pipelines.dates import find_published_date, parse_date_expression
+from kpu_berita.pipelines.dates import DateFinding, decide_article_date
 
 # A site that posts at all posts at least every two months: an article older than its
 # listing neighbour is assumed to be within 60 days of it when its dateline has no year.
 OLDER_NEIGHBOUR_WINDOW = dt.timedelta(days=60)
-BODY_SOURCES = ("dateline", "sentence")
 
 
 @dataclass(frozen=True)
@@ -37,14 +36,16 @@ def _as_date(value) -> dt.date | None:
     return dt.datetime.fromisoformat(str(value)).date()
 
 
-def _first_date(page: dict, listing_date_text: str | None, reference: dt.date):
-    found = find_published_date(header=page.get("header_text"), meta=page.get("meta_date"),
-                                body=page.get("body"), reference=reference)
-    if listing_date_text and (found is None or found.source in BODY_SOURCES):
-        listed = parse_date_expression(listing_date_text, reference)
-        if listed is not None and listed.date is not None:
-            return listed, "listing"
-    return found, (found.source if found else None)
+def _decided_date(page: dict, listing_date_text: str | None, reference: dt.date) -> DateFinding | None:
+    """The date the spider decided when it fetched the page (stored with it), or, for a
+    page stored before it did, the same decision made now."""
+    if page.get("date_source"):
+        if page["date_source"] == "none":
+            return None
+        return DateFinding(_as_date(page.get("published_date")), page.get("date_raw") or "", page["date_source"],
+                           bool(page.get("year_inferred")), page.get("date_flag"))
+    return decide_article_date(header=page.get("header_text"), meta=page.get("meta_date"), body=page.get("body"),
+                               listing_date_text=listing_date_text, reference=reference)
 
 
 def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict[str, SatkerInfo],
@@ -65,7 +66,8 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
         listing = listings.get(key, {})
         info = satker[page["satker_id"]]
         fetched = _as_date(page.get("fetched_at")) or dt.date.today()
-        found, source = _first_date(page, listing.get("date_text"), fetched)
+        found = _decided_date(page, listing.get("date_text"), fetched)
+        source = found.source if found else None
         cleaned = clean_body(page.get("body") or "")
         title = (page.get("title") or page.get("listing_title") or "").strip()
         repost = detect_repost(title=title, body=cleaned.text, satker_name=info.name,
@@ -144,7 +146,10 @@ def _resolve_yearless_dates(rows: list[dict], known: list[dict] = ()) -> None:
             if reference is None:
                 continue
             page = row["_page"]
-            found, source = _first_date(page, None, reference)
+            # the same decision, against the neighbours' dates instead of the crawl's
+            found = decide_article_date(header=page.get("header_text"), meta=page.get("meta_date"),
+                                        body=page.get("body"), listing_date_text=None, reference=reference)
+            source = found.source if found else None
             if found and found.date:
                 row["published_date"], row["date_raw"], row["date_source"] = found.date, found.raw, source
                 row["date_flag"] = found.flag

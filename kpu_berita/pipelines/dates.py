@@ -131,6 +131,23 @@ def find_published_date(*, header: str | None = None, meta: str | None = None, b
     return None
 
 
+BODY_SOURCES = ("dateline", "sentence")
+
+
+def decide_article_date(*, header: str | None, meta: str | None, body: str | None, listing_date_text: str | None,
+                        reference: dt.date | None) -> DateFinding | None:
+    """The one decision of an article's published date, made when its page is fetched and
+    stored with the page: header line > meta tag > the listing's own date > body dateline >
+    a date in the body's first sentences. A dateline without a year is resolved against
+    `reference` (the crawl's date; later, the listing neighbours' dates) and says so."""
+    found = find_published_date(header=header, meta=meta, body=body, reference=reference)
+    if listing_date_text and (found is None or found.source in BODY_SOURCES):
+        listed = parse_date_expression(listing_date_text, reference, "listing")
+        if listed is not None and listed.date is not None:
+            return listed
+    return found
+
+
 def quarter_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 

@@ -28,7 +28,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from twisted.internet.error import TimeoutError as TwistedTimeout
 
 from kpu_berita.pipelines.clean import normalise_title
-from kpu_berita.pipelines.dates import find_published_date
+from kpu_berita.pipelines.dates import decide_article_date
 from kpu_berita.pipelines.urls import article_key
 from kpu_berita import site_knowledge as sk
 from kpu_berita.spiders.extract import discover_category_id, extract_article
@@ -96,9 +96,14 @@ class BeritaSpider(scrapy.Spider):
                     item = json.loads(line)
                 except ValueError:
                     continue
-                if item.get("kind") == "article":
-                    found = find_published_date(header=item.get("header_text"), meta=item.get("meta_date"),
-                                                body=item.get("body"), reference=crawl_date)
+                if item.get("kind") != "article":
+                    continue
+                if item.get("date_source"):  # decided when it was fetched
+                    day = item.get("published_date")
+                    fetched[item["article_key"]] = dt.date.fromisoformat(day) if day else None
+                else:  # an items file from before the decision was stored with the page
+                    found = decide_article_date(header=item.get("header_text"), meta=item.get("meta_date"),
+                                                body=item.get("body"), listing_date_text=None, reference=crawl_date)
                     fetched[item["article_key"]] = found.date if found else None
         return fetched
 
@@ -175,7 +180,7 @@ class BeritaSpider(scrapy.Spider):
             walk.pending.add(key)
             yield scrapy.Request(item.url, callback=self.parse_article, errback=self.article_failed,
                                  cb_kwargs={"satker_id": satker_id, "key": key, "listing_title": item.title,
-                                            "page": page, "position": position})
+                                            "listing_date_text": item.date_text, "page": page, "position": position})
         if not items:
             self._stat(satker_id, "empty_listing_pages")
         if not walk.pending:
@@ -192,18 +197,21 @@ class BeritaSpider(scrapy.Spider):
         yield self._error(satker_id, failure)
 
     # -- article pages -------------------------------------------------------------------
-    def parse_article(self, response, satker_id, key, listing_title, page, position):
+    def parse_article(self, response, satker_id, key, listing_title, page, position, listing_date_text=None):
         walk = self.walks[satker_id]
         self._stat(satker_id, "articles")
         data = extract_article(response.text, response.url)
-        found = find_published_date(header=data.header_text, meta=data.meta_date, body=data.body,
-                                    reference=self.crawl_date)
+        found = decide_article_date(header=data.header_text, meta=data.meta_date, body=data.body,
+                                    listing_date_text=listing_date_text, reference=self.crawl_date)
         walk.dates[key] = found.date if found else None
         yield ArticlePage(satker_id=satker_id, url=response.url, article_key=key,
                           title=data.title or listing_title, header_text=data.header_text,
                           meta_date=data.meta_date, author=data.author, body=data.body, views=data.views,
                           listing_title=listing_title, listing_page=page, listing_position=position,
-                          fetched_at=now_iso(), lead_image_url=data.lead_image_url)
+                          fetched_at=now_iso(), lead_image_url=data.lead_image_url,
+                          published_date=found.date.isoformat() if found and found.date else None,
+                          date_source=found.source if found else "none", date_raw=found.raw if found else None,
+                          date_flag=found.flag if found else None, year_inferred=bool(found and found.year_inferred))
         yield from self._article_done(walk, key)
 
     def article_failed(self, failure):

@@ -23,28 +23,26 @@ from pathlib import Path
 
 import duckdb
 
+from kpu_berita.spiders.items import ITEM_KINDS, item_columns, raw_columns
 from kpu_berita.spiders.raw_store import ITEMS_DONE, ITEMS_OPEN
 from kpu_berita.spiders.run import DONE, SPEC
 
-# The raw item schema as DuckDB reads it from the JSON lines (spiders/items.py declares it).
-RAW_COLUMNS = {
-    "kind": "VARCHAR", "satker_id": "VARCHAR", "url": "VARCHAR", "article_key": "VARCHAR",
-    "title": "VARCHAR", "views": "INTEGER", "date_text": "VARCHAR", "page": "INTEGER",
-    "position": "INTEGER", "listing_url": "VARCHAR", "seen_at": "TIMESTAMPTZ",
-    "header_text": "VARCHAR", "meta_date": "VARCHAR", "author": "VARCHAR", "body": "VARCHAR",
-    "listing_title": "VARCHAR", "listing_page": "INTEGER", "listing_position": "INTEGER",
-    "fetched_at": "TIMESTAMPTZ", "error": "VARCHAR", "at": "TIMESTAMPTZ", "lead_image_url": "VARCHAR",
-}
+# What each staged file holds: the fields of one kind of item (spiders/items.py), with the
+# raw table's name for a field where it differs.
+RENAMED = {"at": "failed_at"}
+STAGED_KINDS = {"listing": "listing", "pages": "article", "errors": "error"}
 
-STAGED_FROM_RAW = {
-    "listing": """SELECT DISTINCT satker_id, url, article_key, title, views, date_text, page, position,
-                         listing_url, seen_at
-                  FROM raw WHERE kind = 'listing' AND article_key IS NOT NULL""",
-    "pages": """SELECT satker_id, url, article_key, title, header_text, meta_date, author, body, views,
-                       listing_title, listing_page, listing_position, fetched_at, lead_image_url
-                FROM raw WHERE kind = 'article' AND article_key IS NOT NULL""",
-    "errors": """SELECT satker_id, url, error, "at" AS failed_at FROM raw WHERE kind = 'error'""",
-}
+
+def _staged_select(name: str) -> str:
+    kind = STAGED_KINDS[name]
+    columns = ", ".join(f'"{c}"' + (f' AS {RENAMED[c]}' if c in RENAMED else "")
+                        for c in item_columns(ITEM_KINDS[kind]))
+    keyed = " AND article_key IS NOT NULL" if kind != "error" else ""
+    # a listing seen twice in one crawl (the listing shifted while it was read) is one row
+    distinct = "DISTINCT " if kind == "listing" else ""
+    return f"SELECT {distinct}{columns} FROM raw WHERE kind = '{kind}'{keyed}"
+
+
 MERGED = "merged"
 
 
@@ -96,8 +94,8 @@ def stage_crawl(crawl_dir: Path, home: Path) -> dict:
     files = _raw_files(crawl_dir)
     con = memory_bounded_connection()
     try:
-        columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in RAW_COLUMNS.items()) + "}"
-        targets = {name: out / f"{name}.parquet" for name in STAGED_FROM_RAW}
+        columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in raw_columns().items()) + "}"
+        targets = {name: out / f"{name}.parquet" for name in STAGED_KINDS}
         if not all(t.exists() for t in targets.values()):
             # the JSON is parsed once, into a columnar file the three tables are cut from;
             # ignore_errors: a crawl killed mid-write leaves one torn line, the rest is good
@@ -105,9 +103,9 @@ def stage_crawl(crawl_dir: Path, home: Path) -> dict:
             write_atomically(con, f"""SELECT * FROM read_json({files!r}, format='newline_delimited',
                                       ignore_errors=true, columns={columns})""", items)
             con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM '{items}'")
-            for name, sql in STAGED_FROM_RAW.items():
-                if not targets[name].exists():
-                    write_atomically(con, sql, targets[name])
+            for name, target in targets.items():
+                if not target.exists():
+                    write_atomically(con, _staged_select(name), target)
             con.execute("DROP VIEW raw")
             items.unlink()
         counts = {name: con.execute(f"SELECT count(*) FROM '{t}'").fetchone()[0] for name, t in targets.items()}
