@@ -81,8 +81,10 @@ def test_empty_quarter_and_control_characters(tmp_path):
     report["months"][1]["articles"] = []
     report.update(total_articles=0, total_views=0, categories=[], top_articles=[])
     assert "belum mengunggah artikel" in render_markdown(report)
-    report["satker_name"] = "KPU Kabupaten Serang\x0b"
-    render_docx(report, tmp_path / "empty.docx")
+    report["satker_name"] = "KPU Kabupaten Serang\x0b"  # a control character XML can't hold
+    document = docx.Document(str(render_docx(report, tmp_path / "empty.docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "belum mengunggah artikel" in text and "Kabupaten Serang" in text and "\x0b" not in text
 
 
 def test_province_report_highlights_silent_satker(tmp_path):

@@ -96,7 +96,7 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
             "lead_image_url": page.get("lead_image_url"),
             "_page": page,
         })
-    _resolve_yearless_dates(rows, _known_neighbours(listings, known_dates or {}))
+    _resolve_yearless_dates(rows, _known_neighbours(listings, known_dates or {}, {p["article_key"] for p in pages}))
     for row in rows:
         fix = corrections.get(row["article_key"])
         if fix and fix.get("published_date"):
@@ -113,12 +113,26 @@ def _list_order(listing: dict) -> int | None:
     return (int(listing["page"]) - 1) * 1000 + int(listing.get("position") or 0)
 
 
-def _known_neighbours(listings: dict[str, dict], known_dates: dict[str, dt.date]) -> list[dict]:
-    """Listed articles with a stored date, as firm neighbours in the listing order."""
-    return [{"satker_id": listing["satker_id"], "_crawl_id": listing.get("crawl_id"), "list_order": _list_order(listing),
-             "published_date": _as_date(known_dates[key]), "_year_inferred": False, "_known": True}
-            for key, listing in listings.items()
-            if known_dates.get(key) and listing.get("page") is not None and listing.get("satker_id")]
+def _known_neighbours(listings: dict[str, dict], known_dates: dict[str, dt.date], fetched: set[str]) -> list[dict]:
+    """Listed articles with a stored date, as firm neighbours in the listing order. A known
+    article listed above one this crawl saw for the first time is pinned there (new posts
+    go on top of a newest-first listing): it bounds nobody."""
+    newest_new = {}
+    for key, listing in listings.items():
+        if key in fetched and key not in known_dates and listing.get("page") is not None:
+            order = _list_order(listing)
+            newest_new[listing["satker_id"]] = max(order, newest_new.get(listing["satker_id"], order))
+    neighbours = []
+    for key, listing in listings.items():
+        if not known_dates.get(key) or listing.get("page") is None or not listing.get("satker_id"):
+            continue
+        order = _list_order(listing)
+        if order < newest_new.get(listing["satker_id"], -1):
+            continue  # pinned above new articles
+        neighbours.append({"satker_id": listing["satker_id"], "_crawl_id": listing.get("crawl_id"),
+                           "list_order": order, "published_date": _as_date(known_dates[key]),
+                           "_year_inferred": False, "_known": True})
+    return neighbours
 
 
 def _resolve_yearless_dates(rows: list[dict], known: list[dict] = ()) -> None:
