@@ -40,9 +40,9 @@ def _staged_select(name: str) -> str:
     columns = ", ".join(f'"{c}"' + (f' AS {RENAMED[c]}' if c in RENAMED else "")
                         for c in item_columns(ITEM_KINDS[kind]))
     keyed = " AND article_key IS NOT NULL" if kind != "error" else ""
-    # a listing seen twice in one crawl (the listing shifted while it was read) is one row
-    distinct = "DISTINCT " if kind == "listing" else ""
-    return f"SELECT {distinct}{columns} FROM raw WHERE kind = '{kind}'{keyed}"
+    # every sighting is kept, also an article seen twice because the listing shifted while it
+    # was read: derive takes its first position, views their highest count
+    return f"SELECT {columns} FROM raw WHERE kind = '{kind}'{keyed}"
 
 
 MERGED = "merged"
@@ -68,7 +68,9 @@ def write_atomically(con: duckdb.DuckDBPyConnection, select_sql: str, target: Pa
     """COPY (select) TO target as Parquet, through a temporary file and a rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    con.execute(f"COPY ({select_sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd)", params or [])
+    # small row groups: the writer buffers one per thread, and article bodies are large
+    con.execute(f"COPY ({select_sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)",
+                params or [])
     os.replace(tmp, target)
 
 
