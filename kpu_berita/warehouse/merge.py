@@ -137,7 +137,7 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
     con.execute(f"""INSERT OR REPLACE INTO article_categories ({CATEGORY_COLUMNS})
                     SELECT {CATEGORY_COLUMNS}
                     FROM '{files['categories']}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
-    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming")
+    con.execute("INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM incoming")
     new, updated = con.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM incoming").fetchone()
     con.execute("DROP TABLE incoming")
     return {"new_articles": new, "updated_articles": updated}
@@ -158,7 +158,7 @@ def _merge_views(con, crawl_id: str, views_file: str) -> dict:
     con.execute("""INSERT OR REPLACE INTO article_latest_views
         SELECT c.article_key, c.views, c.seen_at FROM crawl_views c LEFT JOIN article_latest_views l USING (article_key)
         WHERE l.article_key IS NULL OR c.seen_at >= l.views_seen_at""")
-    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM crawl_views")
+    con.execute("INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM crawl_views")
     snapshots = con.execute(f"SELECT count(*) FROM '{views_file}'").fetchone()[0]
     con.execute("DROP TABLE crawl_views")
     return {"view_snapshots": snapshots}
@@ -171,7 +171,7 @@ def refresh_marts(con) -> dict:
     with transaction(con):
         if con.execute("SELECT count(*) FROM _recompute_pending").fetchone()[0]:
             con.execute(sql_text("recompute_maintained_tables.sql"))
-        touched = con.execute("SELECT count(DISTINCT article_key) FROM _dirty_articles").fetchone()[0]
+        touched = con.execute("SELECT count(*) FROM _dirty_articles").fetchone()[0]
         con.execute(sql_text("refresh_report_articles.sql"))
         periods = con.execute("SELECT count(*) FROM (SELECT DISTINCT * FROM _dirty_groups)").fetchone()[0]
         con.execute(sql_text("refresh_period_marts.sql"))

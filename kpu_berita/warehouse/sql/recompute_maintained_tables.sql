@@ -20,5 +20,5 @@ INSERT INTO satker_last_crawl SELECT satker_id, max(seen_at) FROM raw_listing_it
 DELETE FROM report_articles;
 DELETE FROM mart_period_satker_category;
 DELETE FROM _dirty_groups;
-INSERT INTO _dirty_articles SELECT article_key FROM articles;
+INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM articles;
 DELETE FROM _recompute_pending;
