@@ -95,6 +95,14 @@ def _raw_bytes(crawl_dir: Path) -> int:
     return sum(f.stat().st_size for f in crawl_dir.glob("items.jsonl*"))
 
 
+def _record_crawl(con, crawl_dir: Path) -> None:
+    """The crawl's row in the `crawls` ledger: merged, with what it was asked for and its stats."""
+    spec = crawl_spec(crawl_dir)
+    con.execute("INSERT OR REPLACE INTO crawls VALUES (?, ?, true, ?, ?, ?)",
+                [crawl_dir.name, [s["satker_id"] for s in spec["sites"]], _raw_bytes(crawl_dir),
+                 dt.datetime.now(dt.timezone.utc), json.dumps(crawl_stats(crawl_dir))])
+
+
 def merge_crawl(con, crawl_dir: Path, home: Path) -> dict:
     """Merge one staged crawl in one transaction; a crawl already merged is skipped."""
     crawl_id = crawl_dir.name
@@ -118,10 +126,7 @@ def merge_crawl(con, crawl_dir: Path, home: Path) -> dict:
         con.execute(f"""INSERT OR REPLACE INTO satker_last_crawl
                         SELECT satker_id, greatest(max(seen_at), coalesce(any_value(l.last_crawled_at), max(seen_at)))
                         FROM '{files['listing']}' LEFT JOIN satker_last_crawl l USING (satker_id) GROUP BY satker_id""")
-        spec = crawl_spec(crawl_dir)
-        con.execute("INSERT OR REPLACE INTO crawls VALUES (?, ?, true, ?, ?, ?)",
-                    [crawl_id, [s["satker_id"] for s in spec["sites"]], _raw_bytes(crawl_dir),
-                     dt.datetime.now(dt.timezone.utc), json.dumps(crawl_stats(crawl_dir))])
+        _record_crawl(con, crawl_dir)
     return counts
 
 
@@ -228,9 +233,6 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
                         FROM read_parquet(?, filename = true)""", [files["views"]])
         con.execute("DROP TABLE newest")
         for crawl_dir in crawl_dirs:
-            spec = crawl_spec(crawl_dir)
-            con.execute("INSERT INTO crawls VALUES (?, ?, true, ?, ?, ?)",
-                        [crawl_dir.name, [s["satker_id"] for s in spec["sites"]], _raw_bytes(crawl_dir),
-                         dt.datetime.now(dt.timezone.utc), json.dumps(crawl_stats(crawl_dir))])
+            _record_crawl(con, crawl_dir)
         con.execute(sql_text("recompute_maintained_tables.sql"))
     return {"crawls_merged": len(crawl_dirs), "articles": con.execute("SELECT count(*) FROM articles").fetchone()[0]}

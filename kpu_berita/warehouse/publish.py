@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 from kpu_berita.warehouse.db import connect, transaction
@@ -25,15 +26,29 @@ def ensure_working_copy(working: Path, published: Path) -> None:
         shutil.copyfile(published, working)
 
 
+@contextmanager
+def _swapped_in_copy(source: Path, published: Path, suffix: str):
+    """A migrated connection to a private copy of `source`; when the block ends, the copy is
+    checkpointed, fsynced and renamed over `published` (an exception leaves it untouched)."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    tmp = published.with_name(f".{published.name}.{suffix}")
+    shutil.copyfile(source, tmp)
+    con = connect(tmp)
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, published)
+
+
 def publish(working: Path, published: Path) -> dict:
     """Copy the working file, stamp the copy with a build id, fsync and atomically rename
     it over `published`. Only the private copy is opened, so an analyst's open connection
     to the published file is never disturbed, and a kill leaves the old file in place."""
-    published.parent.mkdir(parents=True, exist_ok=True)
-    tmp = published.with_name(f".{published.name}.publishing")
-    shutil.copyfile(working, tmp)
-    con = connect(tmp)  # migrated: _publications is migration 002
-    try:
+    with _swapped_in_copy(working, published, "publishing") as con:  # migrated: _publications is migration 002
         if published.exists():  # the publication history lives in the published file
             con.execute(f"ATTACH '{published}' AS previous (READ_ONLY)")
             con.execute("""INSERT OR IGNORE INTO _publications SELECT * FROM previous._publications""")
@@ -42,12 +57,6 @@ def publish(working: Path, published: Path) -> dict:
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         now = dt.datetime.now(dt.timezone.utc)
         con.execute("INSERT INTO _publications VALUES (?, ?, ?)", [build_id, now, articles])
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, published)
     return {"build_id": build_id, "articles": articles, "published_at": now.isoformat(timespec="seconds"),
             "bytes": published.stat().st_size}
 
@@ -61,18 +70,10 @@ def republish_table(working: Path, published: Path, table: str) -> None:
     if not published.exists():
         publish(working, published)
         return
-    tmp = published.with_name(f".{published.name}.republishing")
-    shutil.copyfile(published, tmp)
-    con = connect(tmp)  # migrated, so a published file from before the table's migration gets it
-    try:
+    # migrated, so a published file from before the table's migration gets it
+    with _swapped_in_copy(published, published, "republishing") as con:
         con.execute(f"ATTACH '{str(working).replace(chr(39), chr(39) * 2)}' AS working (READ_ONLY)")
         with transaction(con):
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM working.{table}")
         con.execute("DETACH working")
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, published)
