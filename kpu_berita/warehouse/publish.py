@@ -23,7 +23,9 @@ def ensure_working_copy(working: Path, published: Path) -> None:
     file, so analysts' corrections and history carry over."""
     if not working.exists() and published.exists():
         working.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(published, working)
+        tmp = working.with_name(f".{working.name}.copying")  # a kill mid-copy leaves no half file
+        shutil.copyfile(published, tmp)
+        os.replace(tmp, working)
 
 
 @contextmanager
