@@ -15,10 +15,14 @@ DELETE FROM mart_period_satker_category m
 USING dirty d WHERE m.grain = d.grain AND m.period = d.period AND m.satker_id = d.satker_id;
 
 INSERT INTO mart_period_satker_category
-WITH period_articles AS (
-    SELECT d.grain, d.period, d.ends, r.*
-    FROM report_articles r JOIN dirty d
-      ON r.satker_id = d.satker_id AND r.published_date >= d.starts AND r.published_date < d.ends
+WITH grains AS (SELECT unnest(['month', 'quarter']) AS grain
+), period_articles AS (
+    -- equality joins on (grain, period, satker): a range join over every satker's periods
+    -- compares each row with each period (55 s at 1M articles against seconds)
+    SELECT d.grain, d.period, d.ends, r.* EXCLUDE (grain, period)
+    FROM (SELECT r.*, g.grain, CASE g.grain WHEN 'month' THEN r.month ELSE r.quarter END AS period
+          FROM report_articles r CROSS JOIN grains g) r
+    JOIN dirty d USING (grain, period, satker_id)
 ), crawl_views AS (
     SELECT v.article_key, v.seen_at, v.views FROM article_crawl_views v
     SEMI JOIN period_articles p ON v.article_key = p.article_key
@@ -36,8 +40,11 @@ WITH period_articles AS (
     SELECT d.grain, d.period, v.satker_id, f.category,
            sum(v.gained) FILTER (WHERE NOT v.first_crawl
                                  OR (f.published_date >= d.starts AND f.published_date < d.ends))::BIGINT AS views_gained
-    FROM article_crawl_views v
-    JOIN dirty d ON v.satker_id = d.satker_id AND v.seen_date >= d.starts AND v.seen_date < d.ends
+    -- a gain of 0 adds nothing, and a group with no gain and no article is dropped below
+    FROM (SELECT v.*, g.grain, CASE g.grain WHEN 'month' THEN strftime(v.seen_date, '%Y-%m')
+                                ELSE year(v.seen_date) || 'Q' || quarter(v.seen_date) END AS period
+          FROM article_crawl_views v CROSS JOIN grains g WHERE v.gained > 0) v
+    JOIN dirty d USING (grain, period, satker_id)
     JOIN article_facts f ON f.article_key = v.article_key
     GROUP BY ALL
 )
