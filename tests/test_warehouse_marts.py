@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from kpu_berita.warehouse.db import _sql_files, connect
+from kpu_berita.warehouse import merge
 from kpu_berita.warehouse.merge import recompute_all
 from kpu_berita.warehouse.export import ExportError, mart_frame, write_frame
 
@@ -122,3 +123,36 @@ def test_export_filters_and_writes_csv_and_xlsx(warehouse, tmp_path):
         mart_frame(warehouse, "articles", {})
     with pytest.raises(ExportError, match="no quarter column"):
         mart_frame(warehouse, "mart_satker_activity", {"quarter": ["2025Q3"]})
+
+
+def _mart_state(con) -> tuple:
+    return (sorted(con.execute("SELECT * FROM report_articles").fetchall()),
+            sorted(con.execute("SELECT * FROM mart_period_satker_category").fetchall(), key=str))
+
+
+def test_marts_refreshed_in_batches_equal_one_refresh(warehouse):
+    whole = _mart_state(warehouse)
+    warehouse.execute("INSERT INTO _recompute_pending VALUES (true)")
+    assert merge.refresh_marts(warehouse, batch_size=1)["articles_refreshed"] == 4
+    assert _mart_state(warehouse) == whole
+    assert warehouse.execute("SELECT count(*) FROM _dirty_articles").fetchone()[0] == 0
+
+
+def test_a_refresh_stopped_between_batches_is_finished_by_the_next(warehouse, monkeypatch):
+    whole = _mart_state(warehouse)
+    warehouse.execute("INSERT INTO _recompute_pending VALUES (true)")
+    real_sql_text = merge.sql_text
+
+    def period_refresh_dies(name):
+        if name == "refresh_period_marts.sql":
+            raise KeyboardInterrupt("killed after the article batches")
+        return real_sql_text(name)
+
+    monkeypatch.setattr(merge, "sql_text", period_refresh_dies)
+    with pytest.raises(KeyboardInterrupt):
+        merge.refresh_marts(warehouse, batch_size=3)
+    assert warehouse.execute("SELECT count(*) FROM _dirty_articles").fetchone()[0] == 0  # both batches committed
+    assert warehouse.execute("SELECT count(*) FROM mart_period_satker_category").fetchone()[0] == 0
+    monkeypatch.setattr(merge, "sql_text", real_sql_text)
+    merge.refresh_marts(warehouse)
+    assert _mart_state(warehouse) == whole

@@ -24,6 +24,9 @@ from kpu_berita.warehouse.stage import crawl_spec, crawl_stats, stage_root
 
 # DuckDB spills to HOME/work/tmp past this; the build fits a 4 GB server with room to spare.
 MEMORY_LIMIT = "1GB"
+# Touched articles per mart-refresh transaction: a night's few thousand are one batch, a
+# full rebuild's million are a few.
+REFRESH_BATCH = 200_000
 
 # the last four since migration 006 (needs_review and the runner-up code)
 CATEGORY_COLUMNS = ("article_key, category, confidence, reason, topics, needs_review, second_category, "
@@ -169,15 +172,31 @@ def _merge_views(con, crawl_id: str, views_file: str) -> dict:
     return {"view_snapshots": snapshots}
 
 
-def refresh_marts(con) -> dict:
+def refresh_marts(con, batch_size: int = REFRESH_BATCH) -> dict:
     """Bring report_articles and the period marts up to date with the merged crawls and
-    corrections (only the touched articles and periods), in one transaction."""
+    corrections: only the touched articles and periods.
+
+    The articles are refreshed in batches, each its own transaction that also takes its
+    keys off _dirty_articles, so a full rebuild (every article touched) stays within the
+    memory limit, and a build killed between batches carries on from the next one. The
+    periods they touched are refreshed last, in one transaction."""
     create_marts(con)
-    with transaction(con):
-        if con.execute("SELECT count(*) FROM _recompute_pending").fetchone()[0]:
+    if con.execute("SELECT count(*) FROM _recompute_pending").fetchone()[0]:
+        with transaction(con):
             con.execute(sql_text("recompute_maintained_tables.sql"))
-        touched = con.execute("SELECT count(*) FROM _dirty_articles").fetchone()[0]
-        con.execute(sql_text("refresh_report_articles.sql"))
+    touched = 0
+    while True:
+        with transaction(con):
+            con.execute("CREATE OR REPLACE TEMP TABLE _refresh_batch AS SELECT article_key FROM _dirty_articles LIMIT ?",
+                        [batch_size])
+            batch = con.execute("SELECT count(*) FROM _refresh_batch").fetchone()[0]
+            if batch:
+                con.execute(sql_text("refresh_report_articles.sql"))
+            con.execute("DROP TABLE _refresh_batch")
+        touched += batch
+        if batch < batch_size:
+            break
+    with transaction(con):
         periods = con.execute("SELECT count(*) FROM (SELECT DISTINCT * FROM _dirty_groups)").fetchone()[0]
         con.execute(sql_text("refresh_period_marts.sql"))
     return {"articles_refreshed": touched, "periods_refreshed": periods}

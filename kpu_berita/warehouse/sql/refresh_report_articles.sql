@@ -1,12 +1,13 @@
--- Refresh report_articles for the articles the last merges touched (_dirty_articles), and
--- note every period whose marts they change (_dirty_groups): the periods they were in
--- before and after, and the periods their views were gained in (a new category moves them).
+-- Refresh report_articles for one batch of the articles the last merges touched
+-- (_refresh_batch, taken from _dirty_articles by merge.refresh_marts), and note every period
+-- whose marts they change (_dirty_groups): the periods they were in before and after, and
+-- the periods their views were gained in (a new category moves them).
 INSERT INTO _dirty_groups
 SELECT g.grain, CASE g.grain WHEN 'month' THEN r.month ELSE r.quarter END, r.satker_id
-FROM report_articles r SEMI JOIN _dirty_articles d ON r.article_key = d.article_key
+FROM report_articles r SEMI JOIN _refresh_batch d ON r.article_key = d.article_key
 CROSS JOIN (SELECT unnest(['month', 'quarter']) AS grain) g;
 
-DELETE FROM report_articles WHERE article_key IN (SELECT article_key FROM _dirty_articles);
+DELETE FROM report_articles WHERE article_key IN (SELECT article_key FROM _refresh_batch);
 
 INSERT INTO report_articles
 SELECT f.article_key, f.satker_id, s.name, s.province, s.level, f.title, f.url, f.published_date,
@@ -14,7 +15,7 @@ SELECT f.article_key, f.satker_id, s.name, s.province, s.level, f.title, f.url, 
        f.category, k.label, f.confidence, f.category_reason, v.views, f.is_repost, f.repost_source,
        f.list_order, f.author, f.credit
 FROM article_facts f
-SEMI JOIN _dirty_articles d ON f.article_key = d.article_key
+SEMI JOIN _refresh_batch d ON f.article_key = d.article_key
 JOIN satker s ON s.satker_id = f.satker_id
 LEFT JOIN categories k ON k.category = f.category
 LEFT JOIN article_latest_views v ON v.article_key = f.article_key
@@ -22,7 +23,7 @@ WHERE f.published_date IS NOT NULL;
 
 INSERT INTO _dirty_groups
 SELECT g.grain, CASE g.grain WHEN 'month' THEN r.month ELSE r.quarter END, r.satker_id
-FROM report_articles r SEMI JOIN _dirty_articles d ON r.article_key = d.article_key
+FROM report_articles r SEMI JOIN _refresh_batch d ON r.article_key = d.article_key
 CROSS JOIN (SELECT unnest(['month', 'quarter']) AS grain) g;
 
 INSERT INTO _dirty_groups
@@ -30,8 +31,8 @@ SELECT DISTINCT g.grain,
        CASE g.grain WHEN 'month' THEN strftime(v.seen_date, '%Y-%m')
             ELSE year(v.seen_date) || 'Q' || quarter(v.seen_date) END,
        v.satker_id
-FROM article_crawl_views v SEMI JOIN _dirty_articles d ON v.article_key = d.article_key
+FROM article_crawl_views v SEMI JOIN _refresh_batch d ON v.article_key = d.article_key
 CROSS JOIN (SELECT unnest(['month', 'quarter']) AS grain) g
 WHERE v.gained > 0;
 
-DELETE FROM _dirty_articles;
+DELETE FROM _dirty_articles WHERE article_key IN (SELECT article_key FROM _refresh_batch);
