@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import random
 import resource
 import shutil
@@ -251,6 +252,24 @@ def generate_raw_crawls(home: Path, articles: int, seed: int = SEED) -> dict:
     con.close()
     return {"articles": generated[0], "distinct_titles": generated[1],
             "view_snapshots": generated[0] * SNAPSHOTS_PER_ARTICLE}
+
+
+# Generating 1M articles takes minutes and is not what is measured: with this set, the raw
+# crawls of one (size, seed) are generated once into that folder and copied from there.
+RAW_CACHE_ENV = "KPU_BENCH_RAW_CACHE"
+
+
+def cached_raw_crawls(home: Path, articles: int, seed: int) -> dict:
+    cache_root = os.environ.get(RAW_CACHE_ENV)
+    if not cache_root:
+        return generate_raw_crawls(home, articles, seed)
+    cache = Path(cache_root) / f"{articles}-{seed}"
+    if not (cache / "generated.json").exists():
+        shutil.rmtree(cache, ignore_errors=True)
+        generated = generate_raw_crawls(cache, articles, seed)
+        (cache / "generated.json").write_text(json.dumps(generated))
+    shutil.copytree(cache / "raw", home / "raw", dirs_exist_ok=True)
+    return json.loads((cache / "generated.json").read_text())
 
 
 def write_crawl(con, home: Path, crawl_id: str, satker_ids: list[str], selects: list[str], params: list) -> None:
@@ -571,7 +590,7 @@ def measure(articles: int, *, report_calls: int = REPORT_CALLS, classify_n: int 
     scale = articles / FULL_ARTICLES
     try:
         start = time.perf_counter()
-        generated = generate_raw_crawls(home, articles, seed)
+        generated = cached_raw_crawls(home, articles, seed)
         generate_s = time.perf_counter() - start
         full = run_build_in_child(home, 0, rebuild=True)
         night = generate_night(home, scale, seed)
