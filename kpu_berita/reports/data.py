@@ -32,10 +32,10 @@ def _as_date(value) -> dt.date:
 def _period_rows(con, satker_id: str, period: Period, include_reposts: bool) -> list[dict]:
     cursor = con.execute("""
         SELECT r.title, r.url, r.published_date, r.views, r.category, r.category_label, a.body,
-               a.lead_image_url, coalesce(c.topics, []) AS topics,
-               coalesce(c.needs_review, false) AND r.category_reason <> 'correction' AS needs_review
-        FROM report_articles r JOIN articles a USING (article_key)
-        LEFT JOIN article_categories c USING (article_key)
+               a.lead_image_url, r.topics, r.needs_review
+        FROM report_articles r
+        -- the satker in the join lets DuckDB skip other satker's row groups of articles
+        JOIN articles a ON a.article_key = r.article_key AND a.satker_id = r.satker_id
         WHERE r.satker_id = ? AND r.published_date BETWEEN ? AND ? AND (? OR NOT r.is_repost)
         ORDER BY r.published_date, r.list_order DESC NULLS FIRST, r.article_key""",
                          [satker_id, period.start, period.end, include_reposts])

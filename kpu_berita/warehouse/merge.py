@@ -187,8 +187,9 @@ def refresh_marts(con, batch_size: int = REFRESH_BATCH) -> dict:
     touched = 0
     while True:
         with transaction(con):
-            con.execute("CREATE OR REPLACE TEMP TABLE _refresh_batch AS SELECT article_key FROM _dirty_articles LIMIT ?",
-                        [batch_size])
+            # keys begin with the satker id: batches in key order write report_articles satker by satker
+            con.execute("CREATE OR REPLACE TEMP TABLE _refresh_batch AS "
+                        "SELECT article_key FROM _dirty_articles ORDER BY article_key LIMIT ?", [batch_size])
             batch = con.execute("SELECT count(*) FROM _refresh_batch").fetchone()[0]
             if batch:
                 con.execute(sql_text("refresh_report_articles.sql"))
@@ -242,7 +243,7 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
             FROM read_parquet(?, filename = true)
             QUALIFY row_number() OVER (PARTITION BY article_key ORDER BY fetched_at DESC, filename DESC) = 1""",
                     [files["articles"]])
-        con.execute(f"INSERT INTO articles ({columns}) SELECT {columns} FROM newest")
+        con.execute(f"INSERT INTO articles ({columns}) SELECT {columns} FROM newest ORDER BY satker_id, published_date")
         con.execute(f"""INSERT INTO article_categories ({CATEGORY_COLUMNS})
                         SELECT {', '.join('c.' + c for c in CATEGORY_COLUMNS.split(', '))}
                         FROM read_parquet(?, filename = true) c

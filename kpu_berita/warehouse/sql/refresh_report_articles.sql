@@ -13,13 +13,15 @@ INSERT INTO report_articles
 SELECT f.article_key, f.satker_id, s.name, s.province, s.level, f.title, f.url, f.published_date,
        strftime(f.published_date, '%Y-%m'), year(f.published_date) || 'Q' || quarter(f.published_date),
        f.category, k.label, f.confidence, f.category_reason, v.views, f.is_repost, f.repost_source,
-       f.list_order, f.author, f.credit
+       f.list_order, f.author, f.credit, coalesce(c.topics, []), f.needs_review
 FROM article_facts f
 SEMI JOIN _refresh_batch d ON f.article_key = d.article_key
 JOIN satker s ON s.satker_id = f.satker_id
 LEFT JOIN categories k ON k.category = f.category
 LEFT JOIN article_latest_views v ON v.article_key = f.article_key
-WHERE f.published_date IS NOT NULL;
+LEFT JOIN article_categories c ON c.article_key = f.article_key
+WHERE f.published_date IS NOT NULL
+ORDER BY f.satker_id, f.published_date;  -- satker by satker: reports read one satker's row groups
 
 INSERT INTO _dirty_groups
 SELECT g.grain, CASE g.grain WHEN 'month' THEN r.month ELSE r.quarter END, r.satker_id
