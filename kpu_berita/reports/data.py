@@ -101,8 +101,10 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
         raise UnknownSatker(f"unknown satker {satker_id!r}: not in the warehouse")
     name, base_url = satker
     rows = _period_rows(con, satker_id, period, include_reposts)
-    months = [{"month": month, "label": label,
-               "articles": [_article(r) for r in rows if r["published_date"].strftime("%Y-%m") == month]}
+    by_month: dict[str, list[dict]] = {}
+    for r in rows:
+        by_month.setdefault(f"{r['published_date']:%Y-%m}", []).append(_article(r))
+    months = [{"month": month, "label": label, "articles": by_month.get(month, [])}
               for month, label in months_of(period)]
     top = sorted((r for r in rows if r["views"] is not None), key=lambda r: -r["views"])[:5]
     return {
