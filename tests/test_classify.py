@@ -92,7 +92,7 @@ def test_malformed_rules_file_names_the_file(tmp_path):
 
 
 def test_first_letter_dispatch_finds_the_same_cue_as_a_plain_alternation():
-    """The dispatch in _alternation is a speed-up only: same first cue, same category."""
+    """The dispatch in alternation() is a speed-up only: same first cue, same category."""
     import re
 
     import yaml

@@ -135,7 +135,11 @@ def decide(rule: RuleHit | None, probabilities: np.ndarray | None, classes: np.n
     if rule is not None and rule.overrides:
         return Decision(rule.category, rule.kind, probabilities, rule)
     assert probabilities is not None, "only an override rule decides without the model"
-    order = np.argsort(probabilities)[::-1]
+    return decide_ordered(rule, probabilities, np.argsort(probabilities)[::-1], classes)
+
+
+def decide_ordered(rule: RuleHit | None, probabilities: np.ndarray, order: np.ndarray, classes: np.ndarray) -> Decision:
+    """decide() for an article no override rule decides, given its codes from most to least probable."""
     best = classes[order[0]]
     if best == "lainnya" and probabilities[order[0]] < 0.5:
         best = classes[order[1]]  # lainnya is a last resort, never a default for low confidence
@@ -165,10 +169,12 @@ def calibration_features(decisions: list[Decision]) -> np.ndarray:
     """Per model decision: the probability of the chosen code, the runner-up's, and whether a
     rule that is only a feature names the chosen code."""
     out = np.zeros((len(decisions), 3))
-    for n, d in enumerate(decisions):
-        ranked = np.sort(d.probabilities)
-        out[n] = (d.probabilities[np.searchsorted(ALL_CODES, d.category)], ranked[-2],
-                  float(d.rule is not None and d.rule.category == d.category))
+    if decisions:
+        probabilities = np.array([d.probabilities for d in decisions])
+        chosen = np.searchsorted(ALL_CODES, [d.category for d in decisions])
+        out[:, 0] = probabilities[np.arange(len(decisions)), chosen]
+        out[:, 1] = np.sort(probabilities, axis=1)[:, -2]
+        out[:, 2] = [d.rule is not None and d.rule.category == d.category for d in decisions]
     return out
 
 
