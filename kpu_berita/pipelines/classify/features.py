@@ -229,8 +229,12 @@ class ArticleFeatures(BaseEstimator, TransformerMixin):
     (char_wb 3-5) and rule-cue indicators.
     """
 
+    # cue_weight 0.5 (was 1.0): grouped CV on the open part, three partitions by satker, accuracy
+    # 0.831 -> 0.842 and macro-F1 0.753 -> 0.759 (flat for 0.25-0.5; 0 and 2.0 are worse). Cue
+    # indicators are unnormalised counts: at 1.0 the model leaned on them, and on articles no
+    # override rule decides the cues it sees (feature-only rules, lead cues) mislead more often.
     def __init__(self, rules: Rules, title_weight: float = 1.0, lead_weight: float = 0.6,
-                 char_weight: float = 0.6, cue_weight: float = 1.0):
+                 char_weight: float = 0.6, cue_weight: float = 0.5):
         self.rules = rules
         self.title_weight = title_weight
         self.lead_weight = lead_weight
