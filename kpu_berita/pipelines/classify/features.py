@@ -76,19 +76,22 @@ def lead(body: str | None) -> str:
     return text[:end.start() + 1] if end else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prepared:
-    """One article as the model reads it; `rule` is reused by the classifier (one regex pass)."""
+    """One article as the model reads it; `rule` is reused by the classifier (one regex pass).
 
-    title_terms: list[str]  # stems and stem bigrams of the title
-    lead_terms: list[str]  # stems of the lead sentence
-    words: list[str]  # the title's lower-case words, for character n-grams
-    cues: list[str]  # the rule cues that fire
+    Tuples of strings and slots: Python's garbage collector stops tracking such tuples at its
+    first pass, so a batch of thousands of prepared articles doesn't set off full collections."""
+
+    title_terms: tuple[str, ...]  # stems and stem bigrams of the title
+    lead_terms: tuple[str, ...]  # stems of the lead sentence
+    words: tuple[str, ...]  # the title's lower-case words, for character n-grams
+    cues: tuple[str, ...]  # the rule cues that fire
     rule: RuleHit | None
 
 
-def _with_bigrams(tokens: list[str]) -> list[str]:
-    return tokens + list(map(" ".join, zip(tokens, tokens[1:])))
+def _with_bigrams(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tokens + tuple(map(" ".join, zip(tokens, tokens[1:])))
 
 
 _FIND = object()  # prepare(): look the title's rule up (a caller that has it passes it)
@@ -104,7 +107,8 @@ def prepare(rules: Rules, title: str, body: str | None, rule=_FIND) -> Prepared:
     if lead_cue:
         cues.append(f"lead_{lead_cue}")
     cues += _activity_terms(rules, lead_words)
-    return Prepared(_with_bigrams(_stems(_WORD.findall(lower))), _stems(lead_words), lower.split(), cues, rule)
+    return Prepared(_with_bigrams(_stems(_WORD.findall(lower))), _stems(lead_words), tuple(lower.split()), tuple(cues),
+                    rule)
 
 
 # The dateline sentence names the activity right after its verb: "KPU ... menggelar Rapat ...",
@@ -127,19 +131,19 @@ def _activity_terms(rules: Rules, lead_words: list[str]) -> list[str]:
     return [f"act_{word}"] + ([f"actcue_{cue}"] if cue else []) + [f"act_{stem(w)}" for w in after[:2]]
 
 
-def _stems(words: list[str]) -> list[str]:
-    return list(map(_STEMS.__getitem__, filterfalse(STOPWORDS.__contains__, words)))
+def _stems(words: list[str]) -> tuple[str, ...]:
+    return tuple(map(_STEMS.__getitem__, filterfalse(STOPWORDS.__contains__, words)))
 
 
-def _title_terms(p: Prepared) -> list[str]:
+def _title_terms(p: Prepared) -> tuple[str, ...]:
     return p.title_terms
 
 
-def _lead_terms(p: Prepared) -> list[str]:
+def _lead_terms(p: Prepared) -> tuple[str, ...]:
     return p.lead_terms
 
 
-def _cue_terms(p: Prepared) -> list[str]:
+def _cue_terms(p: Prepared) -> tuple[str, ...]:
     return p.cues
 
 
@@ -147,7 +151,7 @@ def _char_terms(p: Prepared) -> list[str]:
     return [g for w in p.words for g in _char_wb(w)]
 
 
-def _char_words(p: Prepared) -> list[str]:
+def _char_words(p: Prepared) -> tuple[str, ...]:
     return p.words
 
 

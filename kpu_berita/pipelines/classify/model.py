@@ -38,7 +38,7 @@ RULE_PRIOR_ROWS = 5  # a code's rule precision is shrunk towards its kind's as i
 ALL_CODES = np.array(sorted(CATEGORY_LABELS))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """What the rules and the model say about one article, before calibration."""
 
