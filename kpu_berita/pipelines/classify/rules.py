@@ -130,13 +130,20 @@ class Rules:
 
         A settled case demoted to a feature doesn't hide the title's cue: that cue may still decide.
         """
-        demoted, lower = None, self.lower
-        for kind, pattern, fast, groups, sources in (
-                ("settled", self.settled, lower and lower.settled, self.settled_groups, self.settled_sources),
-                ("title", self.cues, lower and lower.cues, self.cue_groups, self.cue_sources)):
-            found = _search(pattern, fast, title or "")
-            if found and found[0]:  # an empty section of the file compiles to a pattern with no group
-                hit = self._hit(kind, found[0], found[1].lower(), groups, sources)
+        title, lower = title or "", self.lower
+        if lower is not None and title.isascii():  # the fast path: lower-case once, no re.I
+            text = title.lower()  # same length: a match's text is the lower-cased matched title
+            searches = (("settled", lower.settled, self.settled_groups, self.settled_sources),
+                        ("title", lower.cues, self.cue_groups, self.cue_sources))
+        else:
+            text = title
+            searches = (("settled", self.settled, self.settled_groups, self.settled_sources),
+                        ("title", self.cues, self.cue_groups, self.cue_sources))
+        demoted = None
+        for kind, pattern, groups, sources in searches:
+            m = pattern.search(text)
+            if m and m.lastgroup:  # an empty section of the file compiles to a pattern with no group
+                hit = self._hit(kind, m.lastgroup, m.group(0).lower(), groups, sources)
                 if hit.overrides:
                     return hit
                 demoted = demoted or hit
