@@ -15,6 +15,7 @@ from kpu_berita.pipelines.classify.features import LEAD_CHARS, prepare
 from kpu_berita.pipelines.classify.model import ALL_CODES
 
 REASON_TERMS = 3  # words named in a model reason
+MAX_CACHED = 100_000  # results of rule matches kept (distinct matched texts: a few hundred in practice)
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Classifier:
     def __init__(self, rules: Rules, model: category_model.CategoryModel):
         self.rules = rules
         self.model = model
+        self._sure_results: dict = {}  # rule hit -> its result, None where flagged (see _sure)
 
     @classmethod
     @functools.cache
@@ -68,58 +70,79 @@ class Classifier:
         return self.classify_many([title], [body])[0]
 
     def classify_many(self, titles: list[str], bodies: list[str | None]) -> list[Classification]:
-        """Override rules decide alone where they are sure (the fast path: one title regex);
-        the model reads every other article, and every flagged one for its runner-up code."""
+        """Override rules decide alone where they are sure (the fast path: one title regex and a
+        result made once per rule match); the model reads every other article, and every
+        flagged one for its runner-up code, all in one batch."""
         titles = [t or "" for t in titles]
         hits = [self.rules.first_rule(t) for t in titles]
-        decisions = [category_model.decide(h, None, ALL_CODES) if h is not None and h.overrides else None
-                     for h in hits]
-        confidence = np.array([self.model.rule_confidence(d) if d else 0.0 for d in decisions])
-        read = [i for i, d in enumerate(decisions) if d is None or confidence[i] < self.model.threshold]
-        matrix, probabilities = self._model_read(titles, bodies, hits, read)
-        for n, i in enumerate(read):
-            if decisions[i] is None:
-                decisions[i] = category_model.decide(hits[i], probabilities[n], ALL_CODES)
-        by_model = [i for i in read if decisions[i].kind == "model"]
-        confidence[by_model] = self.model.confidence([decisions[i] for i in by_model])
-        words = self._words(matrix, probabilities, [decisions[i] for i in read], confidence[read])
-        position = {i: n for n, i in enumerate(read)}
-        return [self._result(d, float(c), (probabilities[position[i]], *words[position[i]]) if i in position else None)
-                for i, (d, c) in enumerate(zip(decisions, confidence))]
+        results: list[Classification | None] = [self._sure(h) if h is not None and h.overrides else None
+                                                for h in hits]
+        read = [i for i, r in enumerate(results) if r is None]
+        for i, result in zip(read, self._read(titles, bodies, hits, read)):
+            results[i] = result
+        return results  # type: ignore[return-value]
+
+    def _sure(self, hit) -> Classification | None:
+        """The result of an override rule, or None where its confidence is below the threshold
+        (then the model reads the article too, for a runner-up code). Made once per rule match:
+        results are immutable, and a rule match says all they hold."""
+        result = self._sure_results.get(hit, False)
+        if result is False:
+            decision = category_model.decide(hit, None, ALL_CODES)
+            confidence = self.model.rule_confidence(decision)
+            result = (self._rule_result(decision, float(confidence))
+                      if not confidence < self.model.threshold else None)
+            if len(self._sure_results) < MAX_CACHED:
+                self._sure_results[hit] = result
+        return result
+
+    def _read(self, titles, bodies, hits, rows: list[int]) -> list[Classification]:
+        """The model's reading of `rows`: decisions where no override rule decided, confidence,
+        runner-up code and reasons."""
+        if not rows:
+            return []
+        matrix, probabilities = self._model_read(titles, bodies, hits, rows)
+        order = np.argsort(probabilities, axis=1)[:, ::-1]  # row by row as model.decide sorts
+        decisions = [category_model.decide(hits[i], None, ALL_CODES) if hits[i] is not None and hits[i].overrides
+                     else category_model.decide_ordered(hits[i], probabilities[n], order[n], ALL_CODES)
+                     for n, i in enumerate(rows)]
+        confidence = np.array([self.model.rule_confidence(d) if d.kind != "model" else 0.0 for d in decisions])
+        by_model = [n for n, d in enumerate(decisions) if d.kind == "model"]
+        confidence[by_model] = self.model.confidence([decisions[n] for n in by_model])
+        chosen = np.searchsorted(ALL_CODES, [d.category for d in decisions])
+        second = _runner_up(probabilities, chosen)
+        best_words = self._terms(matrix, chosen, np.array([d.kind == "model" for d in decisions]))
+        second_words = self._terms(matrix, second, confidence < self.model.threshold)
+        at = np.arange(len(rows))
+        p_chosen, p_second = probabilities[at, chosen], probabilities[at, second]
+        second_confidence = (1 - confidence) * np.minimum(1.0, p_second / np.maximum(1.0 - p_chosen, 1e-9))
+        return [self._read_result(d, *numbers, best_words[n], second_words[n])
+                for n, (d, numbers) in enumerate(zip(decisions, zip(confidence.tolist(), p_chosen.tolist(),
+                                                                     p_second.tolist(), second.tolist(),
+                                                                     second_confidence.tolist())))]
 
     def _model_read(self, titles, bodies, hits, rows: list[int]):
         """The feature matrix and probabilities over ALL_CODES of `rows`."""
         features = self.model.base.named_steps["features"]
-        if not rows:
-            return None, np.zeros((0, len(ALL_CODES)))
         matrix = features.transform_prepared([prepare(self.rules, titles[i], bodies[i], hits[i]) for i in rows])
         return matrix, self.model.probabilities(matrix)
 
-    def _words(self, matrix, probabilities, decisions, confidence) -> list[tuple[list[str], list[str]]]:
-        """Words for the reasons (~25 us a row, so only where read): the best code's for model
-        decisions, the runner-up's for flagged articles."""
-        if not decisions:
-            return []
-        best = np.searchsorted(ALL_CODES, [d.category for d in decisions])
-        second = _runner_up(probabilities, best)
-        best_words = self._terms(matrix, best, np.array([d.kind == "model" for d in decisions]))
-        second_words = self._terms(matrix, second, confidence < self.model.threshold)
-        return list(zip(best_words, second_words))
+    def _rule_result(self, d: category_model.Decision, confidence: float) -> Classification:
+        """A sure rule: its runner-up is the code its out-of-fold mistakes most often were."""
+        code, share, why = self._rule_runner_up(d.kind, d.category)
+        return Classification(d.category, round(confidence, 4), d.rule.reason, confidence < self.model.threshold,
+                              code, round((1 - confidence) * share, 4), why, self.model.version)
 
-    def _result(self, d: category_model.Decision, confidence: float, read) -> Classification:
-        flagged = confidence < self.model.threshold
-        if read is None:  # a sure rule: its runner-up is the code its out-of-fold mistakes most often were
-            code, share, why = self._rule_runner_up(d.kind, d.category)
-            return Classification(d.category, round(confidence, 4), d.rule.reason, flagged, code,
-                                  round((1 - confidence) * share, 4), why, self.model.version)
-        probabilities, best_terms, second_terms = read
-        chosen = int(np.searchsorted(ALL_CODES, d.category))
-        second = int(_runner_up(probabilities[None, :], np.array([chosen]))[0])
-        p_chosen, p_second = probabilities[chosen], probabilities[second]
+    def _read_result(self, d: category_model.Decision, confidence: float, p_chosen: float, p_second: float,
+                     second: int, second_confidence: float, best_terms: list[str],
+                     second_terms: list[str]) -> Classification:
+        """An article the model read: the runner-up is the model's next code, its confidence the
+        rest of `confidence` shared as the model shares the rest of its probability."""
         reason = d.rule.reason if d.kind != "model" else _model_reason(p_chosen, best_terms)
-        return Classification(d.category, round(confidence, 4), reason, flagged, str(ALL_CODES[second]),
-                              round(float((1 - confidence) * min(1.0, p_second / max(1.0 - p_chosen, 1e-9))), 4),
-                              _second_reason(d, str(ALL_CODES[second]), p_second, second_terms), self.model.version)
+        code = str(ALL_CODES[second])
+        return Classification(d.category, round(confidence, 4), reason, confidence < self.model.threshold, code,
+                              round(second_confidence, 4), _second_reason(d, code, p_second, second_terms),
+                              self.model.version)
 
     def explain(self, titles: list[str], bodies: list[str | None], codes: list[str | None]) -> list[str]:
         """Why each article could be `code`: the rule naming it, else the model's probability and words."""
@@ -141,7 +164,7 @@ class Classifier:
         rows = np.flatnonzero(wanted)
         if len(rows):
             for n, terms in zip(rows, top_terms(matrix[rows], self._coefficients, class_index[rows],
-                                                self._readable_names, REASON_TERMS)):
+                                                self._readable_names, REASON_TERMS, self._readable)):
                 out[n] = terms
         return out
 
@@ -159,6 +182,10 @@ class Classifier:
         """Feature names an analyst can read; character n-grams become None (never named)."""
         names = self.model.base.named_steps["features"].feature_names()
         return np.array([None if n.startswith("chars:") else n for n in names], dtype=object)
+
+    @functools.cached_property
+    def _readable(self) -> np.ndarray:
+        return self._readable_names != None  # noqa: E711  (element-wise over an object array)
 
     def topics(self, title: str, body: str | None = None) -> list[str]:
         return topics(self.rules, f"{title} {(body or '')[:LEAD_CHARS]}")
@@ -188,21 +215,37 @@ def _second_reason(decision, code: str, p: float, terms: list[str]) -> str:
     return _model_reason(p, terms)
 
 
-def top_terms(matrix, weights: np.ndarray, class_index: np.ndarray, names: np.ndarray, k: int) -> list[list[str]]:
-    """Per row, the k readable features that push it most towards its class in `class_index`."""
-    counts = np.diff(matrix.indptr)
-    rows = np.repeat(np.arange(matrix.shape[0]), counts)
+def top_terms(matrix, weights: np.ndarray, class_index: np.ndarray, names: np.ndarray, k: int,
+              readable_names: np.ndarray | None = None) -> list[list[str]]:
+    """Per row, the k readable features that push it most towards its class in `class_index`:
+    the largest positive contributions, largest first.
+
+    Sorted for all rows at once; a row whose top k hold two equal contributions is sorted again
+    on its own as it always was (np.argsort of the row, reversed), so ties come out the same.
+    """
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
     contribution = matrix.data * weights[class_index[rows], matrix.indices]
-    readable = names[matrix.indices] != None  # noqa: E711  (element-wise over an object array)
-    contribution = np.where(readable & (contribution > 0), contribution, 0.0)
-    out = []
-    for start, end in zip(matrix.indptr[:-1], matrix.indptr[1:]):
-        segment = contribution[start:end]
-        best = np.argsort(segment)[::-1][:k]
-        out.append([_term(names[matrix.indices[start + i]]) for i in best if segment[i] > 0])
+    if readable_names is None:
+        readable_names = names != None  # noqa: E711  (element-wise over an object array)
+    readable = readable_names[matrix.indices]
+    positive = np.flatnonzero(readable & (contribution > 0))
+    order = positive[np.lexsort((-contribution[positive], rows[positive]))]  # by row, then largest first
+    in_row = rows[order]
+    rank = np.arange(len(order)) - np.searchsorted(in_row, in_row)
+    tied = in_row[:-1][(rank[:-1] < k) & (in_row[:-1] == in_row[1:])
+                       & (contribution[order[:-1]] == contribution[order[1:]])]
+    out: list[list[str]] = [[] for _ in range(matrix.shape[0])]
+    chosen = order[rank < k]
+    for row, column in zip(rows[chosen].tolist(), matrix.indices[chosen].tolist()):
+        out[row].append(_term(names[column]))
+    for row in set(tied.tolist()):
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        segment = np.where(readable[start:end] & (contribution[start:end] > 0), contribution[start:end], 0.0)
+        out[row] = [_term(names[matrix.indices[start + i]]) for i in np.argsort(segment)[::-1][:k] if segment[i] > 0]
     return out
 
 
+@functools.lru_cache(maxsize=100_000)
 def _term(name: str) -> str:
     block, _, text = name.partition(":")
     return f"{block} '{text}'" if block in ("title", "lead") else text.replace("_", " ")

@@ -11,7 +11,11 @@ from pathlib import Path
 
 import yaml
 
+from kpu_berita.pipelines.classify.alternation import LowerCase, alternation, lower_safe
 from kpu_berita.pipelines.classify.labelled import CATEGORY_LABELS, DATA
+
+
+MAX_CACHED_HITS = 100_000  # distinct (rule, matched text): a few hundred in practice
 
 
 class RulesError(ValueError):
@@ -52,6 +56,12 @@ class Rules:
     cue_sources: tuple[str, ...] = ()
     feature_only: frozenset[str] = frozenset()  # cue patterns that are features, never overrides
     word_cues: dict[str, str] = field(default_factory=dict)  # "rapat" / "rapat koordinasi" -> category
+    # The same alternations for lower-case ASCII text (LowerCase); None: use the above. Defaults
+    # on the class, so a model pickled before these fields existed still loads (and uses the above).
+    lower: LowerCase | None = None
+    _hits: dict | None = field(default=None, repr=False, compare=False)  # (kind, group, text) -> RuleHit
+    _pair_firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _cue_starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Rules":
@@ -67,26 +77,27 @@ class Rules:
             unknown = sorted({c for c, _ in settled + cues} - set(CATEGORY_LABELS))
             if unknown:
                 raise RulesError(f"rules file {path}: unknown category code(s) {', '.join(unknown)}")
-            s_pattern, s_groups = _alternation(settled)
-            c_pattern, c_groups = _alternation(cues)
-            t_pattern, t_groups = _alternation(topic_cues, overlapping=True) if topic_cues else (None, {})
+            s_pattern, s_groups = alternation(settled)
+            c_pattern, c_groups = alternation(cues)
+            t_pattern, t_groups = alternation(topic_cues, overlapping=True) if topic_cues else (None, {})
+            lower = lower_safe([p for _, p in settled + cues + topic_cues])
             feature_only = frozenset(spec.get("feature_only") or ())
             unused = sorted(feature_only - {p for _, p in settled + cues})
             if unused:
                 raise RulesError(f"rules file {path}: feature_only pattern {unused[0]!r} is not a rule of the file")
             return cls(s_pattern, s_groups, c_pattern, c_groups, t_pattern, t_groups,
                        tuple(spec.get("topics", {})), tuple(p for _, p in settled), tuple(p for _, p in cues),
-                       feature_only, word_cues(cues))
+                       feature_only, word_cues(cues), LowerCase.of(settled, cues, topic_cues) if lower else None)
         except RulesError:
             raise
         except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, re.error) as exc:
             raise RulesError(f"rules file {path} is not valid: {exc}") from exc
 
     def first_settled(self, text: str):
-        return _first(self.settled, self.settled_groups, text)
+        return _first(_search(self.settled, self.lower and self.lower.settled, text), self.settled_groups)
 
     def first_cue(self, text: str):
-        return _first(self.cues, self.cue_groups, text)
+        return _first(_search(self.cues, self.lower and self.lower.cues, text), self.cue_groups)
 
     def first_word_cue(self, words: list[str]) -> str | None:
         """The category of the first cue among lower-case `words` (one- and two-word cues only).
@@ -94,86 +105,62 @@ class Rules:
         A dictionary lookup per word: ~20x cheaper than the cue regex on a 300-character lead,
         which only feeds the model a feature (the regex still decides titles).
         """
-        cues = self.word_cues
-        for first, second in zip(words, words[1:] + [""]):
-            category = cues.get(f"{first} {second}") or cues.get(first)
+        cues, pair_firsts, starts = self.word_cues, self._pair_firsts, self._cue_starts
+        if pair_firsts is None or starts is None:
+            # the first words of the two-word cues (only they need a pair looked up), and every
+            # word a cue can start with: the others are skipped by one set lookup each, in C
+            pair_firsts = self._pair_firsts = frozenset(k.split(" ")[0] for k in cues if " " in k)
+            starts = self._cue_starts = pair_firsts | {k for k in cues if " " not in k}
+        flags = list(map(starts.__contains__, words))
+        last, n = len(words) - 1, 0
+        while True:
+            try:
+                n = flags.index(True, n)
+            except ValueError:
+                return None
+            first = words[n]
+            category = (first in pair_firsts and cues.get(f"{first} {words[n + 1] if n < last else ''}")
+                        or cues.get(first))
             if category:
                 return category
-        return None
+            n += 1
 
     def first_rule(self, title: str) -> RuleHit | None:
         """The settled case in the title, else its first activity cue (taxonomy tie-break 2).
 
         A settled case demoted to a feature doesn't hide the title's cue: that cue may still decide.
         """
+        title, lower = title or "", self.lower
+        if lower is not None and title.isascii():  # the fast path: lower-case once, no re.I
+            text = title.lower()  # same length: a match's text is the lower-cased matched title
+            searches = (("settled", lower.settled, self.settled_groups, self.settled_sources),
+                        ("title", lower.cues, self.cue_groups, self.cue_sources))
+        else:
+            text = title
+            searches = (("settled", self.settled, self.settled_groups, self.settled_sources),
+                        ("title", self.cues, self.cue_groups, self.cue_sources))
         demoted = None
-        for kind, pattern, groups, sources in (("settled", self.settled, self.settled_groups, self.settled_sources),
-                                               ("title", self.cues, self.cue_groups, self.cue_sources)):
-            m = pattern.search(title or "")
+        for kind, pattern, groups, sources in searches:
+            m = pattern.search(text)
             if m and m.lastgroup:  # an empty section of the file compiles to a pattern with no group
-                source = sources[_source_index(m.lastgroup)] if sources else ""
-                hit = RuleHit(kind, groups[m.lastgroup], m.group(0).lower(), source, source not in self.feature_only)
+                hit = self._hit(kind, m.lastgroup, m.group(0).lower(), groups, sources)
                 if hit.overrides:
                     return hit
                 demoted = demoted or hit
         return demoted
 
-
-def _top_level_branches(pattern: str) -> list[str]:
-    """Split "a|b(c|d)" into ["a", "b(c|d)"]: each branch is dispatched on its own first letter."""
-    branches, depth, start, i = [], 0, 0, 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 1
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return branches + [pattern[start:]]
-
-
-def _first_letter(branch: str) -> str | None:
-    """The letter every match of `branch` starts with, or None when it can start otherwise."""
-    if branch[:1].isalpha() and branch[1:2] not in ("?", "*", "{"):
-        return branch[0].lower()
-    return None
-
-
-def _alternation(pairs: list[tuple[str, str]], *, overlapping: bool = False) -> tuple[re.Pattern, dict[str, str]]:
-    """One regex finding the first cue of `pairs` ([(category, pattern)]) in a text.
-
-    Longer cues come first so that, at one position, "rapat koordinasi" beats "rapat". A
-    plain alternation of ~160 cues makes re try every cue at every word (~90 us a title), so
-    the cues are grouped by their first letter behind a one-character lookahead: at each word
-    only the cues that can start there are tried. Cues that can start with anything are
-    repeated in every group, in their place, so the first match is the same as before.
-    """
-    branches = [(len(p), i, category, branch) for i, (category, p) in enumerate(pairs)
-                for branch in _top_level_branches(p)]
-    branches.sort(key=lambda b: -b[0])  # stable: equal lengths keep file order
-    letters = sorted({_first_letter(b[3]) for b in branches} - {None})
-    groups: dict[str, str] = {}
-    dispatch = []
-    for letter in letters + [None]:
-        parts = []
-        for n, (_, i, category, branch) in enumerate(branches):
-            first = _first_letter(branch)
-            if first == letter or first is None:
-                name = f"g{i}_{n}_{letter or 'any'}"
-                groups[name] = category
-                parts.append(f"(?P<{name}>{branch})")
-        if parts:
-            guard = f"(?={letter})" if letter else ""
-            dispatch.append(guard + "(?:" + "|".join(parts) + ")")
-    cues = "(?:" + "|".join(dispatch) + r")\b"
-    # overlapping: zero-width, so finditer tries every word ("data pemilih pemula" holds two
-    # topics); the \b outside the lookahead skips non-word-starts cheaply
-    return re.compile(rf"\b(?={cues})" if overlapping else rf"\b{cues}", re.I), groups
+    def _hit(self, kind: str, group: str, matched: str, groups: dict[str, str], sources: tuple[str, ...]) -> RuleHit:
+        """The RuleHit of a match, made once per (kind, group, matched text): hits are immutable."""
+        hits = self._hits
+        if hits is None:
+            hits = self._hits = {}
+        hit = hits.get((kind, group, matched))
+        if hit is None:
+            source = sources[_source_index(group)] if sources else ""
+            hit = RuleHit(kind, groups[group], matched, source, source not in self.feature_only)
+            if len(hits) < MAX_CACHED_HITS:
+                hits[(kind, group, matched)] = hit
+        return hit
 
 
 _PLAIN = re.compile(r"^([a-z]+)(?:\\s\+([a-z]+))?(?:\(([a-z]+)\)\?)?$")  # word, word\s+word, word(suffix)?
@@ -193,20 +180,32 @@ def word_cues(cues: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _source_index(group_name: str) -> int:
-    """The index of the file's pattern a group came from: _alternation names groups g<index>_..."""
+    """The index of the file's pattern a group came from: alternation() names groups g<index>_..."""
     return int(group_name[1:group_name.index("_")])
 
 
-def _first(pattern: re.Pattern, groups: dict[str, str], text: str):
-    m = pattern.search(text or "")
-    if not m or not m.lastgroup:
+def _search(pattern: re.Pattern, lower: re.Pattern | None, text: str) -> tuple[str | None, str] | None:
+    """(group name, matched text) of pattern.search(text), by `lower` where the text is ASCII."""
+    if lower is not None and text.isascii():
+        m = lower.search(text.lower())  # same length, same positions
+        return (m.lastgroup, text[m.start():m.end()]) if m else None
+    m = pattern.search(text)
+    return (m.lastgroup, m.group(0)) if m else None
+
+
+def _first(found: tuple[str | None, str] | None, groups: dict[str, str]):
+    if not found or not found[0]:
         return None
-    return groups[m.lastgroup], m.group(0)
+    return groups[found[0]], found[1]
 
 
 def topics(rules: Rules, text: str) -> list[str]:
     """Every topic whose cue appears in `text`, in the rules file's order."""
     if rules.topics is None:
         return []
-    found = {rules.topic_groups[m.lastgroup] for m in rules.topics.finditer(text)}
+    if rules.lower is not None and rules.lower.topics is not None and text.isascii():
+        matches = rules.lower.topics.finditer(text.lower())
+    else:
+        matches = rules.topics.finditer(text)
+    found = {rules.topic_groups[m.lastgroup] for m in matches}
     return [name for name in rules.topic_names if name in found]
