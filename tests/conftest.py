@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,14 @@ def demo_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("demo-home")
     assert main(["--home", str(home), "demo"]) == 0
     return home
+
+
+@pytest.fixture(scope="session")
+def soffice(tmp_path_factory):
+    """LibreOffice's command with a user profile of this pytest process, or None when it is not
+    installed. Two soffice processes on one profile (pytest-xdist workers converting at the same
+    moment) hand the work to each other, and one may exit 1 having written nothing."""
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if not path:
+        return None
+    return [path, f"-env:UserInstallation={tmp_path_factory.mktemp('libreoffice-profile').as_uri()}"]
