@@ -18,6 +18,9 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/kpu-berita demo
 
+# The suite runs on two pytest-xdist workers (CI has two cores), a test file at a time; the
+# longest files start first (tests/conftest.py). PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 # pytest exits 5 when a selection collects no test: not a failure of the suite
 test: install
-	$(BIN)/pytest -q $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS) || [ $$? -eq 5 ]

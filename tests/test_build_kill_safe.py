@@ -53,17 +53,27 @@ def second_night_crawled(demo_home, tmp_path_factory):
     return home, registry
 
 
+@pytest.fixture(scope="module")
+def second_night_built(second_night_crawled, tmp_path_factory):
+    """A copy of the second night's crawl built once, uninterrupted: the reference both tests
+    compare with."""
+    crawled, registry = second_night_crawled
+    home = tmp_path_factory.mktemp("built") / "home"
+    shutil.copytree(crawled, home)
+    done = subprocess.run(build_command(home, registry), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return home, figures(home)
+
+
 def build_command(home, registry, *extra):
     return [sys.executable, "-m", "kpu_berita.cli", "--home", str(home), "-q", "build", "--registry", str(registry),
             *extra]
 
 
-def test_killed_builds_leave_the_published_file_and_the_next_build_completes(second_night_crawled, tmp_path):
+def test_killed_builds_leave_the_published_file_and_the_next_build_completes(second_night_crawled,
+                                                                             second_night_built, tmp_path):
     crawled, registry = second_night_crawled
-    reference_home = tmp_path / "reference"
-    shutil.copytree(crawled, reference_home)
-    assert subprocess.run(build_command(reference_home, registry), capture_output=True).returncode == 0
-    reference = figures(reference_home)
+    _, reference = second_night_built
 
     home = tmp_path / "killed"
     shutil.copytree(crawled, home)
@@ -87,12 +97,12 @@ def test_killed_builds_leave_the_published_file_and_the_next_build_completes(sec
     assert figures(home) == reference
 
 
-def test_a_full_rebuild_gives_the_same_warehouse_as_the_nightly_merges(second_night_crawled, tmp_path):
-    crawled, registry = second_night_crawled
+def test_a_full_rebuild_gives_the_same_warehouse_as_the_nightly_merges(second_night_crawled, second_night_built,
+                                                                      tmp_path):
+    _, registry = second_night_crawled
+    built, merged = second_night_built
     home = tmp_path / "rebuilt"
-    shutil.copytree(crawled, home)
-    assert subprocess.run(build_command(home, registry), capture_output=True).returncode == 0
-    merged = figures(home)
+    shutil.copytree(built, home)  # the nightly merges' warehouse, rebuilt in a copy
     done = subprocess.run(build_command(home, registry, "--full"), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert figures(home) == merged

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 
 import docx
@@ -66,7 +65,7 @@ def test_seed_002_views_reach_the_warehouse(demo_home, capsys):
         assert re.search(rf"\s{views}\s*$", out, re.M), f"views {views} missing in\n{out}"
 
 
-def test_markdown_and_docx_reports(demo_home, tmp_path, capsys):
+def test_markdown_and_docx_reports(demo_home, tmp_path, capsys, soffice):
     capsys.readouterr()
     assert run_cli("--home", demo_home, "report", "--satker", "kab-serang", "--quarter", "2021Q3", "--format", "md") == 0
     md = capsys.readouterr().out
@@ -78,9 +77,8 @@ def test_markdown_and_docx_reports(demo_home, tmp_path, capsys):
     for titles in seed_000_titles().values():
         for title in titles:
             assert title in text
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice:
-        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        subprocess.run([*soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
                        check=True, capture_output=True, timeout=180)
         assert (tmp_path / "serang.pdf").stat().st_size > 1000
 

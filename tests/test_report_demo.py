@@ -64,7 +64,7 @@ def test_template_with_unknown_variable_exits_2_and_writes_nothing(demo_home, tm
     assert not out.exists()
 
 
-def test_full_report_of_kab_serang_2021q3(demo_home, tmp_path):
+def test_full_report_of_kab_serang_2021q3(demo_home, tmp_path, soffice):
     out = tmp_path / "lengkap.docx"
     assert report(demo_home, "--satker", "kab-serang", "--quarter", "2021Q3", "--full", "--out", out) == 0
     document = docx.Document(str(out))
@@ -78,9 +78,8 @@ def test_full_report_of_kab_serang_2021q3(demo_home, tmp_path):
     assert len(document.inline_shapes) >= 4  # the chart and the humas activities' photos
     section = document.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.left_margin.cm) == 4
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice:
-        subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+        subprocess.run([*soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
                        check=True, capture_output=True, timeout=300)
         assert (tmp_path / "lengkap.pdf").stat().st_size > 50_000
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import docx
@@ -100,11 +99,10 @@ def test_province_report_highlights_silent_satker(tmp_path):
     assert document.tables[0].rows[2].cells[0].text == "KPU Kota Serang (tidak ada artikel)"
 
 
-def test_docx_converts_with_libreoffice(tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+def test_docx_converts_with_libreoffice(tmp_path, soffice):
     if not soffice:
         pytest.skip("LibreOffice (soffice) is not installed on this machine")
     path = render_docx(make_report(), tmp_path / "r.docx")
-    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+    subprocess.run([*soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
                    check=True, capture_output=True, timeout=180)
     assert (tmp_path / "r.pdf").stat().st_size > 5000
