@@ -40,6 +40,8 @@ def flag_some(home) -> list[str]:
             ORDER BY article_key LIMIT ?""", [QUARTER, FLAGGED]).fetchall()]
         con.execute("""UPDATE article_categories SET needs_review = true, second_category = 'audiensi',
                        second_confidence = 0.2 WHERE list_contains(?, article_key)""", [keys])
+        # the build carries the flag into the report's rows (migration 008)
+        con.execute("UPDATE report_articles SET needs_review = true WHERE list_contains(?, article_key)", [keys])
     finally:
         con.close()
     return keys
