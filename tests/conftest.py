@@ -5,6 +5,7 @@ import fcntl
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -52,13 +53,20 @@ def demo_home(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def soffice(tmp_path_factory):
-    """LibreOffice's command with a user profile of this pytest process, or None when it is not
-    installed. Two soffice processes on one profile (pytest-xdist workers converting at the same
-    moment) hand the work to each other, and one may exit 1 having written nothing."""
+    """to_pdf(docx, timeout) -> the PDF LibreOffice wrote beside it, with a user profile of this
+    pytest process; None when LibreOffice is not installed. Two soffice processes on one profile
+    (pytest-xdist workers converting at the same moment) hand the work to each other, and one
+    may exit 1 having written nothing."""
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if not path:
         return None
-    return [path, f"-env:UserInstallation={tmp_path_factory.mktemp('libreoffice-profile').as_uri()}"]
+    profile = f"-env:UserInstallation={tmp_path_factory.mktemp('libreoffice-profile').as_uri()}"
+
+    def to_pdf(docx_path: Path, timeout: int) -> Path:
+        subprocess.run([path, profile, "--headless", "--convert-to", "pdf", "--outdir", str(docx_path.parent),
+                        str(docx_path)], check=True, capture_output=True, timeout=timeout)
+        return docx_path.with_suffix(".pdf")
+    return to_pdf
 
 
 # `make test` runs the suite on two pytest-xdist workers, a test file at a time (--dist
