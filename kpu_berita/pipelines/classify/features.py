@@ -233,10 +233,11 @@ class ArticleFeatures(BaseEstimator, TransformerMixin):
     (char_wb 3-5) and rule-cue indicators.
     """
 
-    # cue_weight 0.5 (was 1.0): grouped CV on the open part, three partitions by satker, accuracy
-    # 0.831 -> 0.842 and macro-F1 0.753 -> 0.759 (flat for 0.25-0.5; 0 and 2.0 are worse). Cue
-    # indicators are unnormalised counts: at 1.0 the model leaned on them, and on articles no
-    # override rule decides the cues it sees (feature-only rules, lead cues) mislead more often.
+    # cue_weight 0.5 (was 1.0): grouped CV on the open part, mean of 5 partitions by satker,
+    # accuracy 0.831 -> 0.839, macro-F1 0.758 -> 0.757 (docs/classifier.md; flat for 0.25-0.5,
+    # 0 and 2.0 are worse). Cue indicators are unnormalised counts: at 1.0 the model leaned on
+    # them, and on articles no override rule decides the cues it sees (feature-only rules, lead
+    # cues) mislead more often.
     def __init__(self, rules: Rules, title_weight: float = 1.0, lead_weight: float = 0.6,
                  char_weight: float = 0.6, cue_weight: float = 0.5):
         self.rules = rules
