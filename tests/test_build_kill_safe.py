@@ -25,6 +25,7 @@ FIGURES = {
     "crawl_views": "SELECT count(*), sum(gained) FROM article_crawl_views",
     "marts": "SELECT sum(articles), sum(views), sum(views_gained) FROM mart_period_satker_category",
     "report": "SELECT count(*), sum(views) FROM report_articles",
+    "last_crawl": "SELECT string_agg(satker_id || last_crawled_at, ',' ORDER BY satker_id) FROM satker_last_crawl",
     "titles": "SELECT md5(string_agg(article_key || title || coalesce(published_date::VARCHAR, ''), ',' ORDER BY article_key)) FROM articles",
 }
 

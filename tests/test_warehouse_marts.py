@@ -61,8 +61,7 @@ def warehouse(tmp_path):
         satker = "bali" if key == "b1" else "kab-serang"
         con.execute("INSERT INTO view_snapshots VALUES (?, ?, ?, 'listing', ?, ?)", [key, satker, crawl, utc(day), views])
     con.execute("INSERT INTO crawls VALUES ('c3', ['kab-serang', 'kota-serang', 'bali'], true, 0, now(), NULL)")
-    con.execute("""INSERT INTO raw_listing_items (crawl_id, satker_id, url, article_key, seen_at) VALUES
-                   ('c3', 'kab-serang', 'u', 'a3', ?), ('c3', 'bali', 'u', 'b1', ?)""", [utc("2025-10-20"), utc("2025-10-20")])
+    con.execute("INSERT INTO satker_last_crawl VALUES ('kab-serang', ?), ('bali', ?)", [utc("2025-10-20"), utc("2025-10-20")])
     recompute_all(con)
     yield con
     con.close()
@@ -156,3 +155,15 @@ def test_a_refresh_stopped_between_batches_is_finished_by_the_next(warehouse, mo
     monkeypatch.setattr(merge, "sql_text", real_sql_text)
     merge.refresh_marts(warehouse)
     assert _mart_state(warehouse) == whole
+
+
+def test_an_article_listed_twice_blocks_the_publish_even_when_the_counts_add_up(warehouse):
+    from kpu_berita.dagster_project.checks import marts_match_articles
+
+    assert marts_match_articles(warehouse).passed
+    # report_articles has no key index (migration 010); one row doubled and one lost
+    warehouse.execute("INSERT INTO report_articles SELECT * FROM report_articles WHERE article_key = 'a1'")
+    warehouse.execute("DELETE FROM report_articles WHERE article_key = 'a2'")
+    result = marts_match_articles(warehouse)
+    assert not result.passed
+    assert result.metadata["report_articles_listed_twice"].value == 1

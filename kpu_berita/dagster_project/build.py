@@ -11,7 +11,7 @@ from kpu_berita.dagster_project.checks import SPECS, run_checks
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.pipelines.classify import CATEGORY_LABELS
 from kpu_berita.warehouse import merge, stage
-from kpu_berita.warehouse.db import connect
+from kpu_berita.warehouse.db import compact_if_sparse, connect
 from kpu_berita.warehouse.publish import ensure_working_copy, publish
 
 # What an operator sees of each mart in the run's metadata (Dagster UI, `kpu-berita build -v`).
@@ -40,9 +40,10 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
     with merge.writer_lock(kpu.home_path):
         ensure_working_copy(kpu.warehouse_path, kpu.published_path)
         con = connect(kpu.warehouse_path)
+        budget = merge.REBUILD if kpu.rebuild else merge.NIGHTLY
         merged, totals = [], {"new_articles": 0, "updated_articles": 0, "view_snapshots": 0}
         try:
-            merge.tune(con, kpu.home_path)
+            merge.tune(con, kpu.home_path, budget)
             merge.load_dimensions(con, kpu.registry_rows(), CATEGORY_LABELS)
             if kpu.rebuild:
                 crawl_dirs = crawls_to_build(kpu)
@@ -53,7 +54,7 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
                 merged.append(crawl_dir.name)
                 for key in totals:
                     totals[key] += counts.get(key, 0)
-            refreshed = merge.refresh_marts(con)
+            refreshed = merge.refresh_marts(con, budget.refresh_batch)
             context.log.info(f"{PROGRESS_MARK} warehouse: {len(merged)} crawl(s) merged, "
                              f"{refreshed['periods_refreshed']} period marts refreshed")
             checks = run_checks(con)
@@ -65,6 +66,8 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        # rows keep their order (preserve_insertion_order is on here): the report's zone maps rely on it
+        metadata["compacted"] = compact_if_sparse(kpu.warehouse_path, merge.memory_settings(kpu.home_path, budget))
         for crawl_id in merged:
             stage.mark_merged(kpu.home_path, crawl_id)
     return dg.MaterializeResult(metadata=metadata, check_results=checks)

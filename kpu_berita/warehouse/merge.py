@@ -15,6 +15,7 @@ import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -22,15 +23,26 @@ import pyarrow as pa
 from kpu_berita.warehouse.db import create_marts, sql_text, transaction
 from kpu_berita.warehouse.stage import crawl_spec, crawl_stats, stage_root
 
-# DuckDB spills to HOME/work/tmp past this; the build fits a 4 GB server with room to spare.
-MEMORY_LIMIT = "1GB"
-# Touched articles per mart-refresh transaction: a night's few thousand are one batch, a
-# full rebuild's million are a few.
-REFRESH_BATCH = 200_000
+
+class WriterBudget(NamedTuple):
+    memory_limit: str   # DuckDB spills to HOME/work/tmp past this
+    refresh_batch: int  # touched articles per mart-refresh transaction
+
+
+# A night's build stays within 1 GB with the Python around it (600 MB for DuckDB: 0.9 GB
+# peak on top of 1M articles). A full rebuild, one transaction over every crawl, gets 1 GB
+# (1.7 GB peak at 1M). A million touched articles in one refresh transaction did not fit in
+# 1 GB; 200,000 do, and the nightly budget takes half as many (a night's few thousand are
+# one batch; the first crawl of a national home is a few).
+NIGHTLY = WriterBudget("600MB", 100_000)
+REBUILD = WriterBudget("1GB", 200_000)
 
 # the last four since migration 006 (needs_review and the runner-up code)
 CATEGORY_COLUMNS = ("article_key, category, confidence, reason, topics, needs_review, second_category, "
                     "second_confidence, model_version")
+# The staged files the writer reads (stage.py): the listing only for when each satker was
+# last crawled; the items themselves stay in HOME/raw (migration 009).
+MERGED_FILES = ("listing", "articles", "categories", "views")
 SATKER_COLUMNS = ["satker_id", "name", "level", "province", "kode_wilayah", "base_url"]
 ARTICLE_COLUMNS = ["article_key", "satker_id", "url", "title", "title_normalised", "published_date",
                    "date_raw", "date_source", "date_flag", "author", "credit", "body", "is_repost",
@@ -68,9 +80,13 @@ def writer_lock(home: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def tune(con: duckdb.DuckDBPyConnection, home: Path) -> None:
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    con.execute(f"SET temp_directory = '{Path(home) / 'work' / 'tmp'}'")
+def memory_settings(home: Path, budget: WriterBudget = NIGHTLY) -> dict[str, str]:
+    return {"memory_limit": budget.memory_limit, "temp_directory": str(Path(home) / "work" / "tmp")}
+
+
+def tune(con: duckdb.DuckDBPyConnection, home: Path, budget: WriterBudget = NIGHTLY) -> None:
+    for name, value in memory_settings(home, budget).items():
+        con.execute(f"SET {name} = '{value}'")
     con.execute("SET preserve_insertion_order = false")
 
 
@@ -112,18 +128,13 @@ def merge_crawl(con, crawl_dir: Path, home: Path) -> dict:
     if is_merged(con, crawl_id):
         return {"skipped": 1}
     stage = stage_root(home) / crawl_id
-    files = {name: str(stage / f"{name}.parquet")
-             for name in ("listing", "pages", "errors", "articles", "categories", "views")}
+    files = {name: str(stage / f"{name}.parquet") for name in MERGED_FILES}
     missing = [f for f in files.values() if not Path(f).exists()]
     if missing:
         raise FileNotFoundError(f"crawl {crawl_id} is not fully staged: {', '.join(missing)} missing")
     with transaction(con):
-        for table in ("raw_listing_items", "raw_article_pages", "raw_crawl_errors", "view_snapshots",
-                      "article_crawl_views"):
+        for table in ("view_snapshots", "article_crawl_views"):
             con.execute(f"DELETE FROM {table} WHERE crawl_id = ?", [crawl_id])  # a crawl half-loaded by an old release
-        con.execute(f"INSERT INTO raw_listing_items BY NAME SELECT ? AS crawl_id, * FROM '{files['listing']}'", [crawl_id])
-        con.execute(f"INSERT INTO raw_article_pages BY NAME SELECT ? AS crawl_id, * FROM '{files['pages']}'", [crawl_id])
-        con.execute(f"INSERT INTO raw_crawl_errors BY NAME SELECT ? AS crawl_id, * FROM '{files['errors']}'", [crawl_id])
         counts = _merge_articles(con, files)
         counts.update(_merge_views(con, crawl_id, files["views"]))
         con.execute(f"""INSERT OR REPLACE INTO satker_last_crawl
@@ -172,7 +183,7 @@ def _merge_views(con, crawl_id: str, views_file: str) -> dict:
     return {"view_snapshots": snapshots}
 
 
-def refresh_marts(con, batch_size: int = REFRESH_BATCH) -> dict:
+def refresh_marts(con, batch_size: int = NIGHTLY.refresh_batch) -> dict:
     """Bring report_articles and the period marts up to date with the merged crawls and
     corrections: only the touched articles and periods.
 
@@ -203,8 +214,7 @@ def refresh_marts(con, batch_size: int = REFRESH_BATCH) -> dict:
     return {"articles_refreshed": touched, "periods_refreshed": periods}
 
 
-DERIVED_TABLES = ("raw_listing_items", "raw_article_pages", "raw_crawl_errors", "crawls", "articles",
-                  "article_categories", "view_snapshots", "article_crawl_views", "article_latest_views",
+DERIVED_TABLES = ("crawls", "articles", "article_categories", "view_snapshots", "article_crawl_views", "article_latest_views",
                   "report_articles", "mart_period_satker_category", "satker_last_crawl", "_dirty_articles",
                   "_dirty_groups", "_recompute_pending")
 
@@ -222,8 +232,7 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
     crawl, and a rebuild killed half-way leaves the warehouse as it was. Corrections and
     what operators entered (social figures) are kept."""
     root = stage_root(home)
-    files = {name: [str(root / c.name / f"{name}.parquet") for c in crawl_dirs]
-             for name in ("listing", "pages", "errors", "articles", "categories", "views")}
+    files = {name: [str(root / c.name / f"{name}.parquet") for c in crawl_dirs] for name in MERGED_FILES}
     if not crawl_dirs:
         return {"crawls_merged": 0}
     crawl_of = "regexp_extract(filename, '/([^/]+)/[a-z]+[.]parquet$', 1)"
@@ -231,11 +240,8 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
     with transaction(con):
         for table in DERIVED_TABLES:
             con.execute(f"DELETE FROM {table}")
-        for table, name in (("raw_listing_items", "listing"), ("raw_article_pages", "pages"),
-                            ("raw_crawl_errors", "errors")):
-            con.execute(f"""INSERT INTO {table} BY NAME
-                            SELECT {crawl_of} AS crawl_id, * EXCLUDE (filename)
-                            FROM read_parquet(?, filename = true)""", [files[name]])
+        con.execute("""INSERT INTO satker_last_crawl SELECT satker_id, max(seen_at)
+                       FROM read_parquet(?) GROUP BY satker_id""", [files["listing"]])
         # the newest fetch of each page wins; an article was first seen when any crawl first saw it
         con.execute(f"""CREATE OR REPLACE TEMP TABLE newest AS
             SELECT * EXCLUDE (filename) REPLACE (min(first_seen_at) OVER (PARTITION BY article_key) AS first_seen_at),

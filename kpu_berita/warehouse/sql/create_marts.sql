@@ -2,8 +2,10 @@
 -- files): cheap to query, recreated by every build so a release can change them.
 -- Periods are calendar months and quarters of the publication date (WIB dates).
 
--- Every article with the analysts' corrections applied (date and category).
-CREATE OR REPLACE VIEW article_facts AS
+-- Every article with the analysts' corrections applied (date and category). The macro takes
+-- the articles by table name, so the mart refresh gives it just the touched ones: a filter
+-- on the view's result is not pushed below its joins (all 1M articles joined, 1.5 s a night).
+CREATE OR REPLACE MACRO facts_of_articles(some_articles) AS TABLE
 SELECT a.article_key, a.satker_id, a.title, a.url,
        coalesce(x.published_date, a.published_date) AS published_date,
        coalesce(x.category, c.category) AS category,
@@ -11,9 +13,11 @@ SELECT a.article_key, a.satker_id, a.title, a.url,
        CASE WHEN x.category IS NOT NULL THEN 'correction' ELSE c.reason END AS category_reason,
        coalesce(c.needs_review, false) AND x.category IS NULL AS needs_review,
        a.is_repost, a.repost_source, a.list_order, a.author, a.credit
-FROM articles a
+FROM query_table(some_articles) a
 LEFT JOIN article_categories c USING (article_key)
 LEFT JOIN corrections x USING (article_key);
+
+CREATE OR REPLACE VIEW article_facts AS FROM facts_of_articles(articles);
 
 CREATE OR REPLACE VIEW mart_quarterly_satker_category AS
 SELECT period AS quarter, * EXCLUDE (grain, period)

@@ -14,9 +14,6 @@ DELETE FROM article_latest_views;
 INSERT INTO article_latest_views
 SELECT article_key, arg_max(views, seen_at), max(seen_at) FROM article_crawl_views GROUP BY article_key;
 
-DELETE FROM satker_last_crawl;
-INSERT INTO satker_last_crawl SELECT satker_id, max(seen_at) FROM raw_listing_items GROUP BY satker_id;
-
 DELETE FROM report_articles;
 DELETE FROM mart_period_satker_category;
 DELETE FROM _dirty_groups;

@@ -40,13 +40,16 @@ WITH grains AS (SELECT unnest(['month', 'quarter']) AS grain
     SELECT d.grain, d.period, v.satker_id, f.category,
            sum(v.gained) FILTER (WHERE NOT v.first_crawl
                                  OR (f.published_date >= d.starts AND f.published_date < d.ends))::BIGINT AS views_gained
-    -- a gain of 0 adds nothing, and a group with no gain and no article is dropped below
-    FROM (SELECT v.*, g.grain, CASE g.grain WHEN 'month' THEN strftime(v.seen_date, '%Y-%m')
-                                ELSE year(v.seen_date) || 'Q' || quarter(v.seen_date) END AS period
-          FROM article_crawl_views v CROSS JOIN grains g WHERE v.gained > 0) v
-    JOIN dirty d USING (grain, period, satker_id)
+    -- summed per article and month first: a night's crawl adds a row per article seen, and
+    -- periods are compared as their first day (a DATE), not as formatted strings
+    FROM (SELECT article_key, satker_id, first_crawl, date_trunc('month', seen_date)::DATE AS month_starts,
+                 sum(gained) AS gained
+          FROM article_crawl_views WHERE gained > 0 GROUP BY ALL) v  -- a gain of 0 adds nothing
+    JOIN dirty d ON d.satker_id = v.satker_id
+                AND d.starts = CASE d.grain WHEN 'month' THEN v.month_starts
+                                            ELSE date_trunc('quarter', v.month_starts)::DATE END
     JOIN article_facts f ON f.article_key = v.article_key
-    GROUP BY ALL
+    GROUP BY ALL  -- a group with no gain and no article is dropped below
 )
 SELECT grain, period, satker_id, s.name, s.province, s.level, category, k.label,
        coalesce(articles, 0), coalesce(articles_own, 0), coalesce(views, 0), views_at_period_end,

@@ -9,13 +9,15 @@ CROSS JOIN (SELECT unnest(['month', 'quarter']) AS grain) g;
 
 DELETE FROM report_articles WHERE article_key IN (SELECT article_key FROM _refresh_batch);
 
+CREATE OR REPLACE TEMP VIEW _refresh_batch_articles AS
+SELECT a.* FROM articles a SEMI JOIN _refresh_batch d ON a.article_key = d.article_key;
+
 INSERT INTO report_articles
 SELECT f.article_key, f.satker_id, s.name, s.province, s.level, f.title, f.url, f.published_date,
        strftime(f.published_date, '%Y-%m'), year(f.published_date) || 'Q' || quarter(f.published_date),
        f.category, k.label, f.confidence, f.category_reason, v.views, f.is_repost, f.repost_source,
        f.list_order, f.author, f.credit, coalesce(c.topics, []), f.needs_review
-FROM article_facts f
-SEMI JOIN _refresh_batch d ON f.article_key = d.article_key
+FROM facts_of_articles(_refresh_batch_articles) f
 JOIN satker s ON s.satker_id = f.satker_id
 LEFT JOIN categories k ON k.category = f.category
 LEFT JOIN article_latest_views v ON v.article_key = f.article_key
@@ -37,4 +39,5 @@ FROM article_crawl_views v SEMI JOIN _refresh_batch d ON v.article_key = d.artic
 CROSS JOIN (SELECT unnest(['month', 'quarter']) AS grain) g
 WHERE v.gained > 0;
 
+DROP VIEW _refresh_batch_articles;
 DELETE FROM _dirty_articles WHERE article_key IN (SELECT article_key FROM _refresh_batch);
