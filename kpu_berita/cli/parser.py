@@ -93,6 +93,8 @@ def _pipeline_commands(command) -> None:
     build = command("build", "Merge the new crawls into the warehouse, refresh the marts they touched, publish.")
     build.add_argument("--full", action="store_true",
                        help="rebuild everything from every raw crawl (after a change of rules, model or schema)")
+    build.add_argument("--processes", type=positive_int, default=None,
+                       help="clean and classify a large crawl in N processes (default: one per CPU, at most 4)")
     for sub_parser in (crawl, build):
         sub_parser.add_argument("--province", action="append", metavar="NAME",
                                 help="only the satker of this province, e.g. Banten (repeatable)")

@@ -77,5 +77,6 @@ def cmd_build(args) -> int:
     check_registry(args)
     if not config.raw_dir(home_of(args)).exists():
         raise UserError(f"nothing crawled yet in {home_of(args)}: run `kpu-berita crawl` (or `kpu-berita demo`) first")
-    summarise(materialise(resource_of(args, rebuild=args.full), DOWNSTREAM_OF_CRAWL, args))
+    summarise(materialise(resource_of(args, rebuild=args.full, derive_processes=args.processes or 0),
+                          DOWNSTREAM_OF_CRAWL, args))
     return 0

@@ -64,7 +64,7 @@ def articles(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materializ
     flagged (HOME/work/stage/<crawl_id>/articles.parquet)."""
     satker, rows, undated = _satker_info(kpu), 0, 0
     for crawl_dir in crawls_to_build(kpu):
-        counts = derive.derive_articles(crawl_dir, kpu.home_path, satker)
+        counts = derive.derive_articles(crawl_dir, kpu.home_path, satker, kpu.derive_process_count)
         rows += counts["articles"]
         undated += counts["undated"] or 0
     context.log.info(f"{PROGRESS_MARK} articles: {rows} cleaned ({undated} undated)")
@@ -76,7 +76,8 @@ def article_categories(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.
     """One activity category per new or changed article (rules, then the model)."""
     classifier, rows = Classifier.for_home(kpu.home_path), 0  # the newest `kpu-berita train` model, else shipped
     for crawl_dir in crawls_to_build(kpu):
-        rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier)["categorised"]
+        rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier,
+                                         kpu.derive_process_count)["categorised"]
     context.log.info(f"{PROGRESS_MARK} categories: {rows} articles classified")
     return dg.MaterializeResult(metadata={"rows": rows})
 

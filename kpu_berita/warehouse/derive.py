@@ -4,12 +4,30 @@ Thin IO around the pure steps in pipelines/: rows stream out of DuckDB as Arrow 
 batches, one satker at a time (the unit the date rules need: a satker's listing order),
 and stream back into Parquet. Memory stays bounded by the largest satker of one crawl,
 not by the crawl or the archive.
+
+A crawl with at least PARALLEL_MIN_ROWS pages (articles, for the categories) is split over
+worker processes: contiguous ranges of satker (articles) or of row groups (categories),
+several per process, each written by its worker as a part file (temporary name, renamed).
+The parent combines the parts in order into the one articles.parquet / categories.parquet
+(temporary name, renamed) and removes them, so the result is the same rows in the same order
+as one process writes, and a kill leaves the whole file or none. Parts a killed run left are
+removed when the step runs again; their names carry the run's token, so a worker that
+outlived its killed parent never writes a part a later run reads. Workers are started by the
+forkserver (never forked from this process: its DuckDB has threads) with this module and the
+classifier preloaded, and exit when their parent dies.
 """
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+import pickle
+import sys
+import threading
+import time
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,6 +37,21 @@ from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
 from kpu_berita.warehouse.stage import known_at_crawl, memory_bounded_connection, stage_root, write_atomically
 
 BATCH_ROWS = 2_000
+# Below this many rows one process does the step: starting workers costs about a second
+# (more on a loaded machine), which a night's few thousand articles must not pay.
+PARALLEL_MIN_ROWS = 50_000
+MAX_PROCESSES = 4  # each worker holds up to ~300 MB (DuckDB's sort, a batch, the model)
+TASKS_PER_PROCESS = 3  # satker sizes are skewed: smaller tasks keep every process busy to the end
+WORKER_MEMORY_LIMIT = "256MB"  # DuckDB's limit in each articles worker (it spills past it)
+
+
+def default_processes() -> int:
+    """One per CPU this process may use, at most MAX_PROCESSES."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_PROCESSES))
 
 ARTICLES_SCHEMA = pa.schema([
     ("article_key", pa.string()), ("satker_id", pa.string()), ("url", pa.string()), ("title", pa.string()),
@@ -62,6 +95,10 @@ class ParquetRows:
         os.replace(self.tmp, self.target)
         return self.written
 
+    def abandon(self) -> None:
+        self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
 
 def _batches_by_satker(con, sql: str) -> Iterator[tuple[str, list[dict]]]:
     """(satker_id, rows) from a query ordered by satker_id, read in record batches."""
@@ -82,56 +119,71 @@ LISTINGS_SQL = """
     SELECT satker_id, article_key, arg_min(page, page * 1000 + position) AS page,
            arg_min(position, page * 1000 + position) AS position,
            arg_min(date_text, page * 1000 + position) AS date_text, min(seen_at) AS first_seen_at
-    FROM '{stage}/listing.parquet' GROUP BY ALL ORDER BY satker_id"""
+    FROM '{stage}/listing.parquet' {where} GROUP BY ALL ORDER BY satker_id"""
 # A crawl fetches each page once; a resumed one may have fetched it twice: keep the newer.
+# (An article's pages all carry its satker, so a satker filter before the window is exact.)
 PAGES_SQL = """
-    SELECT * FROM '{stage}/pages.parquet'
+    SELECT * FROM '{stage}/pages.parquet' {where}
     QUALIFY row_number() OVER (PARTITION BY article_key ORDER BY fetched_at DESC) = 1
     ORDER BY satker_id, article_key"""
 
 
-def derive_articles(crawl_dir: Path, home: Path, satker: dict[str, SatkerInfo]) -> dict:
-    """articles.parquet of one staged crawl: cleaned, dated, reposts flagged."""
-    stage = stage_root(home) / crawl_dir.name
-    target = stage / "articles.parquet"
-    if target.exists():
-        return {"articles": pq.read_metadata(target).num_rows, "undated": None}
-    known = {k: dt.date.fromisoformat(v) for k, v in known_at_crawl(crawl_dir).items() if v}
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _assemble(stage: Path, crawl_id: str, satker: dict[str, SatkerInfo], known: dict[str, dt.date], out: ParquetRows,
+              satker_range: tuple[str, str] | None = None) -> tuple[int, dict[str, SatkerInfo]]:
+    """Assemble the satker of satker_range (first, last; None: all) into out; return the
+    undated count and the satker it had to add to `satker` (not in the registry)."""
+    where = f"WHERE satker_id BETWEEN {_sql_text(satker_range[0])} AND {_sql_text(satker_range[1])}" \
+        if satker_range else ""
     con = memory_bounded_connection()
-    out = ParquetRows(target, ARTICLES_SCHEMA)
-    undated = 0
+    undated, added = 0, {}
     try:
-        listings = _batches_by_satker(con, LISTINGS_SQL.format(stage=stage))
+        listings = _batches_by_satker(con, LISTINGS_SQL.format(stage=stage, where=where))
         next_listing = next(listings, (None, []))
-        for satker_id, pages in _batches_by_satker(con.cursor(), PAGES_SQL.format(stage=stage)):
+        for satker_id, pages in _batches_by_satker(con.cursor(), PAGES_SQL.format(stage=stage, where=where)):
             while next_listing[0] is not None and next_listing[0] < satker_id:
                 next_listing = next(listings, (None, []))
             listed = next_listing[1] if next_listing[0] == satker_id else []
-            by_key = {r["article_key"]: {**r, "crawl_id": crawl_dir.name} for r in listed}
+            by_key = {r["article_key"]: {**r, "crawl_id": crawl_id} for r in listed}
             if satker_id not in satker:
-                satker[satker_id] = SatkerInfo(satker_id, satker_id, pages[0]["url"])
+                satker[satker_id] = added[satker_id] = SatkerInfo(satker_id, satker_id, pages[0]["url"])
             rows = assemble_articles(pages, by_key, satker, known_dates=known)
             undated += sum(1 for r in rows if r["published_date"] is None)
             out.add(rows)
-        written = out.close()
-    except BaseException:
-        out.writer.close()
-        out.tmp.unlink(missing_ok=True)
-        raise
     finally:
         con.close()
+    return undated, added
+
+
+def derive_articles(crawl_dir: Path, home: Path, satker: dict[str, SatkerInfo], processes: int = 1,
+                    min_rows: int = PARALLEL_MIN_ROWS) -> dict:
+    """articles.parquet of one staged crawl: cleaned, dated, reposts flagged. With
+    processes > 1 and at least min_rows pages, split by satker over worker processes."""
+    stage = stage_root(home) / crawl_dir.name
+    target = stage / "articles.parquet"
+    _remove_parts(target)
+    if target.exists():
+        return {"articles": pq.read_metadata(target).num_rows, "undated": None}
+    known = {k: dt.date.fromisoformat(v) for k, v in known_at_crawl(crawl_dir).items() if v}
+    if processes > 1 and pq.read_metadata(stage / "pages.parquet").num_rows >= min_rows:
+        return _derive_articles_parallel(stage, crawl_dir.name, target, satker, known, processes)
+    out = ParquetRows(target, ARTICLES_SCHEMA)
+    try:
+        undated, _ = _assemble(stage, crawl_dir.name, satker, known, out)
+        written = out.close()
+    except BaseException:
+        out.abandon()
+        raise
     return {"articles": written, "undated": undated}
 
 
-def derive_categories(crawl_id: str, home: Path, classifier) -> dict:
-    """categories.parquet: one activity category (and topics) per derived article."""
-    stage = stage_root(home) / crawl_id
-    target = stage / "categories.parquet"
-    if target.exists():
-        return {"categorised": pq.read_metadata(target).num_rows}
-    out = ParquetRows(target, CATEGORIES_SCHEMA)
-    source = pq.ParquetFile(stage / "articles.parquet")
-    for batch in source.iter_batches(batch_size=BATCH_ROWS, columns=["article_key", "title", "body"]):
+def _categorise(source: Path, classifier, out: ParquetRows, row_groups: list[int] | None = None) -> None:
+    batches = pq.ParquetFile(source).iter_batches(batch_size=BATCH_ROWS, row_groups=row_groups,
+                                                  columns=["article_key", "title", "body"])
+    for batch in batches:
         keys, titles, bodies = (batch.column(i).to_pylist() for i in range(3))
         results = classifier.classify_many(titles, bodies)
         out.add([{"article_key": key, "category": r.category, "confidence": r.confidence, "reason": r.reason,
@@ -139,7 +191,187 @@ def derive_categories(crawl_id: str, home: Path, classifier) -> dict:
                   "second_category": r.second_category, "second_confidence": r.second_confidence,
                   "model_version": r.model_version}
                  for key, title, body, r in zip(keys, titles, bodies, results)])
+
+
+def derive_categories(crawl_id: str, home: Path, classifier, processes: int = 1,
+                      min_rows: int = PARALLEL_MIN_ROWS) -> dict:
+    """categories.parquet: one activity category (and topics) per derived article. With
+    processes > 1 and at least min_rows articles, split by row groups over worker processes."""
+    stage = stage_root(home) / crawl_id
+    target = stage / "categories.parquet"
+    _remove_parts(target)
+    if target.exists():
+        return {"categorised": pq.read_metadata(target).num_rows}
+    source = stage / "articles.parquet"
+    if processes > 1 and pq.read_metadata(source).num_rows >= min_rows:
+        return {"categorised": _derive_categories_parallel(source, target, classifier, processes)}
+    out = ParquetRows(target, CATEGORIES_SCHEMA)
+    try:
+        _categorise(source, classifier, out)
+    except BaseException:
+        out.abandon()
+        raise
     return {"categorised": out.close()}
+
+
+# --- several processes ------------------------------------------------------------------
+
+def _part_pattern(target: Path) -> str:
+    return f"*.{target.stem}.part-*"
+
+
+def _remove_parts(target: Path) -> None:
+    """Part files (and their temporaries) a killed run left beside target."""
+    for leftover in target.parent.glob(_part_pattern(target)):
+        leftover.unlink(missing_ok=True)
+
+
+def _even_ranges(sizes: list[int], tasks: int) -> list[tuple[int, int]]:
+    """Split consecutive items with these sizes into at most `tasks` contiguous [start, stop)
+    ranges of about equal total size."""
+    total, ranges, start, acc = sum(sizes), [], 0, 0
+    for i, size in enumerate(sizes):
+        acc += size
+        if acc * tasks >= total * (len(ranges) + 1) and i + 1 < len(sizes):
+            ranges.append((start, i + 1))
+            start = i + 1
+    ranges.append((start, len(sizes)))
+    return [r for r in ranges if r[0] < r[1]]
+
+
+_PRELOAD = ["kpu_berita.warehouse.derive", "kpu_berita.pipelines.classify.classifier"]
+_WORKER: dict = {}
+
+
+def _preload() -> list[str]:
+    """What the forkserver imports once, before it forks workers. Each worker also runs the
+    parent's main module again (multiprocessing's rule) unless the forkserver preloaded it:
+    a main run as a script it preloads itself, a main run with -m only if named here."""
+    main_name = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
+    ran_with_m = [main_name] if main_name and not main_name.endswith("__main__") else []
+    return ["__main__", *ran_with_m, *_PRELOAD]
+
+
+def _pool(processes: int, classifier_bytes: bytes | None = None) -> ProcessPoolExecutor:
+    """Workers from the forkserver: a fresh process that imported this module and the
+    classifier once, then forks each worker, cheaply and without this process's threads."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_preload())  # no effect once the forkserver runs
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
+                               initargs=(classifier_bytes,))
+
+
+def _start_worker(classifier_bytes: bytes | None) -> None:
+    parent = os.getppid()
+
+    def exit_with_parent() -> None:  # a killed build must not leave workers writing parts
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=exit_with_parent, daemon=True).start()
+    if classifier_bytes is not None:
+        _WORKER["classifier"] = pickle.loads(classifier_bytes)
+
+
+def _articles_part(stage: str, crawl_id: str, satker_range: tuple[str, str], satker: dict[str, SatkerInfo],
+                   known: dict[str, dt.date], part: str) -> tuple[int, int, dict[str, SatkerInfo]]:
+    con = memory_bounded_connection(WORKER_MEMORY_LIMIT)
+    try:
+        con.execute("SET threads = 1")  # the processes are the parallelism
+    finally:
+        con.close()
+    out = ParquetRows(Path(part), ARTICLES_SCHEMA)
+    try:
+        undated, added = _assemble(Path(stage), crawl_id, satker, known, out, satker_range)
+    except BaseException:
+        out.abandon()
+        raise
+    return out.close(), undated, added
+
+
+def _categories_part(source: str, row_groups: list[int], part: str) -> int:
+    out = ParquetRows(Path(part), CATEGORIES_SCHEMA)
+    try:
+        _categorise(Path(source), _WORKER["classifier"], out, row_groups)
+    except BaseException:
+        out.abandon()
+        raise
+    return out.close()
+
+
+def _parts(target: Path, count: int) -> list[Path]:
+    token = uuid.uuid4().hex[:8]
+    return [target.with_name(f".{target.stem}.part-{token}-{i:04d}.parquet") for i in range(count)]
+
+
+def _combine(parts: list[Path], target: Path, schema: pa.Schema) -> int:
+    """The parts' row groups, in order, as target (temporary name, renamed); parts removed."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    written = 0
+    try:
+        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+            for part in parts:
+                source = pq.ParquetFile(part)
+                for i in range(source.num_row_groups):
+                    group = source.read_row_group(i)
+                    writer.write_table(group)
+                    written += group.num_rows
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    for part in parts:
+        part.unlink(missing_ok=True)
+    return written
+
+
+def _derive_articles_parallel(stage: Path, crawl_id: str, target: Path, satker: dict[str, SatkerInfo],
+                              known: dict[str, dt.date], processes: int) -> dict:
+    con = memory_bounded_connection()
+    try:
+        sizes = con.execute(f"SELECT satker_id, count(*) FROM '{stage}/pages.parquet' GROUP BY 1 ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    ranges = [(sizes[a][0], sizes[b - 1][0], {s for s, _ in sizes[a:b]})
+              for a, b in _even_ranges([n for _, n in sizes], processes * TASKS_PER_PROCESS)]
+    # a key is "<satker_id>/...": each task gets the known dates of its own satker only
+    known_of: dict[str, dict[str, dt.date]] = {}
+    for key, date in known.items():
+        known_of.setdefault(key.partition("/")[0], {})[key] = date
+    parts = _parts(target, len(ranges))
+    try:
+        with _pool(min(processes, len(ranges))) as pool:
+            futures = [pool.submit(_articles_part, str(stage), crawl_id, (first, last),
+                                   {s: satker[s] for s in ids if s in satker},
+                                   {k: d for s in ids for k, d in known_of.get(s, {}).items()}, str(part))
+                       for (first, last, ids), part in zip(ranges, parts)]
+            results = [f.result() for f in futures]
+        undated = 0
+        for _, part_undated, added in results:
+            undated += part_undated
+            satker.update(added)
+        written = _combine(parts, target, ARTICLES_SCHEMA)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+    return {"articles": written, "undated": undated}
+
+
+def _derive_categories_parallel(source: Path, target: Path, classifier, processes: int) -> int:
+    metadata = pq.read_metadata(source)
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    ranges = _even_ranges(sizes, processes * TASKS_PER_PROCESS)
+    parts = _parts(target, len(ranges))
+    try:
+        with _pool(min(processes, len(ranges)), pickle.dumps(classifier, protocol=pickle.HIGHEST_PROTOCOL)) as pool:
+            futures = [pool.submit(_categories_part, str(source), list(range(a, b)), str(part))
+                       for (a, b), part in zip(ranges, parts)]
+            for f in futures:
+                f.result()
+        return _combine(parts, target, CATEGORIES_SCHEMA)
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
 
 
 VIEWS_SQL = """
