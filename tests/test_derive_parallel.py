@@ -1,6 +1,11 @@
 """derive in several processes: the same articles.parquet / categories.parquet as one process
 writes, and part files a killed run left are never read."""
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -13,17 +18,30 @@ from kpu_berita.warehouse import derive
 from kpu_berita.warehouse.stage import finished_crawls, stage_crawl, stage_root
 
 
-def _satker() -> dict[str, SatkerInfo]:
+def _satker(missing: str = "") -> dict[str, SatkerInfo]:
+    """The registry's satker, but `missing` (a satker the crawls have, outside the registry:
+    the workers must add it as one process does)."""
     rows = load_registry(config.default_registry())
-    return {r["satker_id"]: SatkerInfo(r["satker_id"], r["name"], r["base_url"]) for r in rows}
+    return {r["satker_id"]: SatkerInfo(r["satker_id"], r["name"], r["base_url"]) for r in rows
+            if r["satker_id"] != missing}
+
+
+def _missing_in(home, crawls) -> str:
+    """A satker with pages in the staged crawls (the median one of the first crawl with pages)."""
+    for crawl in crawls:
+        ids = sorted(pq.read_table(stage_root(home) / crawl.name / "pages.parquet",
+                                   columns=["satker_id"]).column(0).to_pylist())
+        if ids:
+            return ids[len(ids) // 2]
+    return ""
 
 
 def _derive_all(crawls, home, processes: int) -> tuple[dict, list[dict]]:
     """Every crawl staged and derived into home, as the assets do (one satker dict for all)."""
-    satker, counts = _satker(), []
-    del satker[sorted(satker)[0]]  # one satker outside the registry: workers must add it as one process does
     for crawl in crawls:
         stage_crawl(crawl, home)
+    satker, counts = _satker(_missing_in(home, crawls)), []
+    for crawl in crawls:
         counts.append(derive.derive_articles(crawl, home, satker, processes, min_rows=1)
                       | derive.derive_categories(crawl.name, home, Classifier.default(), processes, min_rows=1))
     return satker, counts
@@ -39,11 +57,12 @@ def crawls(demo_home):
 @pytest.fixture(scope="module")
 def sequential(crawls, tmp_path_factory):
     home = tmp_path_factory.mktemp("sequential")
-    return home, *_derive_all(crawls, home, 1)
+    return home, *_derive_all(crawls, home, 1), _missing_in(home, crawls)
 
 
 def test_parallel_derive_writes_what_one_process_writes(crawls, sequential, tmp_path):
-    seq_home, seq_satker, seq_counts = sequential
+    seq_home, seq_satker, seq_counts, missing = sequential
+    assert missing and missing in seq_satker  # added by the step, with its first page's URL
     satker, counts = _derive_all(crawls, tmp_path, 2)
     assert counts == seq_counts
     assert satker == seq_satker
@@ -58,7 +77,7 @@ def test_parallel_derive_writes_what_one_process_writes(crawls, sequential, tmp_
 
 
 def test_parts_a_killed_run_left_are_removed_not_read(crawls, sequential, tmp_path):
-    seq_home = sequential[0]
+    seq_home, missing = sequential[0], sequential[3]
     crawl = max(crawls, key=lambda c: pq.read_metadata(stage_root(seq_home) / c.name / "articles.parquet").num_rows)
     stage_crawl(crawl, tmp_path)
     folder = stage_root(tmp_path) / crawl.name
@@ -68,7 +87,7 @@ def test_parts_a_killed_run_left_are_removed_not_read(crawls, sequential, tmp_pa
     (folder / "..articles.part-deadbeef-0001.parquet.tmp").write_bytes(b"torn")
     (folder / ".articles.parquet.tmp").write_bytes(b"torn")
     (folder / ".categories.part-deadbeef-0000.parquet").write_bytes(b"torn")
-    satker = _satker()
+    satker = _satker(missing)
     derive.derive_articles(crawl, tmp_path, satker, 2, min_rows=1)
     assert not list(folder.glob("*.articles.part-*"))
     derive.derive_categories(crawl.name, tmp_path, Classifier.default(), 2, min_rows=1)
@@ -89,3 +108,68 @@ def test_even_ranges_cover_every_item_once():
         assert ranges[0][0] == 0 and ranges[-1][1] == len(sizes)
         assert all(a < b for a, b in ranges) and all(r[1] == s[0] for r, s in zip(ranges, ranges[1:]))
         assert len(ranges) <= tasks
+
+
+SLOW_DERIVE = '''
+import os, sys, time
+from pathlib import Path
+from kpu_berita.warehouse import derive
+
+PIDS = Path(sys.argv[2]) / "worker-pids"
+_assemble = derive.assemble_articles
+
+
+def slow_assemble(*args, **kwargs):  # the forkserver preloads this main module: workers run it
+    with open(PIDS, "a") as f:
+        f.write(f"{os.getpid()}\\n")
+    time.sleep(0.3)
+    return _assemble(*args, **kwargs)
+
+
+derive.assemble_articles = slow_assemble
+
+if __name__ == "__main__":
+    from kpu_berita import config
+    from kpu_berita.pipelines.build_articles import SatkerInfo
+    from kpu_berita.registry import load_registry
+    satker = {r["satker_id"]: SatkerInfo(r["satker_id"], r["name"], r["base_url"])
+              for r in load_registry(config.default_registry()) if r["satker_id"] != sys.argv[3]}
+    derive.derive_articles(Path(sys.argv[1]), Path(sys.argv[2]), satker, 2, min_rows=1)
+'''
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_killed_parallel_derive_leaves_no_file_and_no_workers(crawls, sequential, tmp_path):
+    """SIGKILL the step while its workers run: no articles.parquet, the workers exit, and the
+    next run writes the whole file."""
+    seq_home, missing = sequential[0], sequential[3]
+    crawl = max(crawls, key=lambda c: pq.read_metadata(stage_root(seq_home) / c.name / "articles.parquet").num_rows)
+    stage_crawl(crawl, tmp_path)
+    script = tmp_path / "slow_derive.py"
+    script.write_text(SLOW_DERIVE)
+    pids = tmp_path / "worker-pids"
+    step = subprocess.Popen([sys.executable, str(script), str(crawl), str(tmp_path), missing])
+    deadline = time.monotonic() + 120
+    while not (pids.exists() and len(set(pids.read_text().split())) >= 2):
+        assert step.poll() is None and time.monotonic() < deadline, "the workers never started"
+        time.sleep(0.1)
+    step.send_signal(signal.SIGKILL)
+    step.wait()
+    workers = {int(p) for p in pids.read_text().split()}
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [p for p in workers if _alive(p)], "workers outlived their killed parent"
+    folder = stage_root(tmp_path) / crawl.name
+    assert not (folder / "articles.parquet").exists()
+    derive.derive_articles(crawl, tmp_path, _satker(missing), 2, min_rows=1)
+    assert not list(folder.glob("*.part-*"))
+    assert pq.read_table(folder / "articles.parquet").equals(
+        pq.read_table(stage_root(seq_home) / crawl.name / "articles.parquet"))

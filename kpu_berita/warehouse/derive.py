@@ -14,7 +14,7 @@ as one process writes, and a kill leaves the whole file or none. Parts a killed 
 removed when the step runs again; their names carry the run's token, so a worker that
 outlived its killed parent never writes a part a later run reads. Workers are started by the
 forkserver (never forked from this process: its DuckDB has threads) with this module and the
-classifier preloaded, and exit when their parent dies.
+classifier preloaded, and exit when the step's process dies.
 """
 from __future__ import annotations
 
@@ -258,19 +258,38 @@ def _pool(processes: int, classifier_bytes: bytes | None = None) -> ProcessPoolE
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_preload())  # no effect once the forkserver runs
     return ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
-                               initargs=(classifier_bytes,))
+                               initargs=(classifier_bytes, os.getpid(), _started(os.getpid())))
 
 
-def _start_worker(classifier_bytes: bytes | None) -> None:
-    parent = os.getppid()
+def _started(pid: int) -> str | None:
+    """When process pid started (None: gone, or a zombie), to tell it from a later one with its pid."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else fields[19]
 
-    def exit_with_parent() -> None:  # a killed build must not leave workers writing parts
-        while os.getppid() == parent:
+
+def _start_worker(classifier_bytes: bytes | None, parent: int, parent_started: str | None) -> None:
+    def exit_with_parent() -> None:
+        # A worker's parent is the forkserver, which outlives a killed step while any worker
+        # runs (workers hold its liveness pipe): watch the step's own process instead.
+        while _started(parent) == parent_started if parent_started else _pid_exists(parent):
             time.sleep(0.5)
         os._exit(1)
     threading.Thread(target=exit_with_parent, daemon=True).start()
     if classifier_bytes is not None:
         _WORKER["classifier"] = pickle.loads(classifier_bytes)
+
+
+def _pid_exists(pid: int) -> bool:  # where there is no /proc
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _articles_part(stage: str, crawl_id: str, satker_range: tuple[str, str], satker: dict[str, SatkerInfo],
