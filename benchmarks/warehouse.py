@@ -340,6 +340,34 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _tree_rss_mb(pid: int) -> float:
+    """VmRSS of pid and all its descendants (worker processes included), summed: pages the
+    forked workers share with their forkserver count once per process, so it errs high."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+class TreePeak(threading.Thread):
+    """Samples this process tree's summed RSS every 0.2 s; .peak_mb is the highest seen."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak_mb, self.done = 0.0, threading.Event()
+
+    def run(self):
+        while not self.done.wait(0.2):
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()))
+
+
 def _timed(owner, name: str, totals: dict) -> None:
     """Wrap owner.name so its calls add their wall time to totals[name]."""
     inner = getattr(owner, name)
@@ -362,12 +390,17 @@ def build_child(home: Path, classify_n: int, rebuild: bool) -> dict:
 
     classify.Classifier.default()  # trained once per process at first use: not part of a nightly's data cost
     kpu = KpuBerita(home=str(home), rebuild=rebuild)
+    tree = TreePeak()
+    tree.start()
     start = time.perf_counter()
     result = runner.materialize(kpu, runner.DOWNSTREAM_OF_CRAWL)
     total = time.perf_counter() - start
+    tree.done.set()
+    tree.join()
     durations = {e.step_key: e.event_specific_data.duration_ms / 1000
                  for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
-    build = {"steps": durations, "functions": {}, "build_s": total, "peak_rss_mb": _peak_rss_mb()}
+    build = {"steps": durations, "functions": {}, "build_s": total, "peak_rss_mb": _peak_rss_mb(),
+             "tree_peak_rss_mb": max(tree.peak_mb, _peak_rss_mb())}
     if not classify_n:
         return build
     con = db.connect(config.warehouse_path(home), read_only=True)
@@ -601,8 +634,10 @@ def measure(articles: int, *, report_calls: int = REPORT_CALLS, classify_n: int 
                    "warehouse_generate_s": round(generate_s, 2),
                    "warehouse_full_build_s": round(full["build_s"], 2),
                    "warehouse_full_peak_rss_mb": round(full["peak_rss_mb"], 1),
+                   "warehouse_full_tree_peak_rss_mb": round(full["tree_peak_rss_mb"], 1),
                    "warehouse_nightly_build_s": round(nightly["build_s"], 2),
                    "warehouse_nightly_peak_rss_mb": round(nightly["peak_rss_mb"], 1),
+                   "warehouse_nightly_tree_peak_rss_mb": round(nightly["tree_peak_rss_mb"], 1),
                    **night, **during,
                    "warehouse_distinct_titles": generated["distinct_titles"],
                    **{k: v for k, v in nightly.items() if k.startswith("classify_")},
