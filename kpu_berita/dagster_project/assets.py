@@ -75,9 +75,12 @@ def articles(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materializ
 def article_categories(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.MaterializeResult:
     """One activity category per new or changed article (rules, then the model)."""
     classifier, rows = Classifier.for_home(kpu.home_path), 0  # the newest `kpu-berita train` model, else shipped
-    for crawl_dir in crawls_to_build(kpu):
-        rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier,
-                                         kpu.derive_process_count)["categorised"]
+    try:
+        for crawl_dir in crawls_to_build(kpu):
+            rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier,
+                                             kpu.derive_process_count)["categorised"]
+    finally:
+        derive.stop_workers()  # the articles step's forkserver served this one too; the writer needs no workers
     context.log.info(f"{PROGRESS_MARK} categories: {rows} articles classified")
     return dg.MaterializeResult(metadata={"rows": rows})
 

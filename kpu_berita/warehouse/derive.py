@@ -261,6 +261,17 @@ def _pool(processes: int, classifier_bytes: bytes | None = None) -> ProcessPoolE
                                initargs=(classifier_bytes, os.getpid(), _started(os.getpid())))
 
 
+def stop_workers() -> None:
+    """Stop the forkserver, if derive started one: its imports hold about 200 MB, which the
+    `warehouse` step after the derive steps should not carry (the CLI runs every step in one
+    process). A later parallel derive starts a new one."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # private, present since Python 3.8
+    if stop is not None:
+        stop()
+
+
 def _started(pid: int) -> str | None:
     """When process pid started (None: gone, or a zombie), to tell it from a later one with its pid."""
     try:
