@@ -11,8 +11,8 @@ several per process, each written by its worker as a part file (temporary name, 
 The parent combines the parts in order into the one articles.parquet / categories.parquet
 (temporary name, renamed) and removes them, so the result is the same rows in the same order
 as one process writes, and a kill leaves the whole file or none. Parts a killed run left are
-removed when the step runs again; their names carry the run's token, so a worker that
-outlived its killed parent never writes a part a later run reads. Workers are started by the
+removed when the step runs again; their names carry the run's token, so no part of an
+earlier run is ever read. Workers are started by the
 forkserver (never forked from this process: its DuckDB has threads) with this module and the
 classifier preloaded, and exit when the step's process dies.
 """
@@ -37,10 +37,11 @@ from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
 from kpu_berita.warehouse.stage import known_at_crawl, memory_bounded_connection, stage_root, write_atomically
 
 BATCH_ROWS = 2_000
-# Below this many rows one process does the step: starting workers costs about a second
-# (more on a loaded machine), which a night's few thousand articles must not pay.
+# Below this many rows one process does the step: starting the workers costs seconds (the
+# forkserver's imports, each worker's caches; 2-4 s on the 2-core test box), about what two
+# processes save on 50,000 articles, and a night's few thousand articles must not pay it.
 PARALLEL_MIN_ROWS = 50_000
-MAX_PROCESSES = 4  # each worker holds up to ~300 MB (DuckDB's sort, a batch, the model)
+MAX_PROCESSES = 4  # an articles worker peaked at ~335 MB at 100k articles (DuckDB's sort, a satker, the rows)
 TASKS_PER_PROCESS = 3  # satker sizes are skewed: smaller tasks keep every process busy to the end
 WORKER_MEMORY_LIMIT = "256MB"  # DuckDB's limit in each articles worker (it spills past it)
 
