@@ -10,7 +10,8 @@ from kpu_berita.pipelines.classify import Classifier, Rules, RulesError
 from kpu_berita.pipelines.classify.features import ArticleFeatures, _char_terms, lead, prepare, stem
 from kpu_berita.pipelines.classify.labelled import (CATEGORY_LABELS, choose_frozen_hosts, frozen_hosts,
                                                     shipped_rows, split_frozen)
-from kpu_berita.pipelines.classify.model import MAX_FLAGGED, TARGET_KEPT_ACCURACY, choose_threshold
+from kpu_berita.pipelines.classify.model import (MAX_FLAGGED, TARGET_KEPT_ACCURACY, Decision, calibration_features,
+                                                 choose_threshold, cue_agrees)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,26 @@ def test_stems_and_lead_sentence():
     assert stem("pelantikan") == stem("dilantik") == "lantik"
     body = "Serang (26/1) - KPU Kabupaten Serang mengadakan Webinar Nasional bersama mahasiswa. Kegiatan lain menyusul."
     assert lead(body).endswith("mahasiswa.")
+
+
+def test_root_cues_count_any_form_of_a_cue_word():
+    rules = Rules.load()
+    roots = rules.root_cues(stem)
+    assert roots["kunjung"] == "audiensi" and roots["lantik"] == "seremoni"
+    assert "kenal" not in roots  # perkenalan (seremoni), kenali (pengumuman), mengenal (opini): names none
+    assert all(len(root) >= 4 for root in roots)
+    article = prepare(rules, "Jajaran Bawaslu Dikunjungi", "Serang (2/2) - Ketua KPU menerima kunjungan Bawaslu.")
+    assert "root_audiensi" in article.cues
+
+
+def test_calibrator_reads_whether_any_cue_names_the_chosen_code():
+    p = np.full(len(CATEGORY_LABELS), 0.05)
+    agreeing = Decision("audiensi", "model", p, None, ("lead_audiensi", "act_menerima"))
+    other = Decision("audiensi", "model", p, None, ("lead_rapat", "act_audiensi"))  # act_<word> is a word, not a cue
+    assert cue_agrees(agreeing) and not cue_agrees(other)
+    assert calibration_features([agreeing, other])[:, 2].tolist() == [1.0, 0.0]
+    # a model saved before reads the column as it was fitted: the title's feature-only rule only
+    assert calibration_features([agreeing], "feature_rule")[:, 2].tolist() == [0.0]
 
 
 def test_a_feature_only_rule_does_not_override(tmp_path):

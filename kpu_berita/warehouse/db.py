@@ -111,10 +111,15 @@ def compact_if_sparse(path: Path, settings: dict[str, str], min_bytes: int = 64 
         con.execute("CHECKPOINT compacted")
     finally:
         con.close()
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
+    fsync_file(tmp)
     os.replace(tmp, path)
     return True
+
+
+def fsync_file(path: Path) -> None:
+    """Wait until the file's data is on disk (before a rename makes it the file of record)."""
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
 
 
 def quoted_path(path: Path) -> str:

@@ -21,7 +21,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from kpu_berita.warehouse.db import connect, quoted_path, transaction
+from kpu_berita.warehouse.db import connect, fsync_file, quoted_path, transaction
 
 BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 
@@ -34,11 +34,6 @@ def _unsynced_marker(working: Path) -> Path:
     return working.with_name(f".{working.name}.unsynced")
 
 
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as f:
-        os.fsync(f.fileno())
-
-
 def _copy_for_next_build(published: Path, working: Path) -> None:
     """Copy the published file to the working path without waiting for the disk; the marker
     (durable before the copy is renamed into place) names the boot the copy was made in."""
@@ -47,7 +42,7 @@ def _copy_for_next_build(published: Path, working: Path) -> None:
     shutil.copyfile(published, tmp)
     marker = _unsynced_marker(working)
     marker.write_text(_boot_id())
-    _fsync(marker)
+    fsync_file(marker)
     os.replace(tmp, working)
 
 
@@ -61,12 +56,12 @@ def ensure_working_copy(working: Path, published: Path) -> None:
     marker = _unsynced_marker(working)
     if marker.exists() and working.exists():
         if marker.read_text().strip() == _boot_id():
-            _fsync(working)
+            fsync_file(working)
         else:
             working.unlink()
     if not working.exists() and published.exists():
         _copy_for_next_build(published, working)
-        _fsync(working)
+        fsync_file(working)
     marker.unlink(missing_ok=True)
 
 
@@ -83,7 +78,7 @@ def _swapped_in_copy(source: Path, published: Path, suffix: str):
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    _fsync(tmp)
+    fsync_file(tmp)
     os.replace(tmp, published)
 
 
@@ -112,7 +107,7 @@ def publish(working: Path, published: Path) -> dict:
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    _fsync(working)
+    fsync_file(working)
     os.replace(working, published)
     _copy_for_next_build(published, working)
     return {"build_id": build_id, "articles": articles, "published_at": now.isoformat(timespec="seconds"),

@@ -101,10 +101,11 @@ class Classifier:
         runner-up code and reasons."""
         if not rows:
             return []
-        matrix, probabilities = self._model_read(titles, bodies, hits, rows)
+        prepared, matrix, probabilities = self._model_read(titles, bodies, hits, rows)
         order = np.argsort(probabilities, axis=1)[:, ::-1]  # row by row as model.decide sorts
         decisions = [category_model.decide(hits[i], None, ALL_CODES) if hits[i] is not None and hits[i].overrides
-                     else category_model.decide_ordered(hits[i], probabilities[n], order[n], ALL_CODES)
+                     else category_model.decide_ordered(hits[i], probabilities[n], order[n], ALL_CODES,
+                                                        prepared[n].cues)
                      for n, i in enumerate(rows)]
         confidence = np.array([self.model.rule_confidence(d) if d.kind != "model" else 0.0 for d in decisions])
         by_model = [n for n, d in enumerate(decisions) if d.kind == "model"]
@@ -122,10 +123,11 @@ class Classifier:
                                                                      second_confidence.tolist())))]
 
     def _model_read(self, titles, bodies, hits, rows: list[int]):
-        """The feature matrix and probabilities over ALL_CODES of `rows`."""
+        """The prepared articles, feature matrix and probabilities over ALL_CODES of `rows`."""
         features = self.model.base.named_steps["features"]
-        matrix = features.transform_prepared([prepare(self.rules, titles[i], bodies[i], hits[i]) for i in rows])
-        return matrix, self.model.probabilities(matrix)
+        prepared = [prepare(self.rules, titles[i], bodies[i], hits[i]) for i in rows]
+        matrix = features.transform_prepared(prepared)
+        return prepared, matrix, self.model.probabilities(matrix)
 
     def _rule_result(self, d: category_model.Decision, confidence: float) -> Classification:
         """A sure rule: its runner-up is the code its out-of-fold mistakes most often were."""

@@ -46,6 +46,7 @@ class Decision:
     kind: str  # settled | title | model
     probabilities: np.ndarray | None  # the model's over ALL_CODES; None where an override rule decided alone
     rule: RuleHit | None
+    cues: tuple[str, ...] = ()  # the rule cues the model read ("title_rapat", "lead_audiensi", ...)
 
 
 @dataclass
@@ -89,6 +90,9 @@ class CategoryModel:
     threshold: float
     version: str
     trained_on: dict = field(default_factory=dict)
+    # what the calibrator's third feature means (calibration_features); a model pickled before
+    # the field existed takes this class default, the meaning it was fitted with
+    calibration_agreement: str = "feature_rule"
 
     @property
     def classes(self) -> np.ndarray:
@@ -109,7 +113,7 @@ class CategoryModel:
         out = np.array([self.rule_confidence(d) if d.kind != "model" else np.nan for d in decisions])
         by_model = [i for i, d in enumerate(decisions) if d.kind == "model"]
         if by_model:
-            features = calibration_features([decisions[i] for i in by_model])
+            features = calibration_features([decisions[i] for i in by_model], self.calibration_agreement)
             out[by_model] = (self.calibrator.predict_proba(features)[:, 1] if self.calibrator is not None
                              else features[:, 0])
         return out
@@ -132,20 +136,22 @@ def fit_base(rules: Rules, rows: list[dict]) -> Pipeline:
     return base
 
 
-def decide(rule: RuleHit | None, probabilities: np.ndarray | None, classes: np.ndarray) -> Decision:
+def decide(rule: RuleHit | None, probabilities: np.ndarray | None, classes: np.ndarray,
+           cues: tuple[str, ...] = ()) -> Decision:
     """A rule that overrides decides; otherwise the model's best code (never `lainnya` by default)."""
     if rule is not None and rule.overrides:
         return Decision(rule.category, rule.kind, probabilities, rule)
     assert probabilities is not None, "only an override rule decides without the model"
-    return decide_ordered(rule, probabilities, np.argsort(probabilities)[::-1], classes)
+    return decide_ordered(rule, probabilities, np.argsort(probabilities)[::-1], classes, cues)
 
 
-def decide_ordered(rule: RuleHit | None, probabilities: np.ndarray, order: np.ndarray, classes: np.ndarray) -> Decision:
+def decide_ordered(rule: RuleHit | None, probabilities: np.ndarray, order: np.ndarray, classes: np.ndarray,
+                   cues: tuple[str, ...] = ()) -> Decision:
     """decide() for an article no override rule decides, given its codes from most to least probable."""
     best = classes[order[0]]
     if best == "lainnya" and probabilities[order[0]] < 0.5:
         best = classes[order[1]]  # lainnya is a last resort, never a default for low confidence
-    return Decision(str(best), "model", probabilities, rule)
+    return Decision(str(best), "model", probabilities, rule, cues)
 
 
 def _runner_up_codes(decisions: list[Decision], truth: list[str]) -> dict[str, tuple[str, float]]:
@@ -167,16 +173,36 @@ def _runner_up_codes(decisions: list[Decision], truth: list[str]) -> dict[str, t
     return table
 
 
-def calibration_features(decisions: list[Decision]) -> np.ndarray:
+# The cues whose agreement with the model's code the calibrator reads: the title's rule (a
+# feature-only one, where the model decides), the lead's first cue and the dateline verb's
+# activity ("menggelar Rapat ..."). "act_<word>" tokens are words, not cues.
+AGREEING_CUE_KINDS = frozenset({"settled", "title", "lead", "actcue"})
+
+
+def cue_agrees(decision: Decision) -> bool:
+    """Whether any rule cue the model read names the code it chose."""
+    return any(kind in AGREEING_CUE_KINDS and code == decision.category
+               for kind, _, code in (c.partition("_") for c in decision.cues))
+
+
+def calibration_features(decisions: list[Decision], agreement: str = "any_cue") -> np.ndarray:
     """Per model decision: the probability of the chosen code, the runner-up's, and whether a
-    rule that is only a feature names the chosen code."""
+    rule cue names the chosen code: any cue the model read (`any_cue`), or, for models saved
+    before that, only a title rule that is a feature (`feature_rule`).
+
+    Any cue, not only the title's rule: among the model's out-of-fold decisions, a lead or
+    dateline-verb cue that agrees is the best single sign the decision is right after the
+    model's probability, and with it the least sure 15% flagged leave 0.918 right among the
+    rest instead of 0.905 (grouped CV, mean of 8 partitions; better in each).
+    """
     out = np.zeros((len(decisions), 3))
     if decisions:
         probabilities = np.array([d.probabilities for d in decisions])
         chosen = np.searchsorted(ALL_CODES, [d.category for d in decisions])
         out[:, 0] = probabilities[np.arange(len(decisions)), chosen]
         out[:, 1] = np.sort(probabilities, axis=1)[:, -2]
-        out[:, 2] = [d.rule is not None and d.rule.category == d.category for d in decisions]
+        out[:, 2] = ([cue_agrees(d) for d in decisions] if agreement == "any_cue"
+                     else [d.rule is not None and d.rule.category == d.category for d in decisions])
     return out
 
 
@@ -197,10 +223,12 @@ def out_of_fold_decisions(rules: Rules, rows: list[dict], folds: int = CALIBRATI
     splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
     for train, test in splitter.split(rows, groups=groups):
         base = fit_base(rules, [rows[i] for i in train])
-        probabilities = widen(base.predict_proba([(rows[i]["title"], rows[i].get("body")) for i in test]),
+        features = base.named_steps["features"]
+        prepared = features.prepare([(rows[i]["title"], rows[i].get("body")) for i in test])
+        probabilities = widen(base.named_steps["linear"].predict_proba(features.transform_prepared(prepared)),
                               base.classes_)
-        for i, p in zip(test, probabilities):
-            decisions[i] = decide(rules.first_rule(rows[i]["title"]), p, ALL_CODES)
+        for i, p, article in zip(test, probabilities, prepared):
+            decisions[i] = decide(article.rule, p, ALL_CODES, article.cues)
     return decisions  # type: ignore[return-value]
 
 
@@ -236,6 +264,6 @@ def train(rules: Rules, rows: list[dict], *, version: str | None = None, trained
     measured = unread if sum(decisions[i].kind != "model" for i in unread) >= MIN_RULE_ROWS else range(len(rows))
     rule_confidence = RuleConfidence.fit([decisions[i] for i in measured], [rows[i]["category"] for i in measured])
     model = CategoryModel(fit_base(rules, rows), calibrator, rule_confidence, 0.0, version or version_of(rows),
-                          trained_on or {"rows": len(rows)})
+                          trained_on or {"rows": len(rows)}, calibration_agreement="any_cue")
     model.threshold = choose_threshold(model.confidence(decisions), correct)
     return model

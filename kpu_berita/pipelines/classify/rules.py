@@ -16,6 +16,7 @@ from kpu_berita.pipelines.classify.labelled import CATEGORY_LABELS, DATA
 
 
 MAX_CACHED_HITS = 100_000  # distinct (rule, matched text): a few hundred in practice
+MIN_CUE_ROOT = 4
 
 
 class RulesError(ValueError):
@@ -62,6 +63,7 @@ class Rules:
     _hits: dict | None = field(default=None, repr=False, compare=False)  # (kind, group, text) -> RuleHit
     _pair_firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _cue_starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    _root_cues: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "Rules":
@@ -124,6 +126,23 @@ class Rules:
             if category:
                 return category
             n += 1
+
+    def root_cues(self, stem) -> dict[str, str]:
+        """Root -> category of the one-word cues, by `stem` ("kunjungan", "berkunjung" ->
+        "kunjung": audiensi), so that any form of a cue word is evidence for its category.
+
+        A root that cues of two categories share ("kenal": perkenalan, kenali, mengenal) names
+        neither, nor does a root shorter than MIN_CUE_ROOT (the stemmer reads "diseminasi" as "mas").
+        """
+        table = self._root_cues
+        if table is None:
+            categories: dict[str, set[str]] = {}
+            for text, category in self.word_cues.items():
+                if " " not in text:
+                    categories.setdefault(stem(text), set()).add(category)
+            table = self._root_cues = {root: next(iter(found)) for root, found in categories.items()
+                                       if len(found) == 1 and len(root) >= MIN_CUE_ROOT}
+        return table
 
     def first_rule(self, title: str) -> RuleHit | None:
         """The settled case in the title, else its first activity cue (taxonomy tie-break 2).
