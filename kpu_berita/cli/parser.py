@@ -94,7 +94,7 @@ def _pipeline_commands(command) -> None:
     build.add_argument("--full", action="store_true",
                        help="rebuild everything from every raw crawl (after a change of rules, model or schema)")
     build.add_argument("--processes", type=positive_int, default=None,
-                       help="clean and classify a large crawl in N processes (default: one per CPU, at most 4)")
+                       help="clean and classify a large crawl in N processes (default: one per CPU, at most 2)")
     for sub_parser in (crawl, build):
         sub_parser.add_argument("--province", action="append", metavar="NAME",
                                 help="only the satker of this province, e.g. Banten (repeatable)")

@@ -25,7 +25,7 @@ class KpuBerita(dg.ConfigurableResource):
     full: bool = False  # backfill crawl: walk every listing page, fetch every article
     rebuild: bool = False  # build everything again from every raw crawl (new rules, model or schema)
     crawl_processes: int = 1  # split the crawl into this many shards, one Scrapy process each
-    derive_processes: int = 0  # articles/categories of a large crawl in this many processes (0: one per CPU, at most 4)
+    derive_processes: int = 0  # articles/categories of a large crawl in this many processes (0: one per CPU, at most 2)
     profile: str = "polite"  # crawl settings profile; "loopback" only for 127.0.0.0/8 sites
     crawl_date: Optional[str] = None  # pretend today is this day (tests, replays)
 
@@ -48,7 +48,7 @@ class KpuBerita(dg.ConfigurableResource):
 
     @property
     def derive_process_count(self) -> int:
-        """derive_processes, 0 (the default) resolved to one per CPU, at most 4."""
+        """derive_processes, 0 (the default) resolved to one per CPU, at most 2 (derive.MAX_PROCESSES)."""
         from kpu_berita.warehouse.derive import default_processes
 
         return self.derive_processes if self.derive_processes > 0 else default_processes()

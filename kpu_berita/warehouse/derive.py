@@ -41,7 +41,9 @@ BATCH_ROWS = 2_000
 # forkserver's imports, each worker's caches; 2-4 s on the 2-core test box), about what two
 # processes save on 50,000 articles, and a night's few thousand articles must not pay it.
 PARALLEL_MIN_ROWS = 50_000
-MAX_PROCESSES = 4  # an articles worker peaked at ~335 MB at 100k articles (DuckDB's sort, a satker, the rows)
+# Each worker adds 350-400 MB: with 2, a 1M-article full rebuild peaked at 1.9 GB for the
+# build and its workers together (the 2 GB budget); more are an operator's choice.
+MAX_PROCESSES = 2
 TASKS_PER_PROCESS = 3  # satker sizes are skewed: smaller tasks keep every process busy to the end
 WORKER_MEMORY_LIMIT = "256MB"  # DuckDB's limit in each articles worker (it spills past it)
 
