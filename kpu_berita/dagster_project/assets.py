@@ -14,7 +14,7 @@ from tabulate import tabulate
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.pipelines.build_articles import SatkerInfo
 from kpu_berita.pipelines.classify import Classifier
-from kpu_berita.warehouse import derive, stage
+from kpu_berita.warehouse import derive, stage, worker_pool
 
 PROGRESS_MARK = "progress:"  # log lines the CLI's progress logger shows (runner.progress_logger)
 
@@ -80,7 +80,7 @@ def article_categories(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.
             rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier,
                                              kpu.derive_process_count)["categorised"]
     finally:
-        derive.stop_workers()  # the articles step's forkserver served this one too; the writer needs no workers
+        worker_pool.stop_workers()  # the articles step's forkserver served this one too; the writer needs no workers
     context.log.info(f"{PROGRESS_MARK} categories: {rows} articles classified")
     return dg.MaterializeResult(metadata={"rows": rows})
 

@@ -48,8 +48,8 @@ class KpuBerita(dg.ConfigurableResource):
 
     @property
     def derive_process_count(self) -> int:
-        """derive_processes, 0 (the default) resolved to one per CPU, at most 2 (derive.MAX_PROCESSES)."""
-        from kpu_berita.warehouse.derive import default_processes
+        """derive_processes, 0 (the default) resolved to one per CPU, at most 2 (worker_pool.MAX_PROCESSES)."""
+        from kpu_berita.warehouse.worker_pool import default_processes
 
         return self.derive_processes if self.derive_processes > 0 else default_processes()
 

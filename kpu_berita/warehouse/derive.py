@@ -12,28 +12,22 @@ The parent combines the parts in order into the one articles.parquet / categorie
 (temporary name, renamed) and removes them, so the result is the same rows in the same order
 as one process writes, and a kill leaves the whole file or none. Parts a killed run left are
 removed when the step runs again; their names carry the run's token, so no part of an
-earlier run is ever read. Workers are started by the
-forkserver (never forked from this process: its DuckDB has threads) with this module and the
-classifier preloaded, and exit when the step's process dies.
+earlier run is ever read. The workers (worker_pool.py) are forked by the forkserver, never
+from this process (its DuckDB has threads), and exit when the step's process dies.
 """
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
-import pickle
-import sys
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
+from kpu_berita.warehouse import worker_pool
 from kpu_berita.warehouse.stage import known_at_crawl, memory_bounded_connection, stage_root, write_atomically
 
 BATCH_ROWS = 2_000
@@ -41,20 +35,8 @@ BATCH_ROWS = 2_000
 # forkserver's imports, each worker's caches; 2-4 s on the 2-core test box), about what two
 # processes save on 50,000 articles, and a night's few thousand articles must not pay it.
 PARALLEL_MIN_ROWS = 50_000
-# Each worker adds 350-400 MB: with 2, a 1M-article full rebuild peaked at 1.9 GB for the
-# build and its workers together (the 2 GB budget); more are an operator's choice.
-MAX_PROCESSES = 2
 TASKS_PER_PROCESS = 3  # satker sizes are skewed: smaller tasks keep every process busy to the end
 WORKER_MEMORY_LIMIT = "256MB"  # DuckDB's limit in each articles worker (it spills past it)
-
-
-def default_processes() -> int:
-    """One per CPU this process may use, at most MAX_PROCESSES."""
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_PROCESSES))
 
 ARTICLES_SCHEMA = pa.schema([
     ("article_key", pa.string()), ("satker_id", pa.string()), ("url", pa.string()), ("title", pa.string()),
@@ -242,70 +224,6 @@ def _even_ranges(sizes: list[int], tasks: int) -> list[tuple[int, int]]:
     return [r for r in ranges if r[0] < r[1]]
 
 
-_PRELOAD = ["kpu_berita.warehouse.derive", "kpu_berita.pipelines.classify.classifier"]
-_WORKER: dict = {}
-
-
-def _preload() -> list[str]:
-    """What the forkserver imports once, before it forks workers. Each worker also runs the
-    parent's main module again (multiprocessing's rule) unless the forkserver preloaded it:
-    a main run as a script it preloads itself, a main run with -m only if named here."""
-    main_name = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
-    ran_with_m = [main_name] if main_name and not main_name.endswith("__main__") else []
-    return ["__main__", *ran_with_m, *_PRELOAD]
-
-
-def _pool(processes: int, classifier_bytes: bytes | None = None) -> ProcessPoolExecutor:
-    """Workers from the forkserver: a fresh process that imported this module and the
-    classifier once, then forks each worker, cheaply and without this process's threads."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_preload())  # no effect once the forkserver runs
-    return ProcessPoolExecutor(processes, mp_context=context, initializer=_start_worker,
-                               initargs=(classifier_bytes, os.getpid(), _started(os.getpid())))
-
-
-def stop_workers() -> None:
-    """Stop the forkserver, if derive started one: its imports hold about 200 MB, which the
-    `warehouse` step after the derive steps should not carry (the CLI runs every step in one
-    process). A later parallel derive starts a new one."""
-    from multiprocessing import forkserver
-
-    stop = getattr(forkserver._forkserver, "_stop", None)  # private, present since Python 3.8
-    if stop is not None:
-        stop()
-
-
-def _started(pid: int) -> str | None:
-    """When process pid started (None: gone, or a zombie), to tell it from a later one with its pid."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return None if fields[0] in ("Z", "X") else fields[19]
-
-
-def _start_worker(classifier_bytes: bytes | None, parent: int, parent_started: str | None) -> None:
-    def exit_with_parent() -> None:
-        # A worker's parent is the forkserver, which outlives a killed step while any worker
-        # runs (workers hold its liveness pipe): watch the step's own process instead.
-        while _started(parent) == parent_started if parent_started else _pid_exists(parent):
-            time.sleep(0.5)
-        os._exit(1)
-    threading.Thread(target=exit_with_parent, daemon=True).start()
-    if classifier_bytes is not None:
-        _WORKER["classifier"] = pickle.loads(classifier_bytes)
-
-
-def _pid_exists(pid: int) -> bool:  # where there is no /proc
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
-
-
 def _articles_part(stage: str, crawl_id: str, satker_range: tuple[str, str], satker: dict[str, SatkerInfo],
                    known: dict[str, dt.date], part: str) -> tuple[int, int, dict[str, SatkerInfo]]:
     con = memory_bounded_connection(WORKER_MEMORY_LIMIT)
@@ -325,7 +243,7 @@ def _articles_part(stage: str, crawl_id: str, satker_range: tuple[str, str], sat
 def _categories_part(source: str, row_groups: list[int], part: str) -> int:
     out = ParquetRows(Path(part), CATEGORIES_SCHEMA)
     try:
-        _categorise(Path(source), _WORKER["classifier"], out, row_groups)
+        _categorise(Path(source), worker_pool.state["classifier"], out, row_groups)
     except BaseException:
         out.abandon()
         raise
@@ -373,7 +291,7 @@ def _derive_articles_parallel(stage: Path, crawl_id: str, target: Path, satker: 
         known_of.setdefault(key.partition("/")[0], {})[key] = date
     parts = _parts(target, len(ranges))
     try:
-        with _pool(min(processes, len(ranges))) as pool:
+        with worker_pool.pool(min(processes, len(ranges))) as pool:
             futures = [pool.submit(_articles_part, str(stage), crawl_id, (first, last),
                                    {s: satker[s] for s in ids if s in satker},
                                    {k: d for s in ids for k, d in known_of.get(s, {}).items()}, str(part))
@@ -396,7 +314,7 @@ def _derive_categories_parallel(source: Path, target: Path, classifier, processe
     ranges = _even_ranges(sizes, processes * TASKS_PER_PROCESS)
     parts = _parts(target, len(ranges))
     try:
-        with _pool(min(processes, len(ranges)), pickle.dumps(classifier, protocol=pickle.HIGHEST_PROTOCOL)) as pool:
+        with worker_pool.pool(min(processes, len(ranges)), {"classifier": classifier}) as pool:
             futures = [pool.submit(_categories_part, str(source), list(range(a, b)), str(part))
                        for (a, b), part in zip(ranges, parts)]
             for f in futures:

@@ -215,9 +215,9 @@ def refresh_marts(con, batch_size: int = NIGHTLY.refresh_batch) -> dict:
     return {"articles_refreshed": touched, "periods_refreshed": periods}
 
 
-DERIVED_TABLES = ("crawls", "articles", "article_categories", "view_snapshots", "article_crawl_views", "article_latest_views",
-                  "report_articles", "mart_period_satker_category", "satker_last_crawl", "_dirty_articles",
-                  "_dirty_groups", "_recompute_pending")
+DERIVED_TABLES = ("crawls", "articles", "article_categories", "view_snapshots", "article_crawl_views",
+                  "article_latest_views", "report_articles", "mart_period_satker_category", "satker_last_crawl",
+                  "_dirty_articles", "_dirty_groups", "_recompute_pending")
 
 
 def recompute_all(con) -> dict:
