@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-import time
 from time import monotonic
 
 import scrapy
@@ -43,30 +42,80 @@ class FakeSlots:
         self.slots = {"a.kpu.go.id": self.slot}
 
 
-def spacing_middleware():
+def spacing_middleware(allowance_s: float = 0.5):
     downloader = FakeSlots()
     crawler = SimpleNamespace(engine=SimpleNamespace(downloader=downloader))
-    return SpaceAtServer(crawler), downloader.slot
+    return SpaceAtServer(crawler, allowance_s), downloader.slot
 
 
-def test_the_slot_clock_starts_when_the_request_reaches_the_handler_not_when_dequeued():
-    middleware, slot = spacing_middleware()
-    slot.lastseen = monotonic() - 0.4  # dequeued 0.4 s ago; the busy loop handed it over only now
+def answered(middleware, round_trip_s: float | None) -> float:
+    """Hand the middleware an answer whose round trip took `round_trip_s`; the moment it did."""
+    req = request("https://a.kpu.go.id/x", "a.kpu.go.id")
+    if round_trip_s is not None:
+        req.meta["download_latency"] = round_trip_s
     before = monotonic()
-    middleware.process_request(request("https://a.kpu.go.id/x", "a.kpu.go.id"))
-    assert slot.lastseen >= before
+    middleware.process_response(req, scrapy.http.Response(req.url))
+    return before
 
 
-def test_the_slot_clock_moves_to_the_answer_so_the_next_request_follows_it_by_the_delay():
+def test_after_a_quick_answer_the_delay_counts_from_the_answer():
+    middleware, slot = spacing_middleware(allowance_s=0.5)
+    slot.lastseen = monotonic() - 0.4  # dequeued 0.4 s ago: Scrapy would count from then
+    at = answered(middleware, round_trip_s=0.3)
+    assert slot.lastseen >= at
+
+
+def test_after_a_slow_answer_the_delay_counts_from_the_send_plus_the_allowance():
+    middleware, slot = spacing_middleware(allowance_s=0.5)
+    at = answered(middleware, round_trip_s=3.0)  # the server worked 3 s: the wait overlaps it
+    assert at - 2.5 <= slot.lastseen <= monotonic() - 2.5
+
+
+def test_the_slot_clock_never_moves_back():
+    middleware, slot = spacing_middleware()
+    slot.lastseen = monotonic() + 5.0  # already later than any estimate this answer gives
+    answered(middleware, round_trip_s=3.0)
+    assert slot.lastseen >= monotonic() + 4.0
+
+
+def test_after_a_failure_the_delay_counts_from_the_failure():
     middleware, slot = spacing_middleware()
     req = request("https://a.kpu.go.id/x", "a.kpu.go.id")
-    middleware.process_request(req)
-    handed = slot.lastseen
-    time.sleep(0.05)  # the round trip
-    middleware.process_response(req, scrapy.http.Response(req.url))
-    assert slot.lastseen >= handed + 0.05
+    before = monotonic()
+    middleware.process_exception(req, TimeoutError())
+    assert slot.lastseen >= before
 
 
 def test_one_request_in_flight_per_host_in_production():
     settings = crawl_settings("polite", ["https://a.kpu.go.id"])
     assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1 and settings["DOWNLOAD_DELAY"] >= 1.0
+
+
+def test_a_real_crawl_keeps_the_delay_at_the_server_for_quick_and_slow_hosts(tmp_path):
+    """The national benchmark's server logs when each request arrives. A quick host (round
+    trips under the allowance) and a slow one (round trips over it) are crawled with a
+    0.3 s delay, lowered through settings as the loopback profile allows: no two requests
+    to one host arrive closer than the delay."""
+    import dataclasses
+    import datetime as dt
+
+    from benchmarks import national
+    from benchmarks.national_server import NationalNetwork
+    from kpu_berita.registry import load_registry
+    from kpu_berita.spiders.run import run_crawl
+
+    shape = national.NetworkShape(median_archive=20, min_archive=15, max_archive=25, latency_s=(0.0, 0.0),
+                                  slow_share=0.0, dead_share=0.0)
+    quick, slow = national.draw_sites(load_registry()[:2], shape, seed=3)
+    sites = [dataclasses.replace(quick, n_new=6), dataclasses.replace(slow, n_new=6, latency_s=0.25)]
+    delay_s = 0.3
+    with NationalNetwork(sites) as network:
+        result = run_crawl(tmp_path / "home", national.crawl_targets(network, sites),
+                           refresh_from=dt.date(2025, 10, 1).isoformat(), known=national.nightly_known(sites),
+                           profile="loopback", crawl_date=national.CRAWL_DATE.isoformat(),
+                           overrides={"DOWNLOAD_DELAY": delay_s, "KPU_REACH_ALLOWANCE_S": 0.1})
+        log = network.take_log(tmp_path / "server.log")
+    assert result.finished and result.returncode == 0
+    per_host = national.requests_per_host(log)
+    assert sorted(per_host) == [s.index for s in sites] and min(per_host.values()) >= 5
+    assert national.min_host_spacing(log) >= delay_s, national.host_gaps(log)
