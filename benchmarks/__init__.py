@@ -21,15 +21,18 @@ def machine() -> dict:
             "machine_platform": platform.platform(), "machine_processor": platform.machine()}
 
 
-def run_benchmarks(*, quick: bool, parts: list[str] | None = None, progress=sys.stderr) -> dict:
-    """Run the chosen parts one after another (never side by side: they'd share the CPUs)."""
-    figures: dict = {"bench_mode": "quick" if quick else "full",
+def run_benchmarks(*, quick: bool, parts: list[str] | None = None, full_size: list[str] | None = None,
+                   progress=sys.stderr) -> dict:
+    """Run the chosen parts one after another (never side by side: they'd share the CPUs);
+    `full_size` parts at full size even when `quick`."""
+    full_size = [p for p in full_size or [] if quick]
+    figures: dict = {"bench_mode": ("quick" if quick else "full") + "".join(f", {p} full" for p in full_size),
                      "bench_started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **machine()}
     chosen = [p for p in PARTS if not parts or p in parts]
     for n, part in enumerate(chosen, start=1):
         print(f"[{n}/{len(chosen)}] {part} ...", file=progress, flush=True)
         start = time.perf_counter()
-        figures.update(importlib.import_module(f"benchmarks.{part}").run(quick=quick))
+        figures.update(importlib.import_module(f"benchmarks.{part}").run(quick=quick and part not in full_size))
         figures[f"{part}_bench_wall_s"] = round(time.perf_counter() - start, 1)
         print(f"[{n}/{len(chosen)}] {part} done in {figures[f'{part}_bench_wall_s']} s", file=progress, flush=True)
     return figures

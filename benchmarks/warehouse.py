@@ -429,8 +429,8 @@ def build_while_reporting(home: Path, classify_n: int, rng: random.Random) -> tu
     finally:
         con.close()
     p50, p95 = _percentiles_ms(seconds)
-    return box["build"], {"report_query_during_build_p50_ms": p50, "report_query_during_build_p95_ms": p95,
-                          "report_query_during_build_calls": len(seconds)}
+    # `report_query_p95_ms` is the one analysts feel at night: measured while a nightly build runs
+    return box["build"], {"report_query_p50_ms": p50, "report_query_p95_ms": p95, "report_query_calls": len(seconds)}
 
 
 def run_build_in_child(home: Path, classify_n: int, rebuild: bool = False) -> dict:
@@ -495,7 +495,8 @@ def query_figures(con, calls: int, rng: random.Random) -> dict:
     marts = time_calls(mart, mart_args)
     (report_p50, report_p95), (province_p50, province_p95), (mart_p50, mart_p95) = map(
         _percentiles_ms, (report, province, marts))
-    return {"report_query_p50_ms": report_p50, "report_query_p95_ms": report_p95, "report_query_calls": len(report),
+    return {"report_query_after_build_p50_ms": report_p50, "report_query_after_build_p95_ms": report_p95,
+            "report_query_after_build_calls": len(report),
             "province_report_p50_ms": province_p50, "province_report_p95_ms": province_p95,
             "province_report_calls": len(province),
             "mart_query_p50_ms": mart_p50, "mart_query_p95_ms": mart_p95, "mart_query_calls": len(marts)}

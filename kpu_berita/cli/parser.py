@@ -114,6 +114,9 @@ def _warehouse_commands(command) -> None:
     bench.add_argument("--quick", action="store_true", help="scaled-down sizes, a few minutes on 2 cores")
     bench.add_argument("--only", action="append", choices=["national", "extraction", "warehouse", "pipeline"],
                        help="run only these parts (repeatable)")
+    bench.add_argument("--full-size", action="append", choices=["national", "extraction", "warehouse", "pipeline"],
+                       help="with --quick, run these parts at full size anyway (repeatable), e.g. the national "
+                            "nightly and the 1M warehouse in one run: --quick --full-size warehouse")
     bench.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON file of the figures")
 
     sql = command("sql", "Run a read-only SQL query against the warehouse and print the result.")

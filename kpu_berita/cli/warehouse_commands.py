@@ -141,7 +141,7 @@ def _benchmarks():
 
 def cmd_bench(args) -> int:
     run_benchmarks = _benchmarks().run_benchmarks
-    figures = run_benchmarks(quick=args.quick, parts=args.only, progress=sys.stderr)
+    figures = run_benchmarks(quick=args.quick, parts=args.only, full_size=args.full_size, progress=sys.stderr)
     args.out.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
     print_table([{"figure": k, "value": v} for k, v in figures.items() if not isinstance(v, (dict, list))])
     print(f"wrote {args.out}", file=sys.stderr)
