@@ -151,11 +151,11 @@ def _resolve_yearless_dates(rows: list[dict], known: list[dict] = ()) -> None:
         group.sort(key=lambda r: r["list_order"])
         firm = _in_listing_order([r["published_date"] if (r["published_date"] and not r["_year_inferred"]) else None
                                   for r in group])
+        newer_of, older_of = _nearest_before(firm), _nearest_before(firm[::-1])[::-1]
         for i, row in enumerate(group):
             if not row["_year_inferred"] or row.get("_known"):
                 continue
-            newer = next((d for d in reversed(firm[:i]) if d), None)
-            older = next((d for d in firm[i + 1:] if d), None)
+            newer, older = newer_of[i], older_of[i]
             reference = newer or (older + OLDER_NEIGHBOUR_WINDOW if older else None)
             if reference is None:
                 continue
@@ -167,6 +167,17 @@ def _resolve_yearless_dates(rows: list[dict], known: list[dict] = ()) -> None:
             if found and found.date:
                 row["published_date"], row["date_raw"], row["date_source"] = found.date, found.raw, source
                 row["date_flag"] = found.flag
+
+
+def _nearest_before(values: list) -> list:
+    """For each position, the nearest value before it that is not None (None if there is
+    none): one pass, where a scan per position was quadratic in a satker's listing."""
+    nearest, last = [], None
+    for value in values:
+        nearest.append(last)
+        if value is not None:
+            last = value
+    return nearest
 
 
 def _in_listing_order(dates: list) -> list:
