@@ -14,7 +14,7 @@ when an answer arrives, to the latest moment the request can have reached the se
 * a slow answer: the moment the download handler sent the request (now - its measured
   `download_latency`) plus the allowance. A slow round trip is the server working, not the
   request travelling, so the wait for the next request overlaps it instead of following
-  it: a 3.6 s host is asked every ~3.7 s, not every 4.6 s (the national nightly went from
+  it: a 3.6 s host is asked every ~3.7 s, not every ~4.8 s (the national nightly went from
   1.34x to 1.06x its politeness bound, no gap under 1 s at the server, also with the CPU
   saturated). Only a request that took longer than the allowance to *reach* the server
   could arrive closer than the delay; on the national benchmark the smallest gap stayed
