@@ -137,6 +137,15 @@ def test_marts_refreshed_in_batches_equal_one_refresh(warehouse):
     assert warehouse.execute("SELECT count(*) FROM _dirty_articles").fetchone()[0] == 0
 
 
+def test_an_article_marked_dirty_twice_is_refreshed_once(warehouse):
+    whole = _mart_state(warehouse)
+    key = warehouse.execute("SELECT article_key FROM report_articles ORDER BY 1 LIMIT 1").fetchone()[0]
+    warehouse.execute("INSERT INTO _dirty_articles VALUES (?), (?)", [key, key])  # e.g. a page and its views
+    assert merge.refresh_marts(warehouse, batch_size=1)["articles_refreshed"] == 1
+    assert _mart_state(warehouse) == whole
+    assert warehouse.execute("SELECT count(*) FROM _dirty_articles").fetchone()[0] == 0
+
+
 def test_a_refresh_stopped_between_batches_is_finished_by_the_next(warehouse, monkeypatch):
     whole = _mart_state(warehouse)
     warehouse.execute("INSERT INTO _recompute_pending VALUES (true)")

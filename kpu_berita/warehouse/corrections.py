@@ -25,5 +25,5 @@ def record(con, rows: list[dict], *, remove: bool = False) -> int:
             con.executemany("INSERT INTO corrections (article_key, category, published_date, note) VALUES (?, ?, ?, ?)",
                             [[r["article_key"], r.get("category") or None, r.get("published_date") or None,
                               r.get("note") or ""] for r in rows])
-        con.execute("INSERT OR IGNORE INTO _dirty_articles SELECT unnest(?)", [keys])
+        con.execute("INSERT INTO _dirty_articles SELECT unnest(?)", [keys])
     return len(rows)

@@ -157,7 +157,7 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
     con.execute(f"""INSERT OR REPLACE INTO article_categories ({CATEGORY_COLUMNS})
                     SELECT {CATEGORY_COLUMNS}
                     FROM '{files['categories']}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
-    con.execute("INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM incoming")
+    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming")
     new, updated = con.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM incoming").fetchone()
     con.execute("DROP TABLE incoming")
     return {"new_articles": new, "updated_articles": updated}
@@ -178,7 +178,7 @@ def _merge_views(con, crawl_id: str, views_file: str) -> dict:
     con.execute("""INSERT OR REPLACE INTO article_latest_views
         SELECT c.article_key, c.views, c.seen_at FROM crawl_views c LEFT JOIN article_latest_views l USING (article_key)
         WHERE l.article_key IS NULL OR c.seen_at >= l.views_seen_at""")
-    con.execute("INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM crawl_views")
+    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM crawl_views")
     snapshots = con.execute(f"SELECT count(*) FROM '{views_file}'").fetchone()[0]
     con.execute("DROP TABLE crawl_views")
     return {"view_snapshots": snapshots}
@@ -201,7 +201,7 @@ def refresh_marts(con, batch_size: int = NIGHTLY.refresh_batch) -> dict:
         with transaction(con):
             # keys begin with the satker id: batches in key order write report_articles satker by satker
             con.execute("CREATE OR REPLACE TEMP TABLE _refresh_batch AS "
-                        "SELECT article_key FROM _dirty_articles ORDER BY article_key LIMIT ?", [batch_size])
+                        "SELECT DISTINCT article_key FROM _dirty_articles ORDER BY article_key LIMIT ?", [batch_size])
             batch = con.execute("SELECT count(*) FROM _refresh_batch").fetchone()[0]
             if batch:
                 con.execute(sql_text("refresh_report_articles.sql"))

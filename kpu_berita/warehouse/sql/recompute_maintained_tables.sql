@@ -25,5 +25,5 @@ SELECT article_key, arg_max(views, seen_at), max(seen_at) FROM article_crawl_vie
 DELETE FROM report_articles;
 DELETE FROM mart_period_satker_category;
 DELETE FROM _dirty_groups;
-INSERT OR IGNORE INTO _dirty_articles SELECT article_key FROM articles;
+INSERT INTO _dirty_articles SELECT article_key FROM articles;
 DELETE FROM _recompute_pending;
