@@ -1,7 +1,7 @@
 -- Derive every table the merges maintain row by row from articles and view_snapshots
--- alone, and mark every article for the mart refresh: once after an upgrade from a
--- release that rebuilt everything each night (migration 004), and in tests that build a
--- warehouse by hand.
+-- alone, and mark every article for the mart refresh: in every full rebuild
+-- (merge.rebuild_from_stage), once after an upgrade from a release that rebuilt everything
+-- each night (migration 004), and in tests that build a warehouse by hand.
 DELETE FROM article_crawl_views;
 -- Done in four quarters of the articles (by a hash of the key, so an article's rows are all
 -- in one): at 1M articles the window's sort over all 19M article-crawl rows spills at a full
