@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from kpu_berita.pipelines import dates
 from kpu_berita.pipelines.dates import find_published_date, parse_date_expression, parse_quarter, quarter_of
 
 D = dt.date
@@ -95,3 +96,23 @@ def test_quarters(text, start, end):
 def test_bad_quarter_names_the_input(bad):
     with pytest.raises(ValueError, match="malformed quarter"):
         parse_quarter(bad)
+
+
+def test_matches_tried_at_digit_runs_equal_every_pattern_scanned_everywhere():
+    """_matches tries the numeric patterns only where a run of digits starts; that must give
+    what scanning the whole text with each pattern gives, on text built to trip it up."""
+    import random
+
+    def scanned_everywhere(text):
+        found = [m for pattern in dates._PATTERNS for m in pattern.finditer(text)]
+        return sorted(found, key=lambda m: (m.start(), -len(m.group(0))))
+
+    def spans(matches):
+        return [(m.re.pattern, m.span()) for m in matches]
+
+    pieces = ["2021", "07", "15", "1", "-", "/", ".", " ", "(", ")", "Juli", "Agt.", "ab", "_", "T10:00", "Z",
+              "+07:00", "–", ",", "\n", "2025-10-01", "28/1", "(1/06)", "13 Oktober 2025", "x12/07/2021"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert spans(dates._matches(text)) == spans(scanned_everywhere(text)), text
