@@ -73,7 +73,8 @@ def _implausible(year: int, reference: dt.date | None) -> bool:
 
 
 # Every numeric pattern above can only start where a run of digits starts (its \b or its
-# look-behind rules out a digit before it), and the parenthesised one at a "(".
+# look-behind rules out a digit before it), and the parenthesised one at a "(". A test checks
+# _matches against scanning with every pattern (tests/test_dates.py), also for a new one.
 _NUMERIC_PATTERNS, _PAREN_PATTERN = _PATTERNS[:3], _PATTERNS[3]
 _DIGIT_RUN_START = re.compile(r"(?<!\d)\d")
 
@@ -82,7 +83,8 @@ def _matches(text: str):
     """Every pattern's matches (non-overlapping per pattern, as finditer gives them), the
     earliest first, the longer first where two start together. The numeric patterns are
     tried only where a run of digits starts: scanning all of a body's first 600 characters
-    with each of them was a quarter of the cleaning's CPU (docs/PERFORMANCE.md)."""
+    with each of them was most of the quarter of the cleaning's CPU that dates took
+    (docs/PERFORMANCE.md)."""
     found = list(_PAREN_PATTERN.finditer(text)) if "(" in text else []
     starts = [m.start() for m in _DIGIT_RUN_START.finditer(text)]
     for pattern in _NUMERIC_PATTERNS:
