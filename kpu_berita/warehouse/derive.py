@@ -54,7 +54,8 @@ CATEGORIES_SCHEMA = pa.schema([
 
 
 class ParquetRows:
-    """Append rows (dicts) to a Parquet file in batches; renamed into place on close."""
+    """Append rows (dicts) to a Parquet file in batches; renamed into place on close. As a
+    context manager: closed when the block ends, abandoned (no file) when it raises."""
 
     def __init__(self, target: Path, schema: pa.Schema):
         self.target, self.schema = target, schema
@@ -74,15 +75,23 @@ class ParquetRows:
             self.written += len(self.rows)
             self.rows = []
 
-    def close(self) -> int:
+    def close(self) -> None:
         self._flush()
         self.writer.close()
         os.replace(self.tmp, self.target)
-        return self.written
 
     def abandon(self) -> None:
         self.writer.close()
         self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "ParquetRows":
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abandon()
 
 
 def _batches_by_satker(con, sql: str) -> Iterator[tuple[str, list[dict]]]:
@@ -155,14 +164,9 @@ def derive_articles(crawl_dir: Path, home: Path, satker: dict[str, SatkerInfo], 
     known = {k: dt.date.fromisoformat(v) for k, v in known_at_crawl(crawl_dir).items() if v}
     if processes > 1 and pq.read_metadata(stage / "pages.parquet").num_rows >= min_rows:
         return _derive_articles_parallel(stage, crawl_dir.name, target, satker, known, processes)
-    out = ParquetRows(target, ARTICLES_SCHEMA)
-    try:
+    with ParquetRows(target, ARTICLES_SCHEMA) as out:
         undated, _ = _assemble(stage, crawl_dir.name, satker, known, out)
-        written = out.close()
-    except BaseException:
-        out.abandon()
-        raise
-    return {"articles": written, "undated": undated}
+    return {"articles": out.written, "undated": undated}
 
 
 def _categorise(source: Path, classifier, out: ParquetRows, row_groups: list[int] | None = None) -> None:
@@ -190,13 +194,9 @@ def derive_categories(crawl_id: str, home: Path, classifier, processes: int = 1,
     source = stage / "articles.parquet"
     if processes > 1 and pq.read_metadata(source).num_rows >= min_rows:
         return {"categorised": _derive_categories_parallel(source, target, classifier, processes)}
-    out = ParquetRows(target, CATEGORIES_SCHEMA)
-    try:
+    with ParquetRows(target, CATEGORIES_SCHEMA) as out:
         _categorise(source, classifier, out)
-    except BaseException:
-        out.abandon()
-        raise
-    return {"categorised": out.close()}
+    return {"categorised": out.written}
 
 
 # --- several processes ------------------------------------------------------------------
@@ -231,23 +231,15 @@ def _articles_part(stage: str, crawl_id: str, satker_range: tuple[str, str], sat
         con.execute("SET threads = 1")  # the processes are the parallelism
     finally:
         con.close()
-    out = ParquetRows(Path(part), ARTICLES_SCHEMA)
-    try:
+    with ParquetRows(Path(part), ARTICLES_SCHEMA) as out:
         undated, added = _assemble(Path(stage), crawl_id, satker, known, out, satker_range)
-    except BaseException:
-        out.abandon()
-        raise
-    return out.close(), undated, added
+    return out.written, undated, added
 
 
 def _categories_part(source: str, row_groups: list[int], part: str) -> int:
-    out = ParquetRows(Path(part), CATEGORIES_SCHEMA)
-    try:
+    with ParquetRows(Path(part), CATEGORIES_SCHEMA) as out:
         _categorise(Path(source), worker_pool.state["classifier"], out, row_groups)
-    except BaseException:
-        out.abandon()
-        raise
-    return out.close()
+    return out.written
 
 
 def _parts(target: Path, count: int) -> list[Path]:
