@@ -3,7 +3,7 @@
 -- at 1M articles (raw_listing_items 1.65 GB of 2.9 GB), which every publish copied and no
 -- report or mart read. view_snapshots keeps each sighting's views; satker_last_crawl when
 -- each satker was last crawled. The space they held is given back by the compaction after
--- the next build (publish.compact_if_sparse).
+-- the next build (db.compact_if_sparse).
 DROP TABLE raw_listing_items;
 DROP TABLE raw_article_pages;
 DROP TABLE raw_crawl_errors;
