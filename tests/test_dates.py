@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
@@ -101,8 +102,6 @@ def test_bad_quarter_names_the_input(bad):
 def test_matches_tried_at_digit_runs_equal_every_pattern_scanned_everywhere():
     """_matches tries the numeric patterns only where a run of digits starts; that must give
     what scanning the whole text with each pattern gives, on text built to trip it up."""
-    import random
-
     def scanned_everywhere(text):
         found = [m for pattern in dates._PATTERNS for m in pattern.finditer(text)]
         return sorted(found, key=lambda m: (m.start(), -len(m.group(0))))

@@ -1,13 +1,19 @@
 """Per-site retry budget and request spacing measured where the server sees it."""
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from types import SimpleNamespace
 from time import monotonic
 
 import scrapy
 from scrapy.utils.test import get_crawler
 
+from benchmarks import national
+from benchmarks.national_server import NationalNetwork
+from kpu_berita.registry import load_registry
 from kpu_berita.spiders.politeness import RetryBudget, SpaceAtServer
+from kpu_berita.spiders.run import run_crawl
 from kpu_berita.spiders.settings import crawl_settings
 
 
@@ -97,14 +103,6 @@ def test_a_real_crawl_keeps_the_delay_at_the_server_for_quick_and_slow_hosts(tmp
     where the wait overlaps the answer) are crawled with a 0.3 s delay and a 0.15 s
     allowance, lowered through settings as the loopback profile allows: no two requests
     to one host arrive closer than the delay."""
-    import dataclasses
-    import datetime as dt
-
-    from benchmarks import national
-    from benchmarks.national_server import NationalNetwork
-    from kpu_berita.registry import load_registry
-    from kpu_berita.spiders.run import run_crawl
-
     shape = national.NetworkShape(median_archive=20, min_archive=15, max_archive=25, latency_s=(0.0, 0.0),
                                   slow_share=0.0, dead_share=0.0)
     quick, slow = national.draw_sites(load_registry()[:2], shape, seed=3)
