@@ -8,8 +8,9 @@ import pytest
 
 from kpu_berita import config
 from kpu_berita.spiders.items import ITEM_KINDS, item_columns
+from kpu_berita.spiders.raw_store import COLUMNAR_KINDS, RENAMED
 from kpu_berita.warehouse.db import connect
-from kpu_berita.warehouse.stage import RENAMED, STAGED_KINDS, finished_crawls, stage_crawl, stage_root
+from kpu_berita.warehouse.stage import finished_crawls, stage_crawl, stage_root
 
 pytestmark = pytest.mark.slow  # it reads the demo home's crawl
 
@@ -19,7 +20,7 @@ def test_each_staged_file_has_exactly_its_items_fields(demo_home, tmp_path):
     counts = stage_crawl(crawl, tmp_path)
     assert counts["listing"] > 0 and counts["pages"] > 0
     con = duckdb.connect()
-    for name, kind in STAGED_KINDS.items():
+    for name, kind in COLUMNAR_KINDS.items():
         staged = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
                                   f"'{stage_root(tmp_path) / crawl.name / (name + '.parquet')}')").fetchall())
         declared = {RENAMED.get(field, field): sql for field, sql in item_columns(ITEM_KINDS[kind]).items()}

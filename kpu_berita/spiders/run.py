@@ -4,12 +4,14 @@ Parent side: `run_crawl()` prepares HOME/raw/<crawl_id>/spec.json, resumes an un
 crawl with the same request instead of starting over (the crawl's own items file tells
 the spider what it already has), runs
 `python -m kpu_berita.spiders.run <crawl_dir>` and returns the crawl's stats.
-Child side: `main()` runs BeritaSpider with the spec's settings and writes done.json.
+Child side: `main()` runs BeritaSpider with the spec's settings, packs the items, writes
+their columnar copy (raw_store.py) and then done.json.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -17,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kpu_berita.spiders.raw_store import ITEMS_OPEN, compress_items, reopen_items
+import duckdb
+
+from kpu_berita.spiders.raw_store import ITEMS_OPEN, compress_items, reopen_items, seal_columnar
 from kpu_berita.spiders.settings import crawl_settings
 
 SPEC = "spec.json"
@@ -140,6 +144,11 @@ def main(crawl_dir: str) -> int:
     if stats.get("finish_reason") != "finished":
         return 1  # killed or shut down: leave the crawl open so the next run resumes it
     compress_items(crawl_dir_path)
+    try:
+        seal_columnar(crawl_dir_path)
+    except (duckdb.Error, OSError) as exc:
+        # the crawl is complete without its columns: staging writes them from the JSON lines
+        logging.getLogger(__name__).warning("columnar copy of %s not written: %s", crawl_dir_path, exc)
     tmp = crawl_dir_path / (DONE + ".tmp")
     tmp.write_text(json.dumps({"stats": stats}, indent=1, default=str), encoding="utf-8")
     os.replace(tmp, crawl_dir_path / DONE)

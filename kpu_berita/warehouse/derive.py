@@ -27,8 +27,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
+from kpu_berita.spiders.raw_store import write_parquet_atomically
 from kpu_berita.warehouse import worker_pool
-from kpu_berita.warehouse.stage import known_at_crawl, memory_bounded_connection, stage_root, write_atomically
+from kpu_berita.warehouse.stage import known_at_crawl, memory_bounded_connection, stage_root
 
 BATCH_ROWS = 2_000
 # Below this many rows one process does the step: starting the workers costs seconds (the
@@ -334,7 +335,7 @@ def derive_views(crawl_id: str, home: Path) -> dict:
     con = memory_bounded_connection()
     try:
         if not target.exists():
-            write_atomically(con, VIEWS_SQL.format(stage=stage), target)
+            write_parquet_atomically(con, VIEWS_SQL.format(stage=stage), target)
         return {"view_snapshots": con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]}
     finally:
         con.close()

@@ -1,5 +1,6 @@
-"""Staging: each finished crawl's raw JSON lines become Parquet files under
-HOME/work/stage/<crawl_id>/, one set per crawl, written by DuckDB's own readers.
+"""Staging: each finished crawl's items as Parquet files under HOME/work/stage/<crawl_id>/,
+one set per crawl: the crawl's columnar raw files (spiders/raw_store.py), linked in, or
+written first from its JSON lines by DuckDB's own reader for a crawl from before them.
 
 The steps before the warehouse writer only ever write here, never the DuckDB file, so a
 Dagster run can execute them in parallel processes without any lock on the warehouse.
@@ -25,25 +26,8 @@ from pathlib import Path
 
 import duckdb
 
-from kpu_berita.spiders.items import ITEM_KINDS, item_columns, raw_columns
-from kpu_berita.spiders.raw_store import ITEMS_DONE, ITEMS_OPEN
+from kpu_berita.spiders import raw_store
 from kpu_berita.spiders.run import DONE, SPEC
-
-# What each staged file holds: the fields of one kind of item (spiders/items.py), with the
-# raw table's name for a field where it differs.
-RENAMED = {"at": "failed_at"}
-STAGED_KINDS = {"listing": "listing", "pages": "article", "errors": "error"}
-
-
-def _staged_select(name: str) -> str:
-    kind = STAGED_KINDS[name]
-    columns = ", ".join(f'"{c}"' + (f' AS {RENAMED[c]}' if c in RENAMED else "")
-                        for c in item_columns(ITEM_KINDS[kind]))
-    keyed = " AND article_key IS NOT NULL" if kind != "error" else ""
-    # every sighting is kept, also an article seen twice because the listing shifted while it
-    # was read: derive takes its first position, views their highest count
-    return f"SELECT {columns} FROM raw WHERE kind = '{kind}'{keyed}"
-
 
 MERGED = "merged"
 
@@ -64,16 +48,6 @@ def pending_crawls(raw_dir: Path, home: Path) -> list[Path]:
     return [c for c in finished_crawls(raw_dir) if not (root / c.name / MERGED).exists()]
 
 
-def write_atomically(con: duckdb.DuckDBPyConnection, select_sql: str, target: Path, params=None) -> None:
-    """COPY (select) TO target as Parquet, through a temporary file and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    # small row groups: the writer buffers one per thread, and article bodies are large
-    con.execute(f"COPY ({select_sql}) TO '{tmp}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)",
-                params or [])
-    os.replace(tmp, target)
-
-
 _SCRATCH: duckdb.DuckDBPyConnection | None = None
 
 
@@ -92,34 +66,36 @@ def memory_bounded_connection(memory_limit: str = "512MB") -> duckdb.DuckDBPyCon
     return _SCRATCH.cursor()
 
 
-def _raw_files(crawl_dir: Path) -> list[str]:
-    return [str(f) for f in (crawl_dir / ITEMS_DONE, crawl_dir / ITEMS_OPEN) if f.exists()]
-
-
 def stage_crawl(crawl_dir: Path, home: Path) -> dict:
     """Stage one finished crawl's items as listing/pages/errors Parquet; return row counts."""
     out = stage_root(home) / crawl_dir.name
-    files = _raw_files(crawl_dir)
     con = memory_bounded_connection()
     try:
-        columns = "{" + ", ".join(f"'{k}': '{v}'" for k, v in raw_columns().items()) + "}"
-        targets = {name: out / f"{name}.parquet" for name in STAGED_KINDS}
-        if not all(t.exists() for t in targets.values()):
-            # the JSON is parsed once, into a columnar file the three tables are cut from;
-            # ignore_errors: a crawl killed mid-write leaves one torn line, the rest is good
-            items = out / "items.parquet"
-            write_atomically(con, f"""SELECT * FROM read_json({files!r}, format='newline_delimited',
-                                      ignore_errors=true, columns={columns})""", items)
-            con.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM '{items}'")
-            for name, target in targets.items():
-                if not target.exists():
-                    write_atomically(con, _staged_select(name), target)
-            con.execute("DROP VIEW raw")
-            items.unlink()
-        counts = {name: con.execute(f"SELECT count(*) FROM '{t}'").fetchone()[0] for name, t in targets.items()}
+        if not raw_store.columnar_is_current(crawl_dir, con):
+            raw_store.write_columnar(crawl_dir, con)
+        out.mkdir(parents=True, exist_ok=True)
+        counts = {}
+        for name, source in raw_store.columnar_files(crawl_dir).items():
+            target = out / f"{name}.parquet"
+            if not target.exists():
+                _link_or_copy(source, target)
+            counts[name] = con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]
     finally:
         con.close()
     return counts
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link costs nothing and the staged name can be unlinked (mark_merged) without
+    touching the raw file; a stage on another file system gets a copy. Both via a temporary
+    name, so a kill leaves the whole file or none."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
 
 
 def satker_without_listing_items(crawl_dir: Path, home: Path) -> list[str]:
