@@ -17,11 +17,11 @@ complete file or none; a step re-run redoes only what is missing.
 """
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -58,9 +58,11 @@ def memory_bounded_connection(memory_limit: str = "512MB") -> duckdb.DuckDBPyCon
     if _SCRATCH is None:
         _SCRATCH = duckdb.connect()
         _SCRATCH.execute(f"SET memory_limit = '{memory_limit}'")
-        # an in-memory database spills only where it is told to (a 1M-article crawl does)
-        spill = tempfile.mkdtemp(prefix="kpu-berita-duckdb-")
-        atexit.register(shutil.rmtree, spill, True)
+        # an in-memory database spills only where it is told to (a 1M-article crawl does).
+        # DuckDB makes the folder when it first spills and removes it when the database
+        # closes; a folder made here would outlive every process that never closes it
+        # (derive workers, Dagster's step processes), one empty folder each.
+        spill = Path(tempfile.gettempdir()) / f"kpu-berita-duckdb-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         _SCRATCH.execute(f"SET temp_directory = '{spill}'")
         _SCRATCH.execute("SET preserve_insertion_order = false")
     return _SCRATCH.cursor()
