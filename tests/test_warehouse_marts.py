@@ -176,3 +176,18 @@ def test_an_article_listed_twice_blocks_the_publish_even_when_the_counts_add_up(
     result = marts_match_articles(warehouse)
     assert not result.passed
     assert result.metadata["report_articles_listed_twice"].value == 1
+
+
+def test_a_check_names_twenty_silent_satker_and_counts_the_rest():
+    from kpu_berita.dagster_project.checks import LISTED_SATKER, satker_fresh
+
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE mart_satker_activity AS
+                   SELECT 'kab-' || i AS satker_id, 40 + i AS days_since_last_article, true AS silent_30d
+                   FROM range(485) t(i)""")
+    result = satker_fresh(con)
+    named = result.metadata["satker_silent_30d"].value
+    assert not result.passed and result.metadata["count"].value == 485
+    assert named.startswith("kab-484 (524 days), kab-483 (523 days)")  # the longest silent first
+    assert named.count(" days)") == LISTED_SATKER
+    assert named.endswith("and 465 more (all in mart_satker_activity WHERE silent_30d)")
