@@ -191,3 +191,40 @@ def test_a_check_names_twenty_silent_satker_and_counts_the_rest():
     assert named.startswith("kab-484 (524 days), kab-483 (523 days)")  # the longest silent first
     assert named.count(" days)") == LISTED_SATKER
     assert named.endswith("and 465 more (all in mart_satker_activity WHERE silent_30d)")
+
+
+def test_a_crawl_that_saw_the_same_count_adds_no_crawl_views_row_nor_changes_an_answer(warehouse, tmp_path):
+    # a4 shows 5 views in all three crawls; a5 goes 20, 15 (a counter reset), 18
+    warehouse.execute("""INSERT INTO articles (article_key, satker_id, url, title, title_normalised, published_date,
+                         body, is_repost) VALUES ('a4', 'kab-serang', 'http://x/a4', 'a4', 'a4', '2025-07-01', '', false),
+                                             ('a5', 'kab-serang', 'http://x/a5', 'a5', 'a5', '2025-07-02', '', false)""")
+    warehouse.execute("INSERT INTO article_categories (article_key, category, confidence, reason, topics) "
+                      "VALUES ('a4', 'rapat', 0.9, 'rule', []), ('a5', 'rapat', 0.9, 'rule', [])")
+    for key, counts in (("a4", (5, 5, 5)), ("a5", (20, 15, 18))):
+        for crawl, day, views in zip(("c1", "c2", "c3"), ("2025-07-15", "2025-09-30", "2025-10-20"), counts):
+            warehouse.execute("INSERT INTO view_snapshots VALUES (?, 'kab-serang', ?, 'listing', ?, ?)",
+                              [key, crawl, utc(day), views])
+    recompute_all(warehouse)
+
+    kept = rows(warehouse, """SELECT article_key, crawl_id, views, gained, first_crawl FROM article_crawl_views
+                              WHERE article_key IN ('a4', 'a5') ORDER BY ALL""")
+    assert [(r["article_key"], r["crawl_id"], r["views"], r["gained"]) for r in kept] == [
+        ("a4", "c1", 5, 5), ("a5", "c1", 20, 20), ("a5", "c2", 15, 0), ("a5", "c3", 18, 3)]
+    latest = rows(warehouse, "SELECT * FROM article_latest_views WHERE article_key = 'a4'")[0]
+    assert latest["views"] == 5 and latest["views_seen_at"] == utc("2025-10-20")  # the last sighting, not the last change
+    q3 = rows(warehouse, "SELECT * FROM mart_quarterly_satker WHERE satker_id = 'kab-serang' AND quarter = '2025Q3'")[0]
+    assert q3["views_at_period_end"] == 40 + 7 + 5 + 15  # a4's count at 09-30 comes from its 07-15 row
+    assert q3["views"] == 55 + 9 + 5 + 18
+
+    # the nightly merge keeps the same rows: a fourth crawl where a4 is unchanged and a5 gains
+    views = tmp_path / "views.parquet"
+    duckdb.sql(f"""COPY (SELECT * FROM (VALUES ('a4', 'kab-serang', 'listing', TIMESTAMPTZ '2025-11-01 01:00:00+00', 5),
+                                              ('a5', 'kab-serang', 'listing', TIMESTAMPTZ '2025-11-01 01:00:00+00', 21))
+                         t(article_key, satker_id, source, seen_at, views)) TO '{views}' (FORMAT parquet)""")
+    warehouse.execute("DELETE FROM _dirty_articles")
+    merge._merge_views(warehouse, "c4", str(views))
+    assert rows(warehouse, "SELECT article_key, gained FROM article_crawl_views WHERE crawl_id = 'c4'") == [
+        {"article_key": "a5", "gained": 3}]
+    assert [r["article_key"] for r in rows(warehouse, "SELECT * FROM _dirty_articles")] == ["a5"]
+    assert rows(warehouse, "SELECT views, views_seen_at FROM article_latest_views WHERE article_key = 'a4'") == [
+        {"views": 5, "views_seen_at": utc("2025-11-01")}]

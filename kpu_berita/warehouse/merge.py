@@ -164,21 +164,25 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
 
 
 def _merge_views(con, crawl_id: str, views_file: str) -> dict:
-    """Append the crawl's view snapshots and its per-article view count with the views
-    gained since the article's previous crawl."""
+    """Append the crawl's view snapshots, and a per-article view count with the views gained
+    since the article's previous crawl where the count changed (article_crawl_views keeps
+    changes only: most archived articles show the same count night after night)."""
     con.execute(f"INSERT INTO view_snapshots SELECT article_key, satker_id, ?, source, seen_at, views FROM '{views_file}'",
                 [crawl_id])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE crawl_views AS
-        SELECT article_key, any_value(satker_id) AS satker_id, max(seen_at) AS seen_at, max(views) AS views
-        FROM '{views_file}' GROUP BY article_key""")
+        SELECT c.*, l.views AS previous, l.article_key IS NULL AS first_crawl
+        FROM (SELECT article_key, any_value(satker_id) AS satker_id, max(seen_at) AS seen_at, max(views) AS views
+              FROM '{views_file}' GROUP BY article_key) c
+        LEFT JOIN article_latest_views l USING (article_key)""")
     con.execute("""INSERT INTO article_crawl_views
-        SELECT c.article_key, c.satker_id, ?, c.seen_at, (c.seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, c.views,
-               greatest(c.views - coalesce(l.views, 0), 0), l.article_key IS NULL
-        FROM crawl_views c LEFT JOIN article_latest_views l USING (article_key)""", [crawl_id])
+        SELECT article_key, satker_id, ?, seen_at, (seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, views,
+               greatest(views - coalesce(previous, 0), 0), first_crawl
+        FROM crawl_views WHERE first_crawl OR views <> previous""", [crawl_id])
     con.execute("""INSERT OR REPLACE INTO article_latest_views
         SELECT c.article_key, c.views, c.seen_at FROM crawl_views c LEFT JOIN article_latest_views l USING (article_key)
         WHERE l.article_key IS NULL OR c.seen_at >= l.views_seen_at""")
-    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM crawl_views")
+    # an unchanged count changes no report row and no period's gains
+    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM crawl_views WHERE first_crawl OR views <> previous")
     snapshots = con.execute(f"SELECT count(*) FROM '{views_file}'").fetchone()[0]
     con.execute("DROP TABLE crawl_views")
     return {"view_snapshots": snapshots}

@@ -6,21 +6,29 @@ DELETE FROM article_crawl_views;
 -- Done in four quarters of the articles (by a hash of the key, so an article's rows are all
 -- in one): at 1M articles the window's sort over all 19M article-crawl rows spills at a full
 -- rebuild's memory limit, and a quarter's does not (21 -> 13 s, docs/PERFORMANCE.md).
+-- Only the crawls where an article's count changed are kept (and its first): a crawl that
+-- saw the same count adds no gain and no answer "views at the end of a period" that the
+-- crawl before it does not give (merge._merge_views keeps the same rows night by night).
 CREATE OR REPLACE TEMP MACRO _crawl_views_of_quarter(q) AS TABLE
-SELECT article_key, satker_id, crawl_id, seen_at, (seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, views,
-       greatest(views - coalesce(lag(views) OVER w, 0), 0), lag(views) OVER w IS NULL
-FROM (SELECT article_key, any_value(satker_id) AS satker_id, crawl_id, max(seen_at) AS seen_at, max(views) AS views
-      FROM view_snapshots WHERE hash(article_key) % 4 = q GROUP BY article_key, crawl_id)
-WINDOW w AS (PARTITION BY article_key ORDER BY seen_at);
+SELECT * EXCLUDE (previous) FROM (
+    SELECT article_key, satker_id, crawl_id, seen_at, (seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, views,
+           greatest(views - coalesce(lag(views) OVER w, 0), 0), lag(views) OVER w IS NULL, lag(views) OVER w AS previous
+    FROM (SELECT article_key, any_value(satker_id) AS satker_id, crawl_id, max(seen_at) AS seen_at, max(views) AS views
+          FROM view_snapshots WHERE hash(article_key) % 4 = q GROUP BY article_key, crawl_id)
+    WINDOW w AS (PARTITION BY article_key ORDER BY seen_at))
+WHERE previous IS NULL OR views <> previous;
 INSERT INTO article_crawl_views SELECT * FROM _crawl_views_of_quarter(0);
 INSERT INTO article_crawl_views SELECT * FROM _crawl_views_of_quarter(1);
 INSERT INTO article_crawl_views SELECT * FROM _crawl_views_of_quarter(2);
 INSERT INTO article_crawl_views SELECT * FROM _crawl_views_of_quarter(3);
 DROP MACRO TABLE _crawl_views_of_quarter;
 
+-- the count of the last change is the latest count; the last sighting is the newest snapshot
 DELETE FROM article_latest_views;
 INSERT INTO article_latest_views
-SELECT article_key, arg_max(views, seen_at), max(seen_at) FROM article_crawl_views GROUP BY article_key;
+SELECT article_key, v.views, s.seen_at
+FROM (SELECT article_key, arg_max(views, seen_at) AS views FROM article_crawl_views GROUP BY article_key) v
+JOIN (SELECT article_key, max(seen_at) AS seen_at FROM view_snapshots GROUP BY article_key) s USING (article_key);
 
 DELETE FROM report_articles;
 DELETE FROM mart_period_satker_category;
