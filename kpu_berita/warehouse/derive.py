@@ -9,11 +9,12 @@ A crawl with at least PARALLEL_MIN_ROWS pages (articles, for the categories) is 
 worker processes: contiguous ranges of satker (articles) or of row groups (categories),
 several per process, each written by its worker as a part file (temporary name, renamed).
 The parent combines the parts in order into the one articles.parquet / categories.parquet
-(temporary name, renamed), each as soon as its worker is done, and removes them, so the result is the same rows in the same order
-as one process writes, and a kill leaves the whole file or none. Parts a killed run left are
-removed when the step runs again; their names carry the run's token, so no part of an
-earlier run is ever read. The workers (worker_pool.py) are forked by the forkserver, never
-from this process (its DuckDB has threads), and exit when the step's process dies.
+(temporary name, renamed), each as soon as its worker is done, and removes them, so the
+result is the same rows in the same order as one process writes, and a kill leaves the
+whole file or none. Parts a killed run left are removed when the step runs again; their
+names carry the run's token, so no part of an earlier run is ever read. The workers
+(worker_pool.py) are forked by the forkserver, never from this process (its DuckDB has
+threads), and exit when the step's process dies.
 """
 from __future__ import annotations
 

@@ -169,20 +169,21 @@ def _merge_views(con, crawl_id: str, views_file: str) -> dict:
     changes only: most archived articles show the same count night after night)."""
     con.execute(f"INSERT INTO view_snapshots SELECT article_key, satker_id, ?, source, seen_at, views FROM '{views_file}'",
                 [crawl_id])
+    # each article's count in this crawl beside the latest one stored before it
     con.execute(f"""CREATE OR REPLACE TEMP TABLE crawl_views AS
-        SELECT c.*, l.views AS previous, l.article_key IS NULL AS first_crawl
+        SELECT c.*, l.views AS previous, l.views_seen_at AS previous_seen_at, l.article_key IS NULL AS first_crawl,
+               l.article_key IS NULL OR c.views <> l.views AS changed
         FROM (SELECT article_key, any_value(satker_id) AS satker_id, max(seen_at) AS seen_at, max(views) AS views
               FROM '{views_file}' GROUP BY article_key) c
         LEFT JOIN article_latest_views l USING (article_key)""")
     con.execute("""INSERT INTO article_crawl_views
         SELECT article_key, satker_id, ?, seen_at, (seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, views,
                greatest(views - coalesce(previous, 0), 0), first_crawl
-        FROM crawl_views WHERE first_crawl OR views <> previous""", [crawl_id])
+        FROM crawl_views WHERE changed""", [crawl_id])
     con.execute("""INSERT OR REPLACE INTO article_latest_views
-        SELECT c.article_key, c.views, c.seen_at FROM crawl_views c LEFT JOIN article_latest_views l USING (article_key)
-        WHERE l.article_key IS NULL OR c.seen_at >= l.views_seen_at""")
+        SELECT article_key, views, seen_at FROM crawl_views WHERE first_crawl OR seen_at >= previous_seen_at""")
     # an unchanged count changes no report row and no period's gains
-    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM crawl_views WHERE first_crawl OR views <> previous")
+    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM crawl_views WHERE changed")
     snapshots = con.execute(f"SELECT count(*) FROM '{views_file}'").fetchone()[0]
     con.execute("DROP TABLE crawl_views")
     return {"view_snapshots": snapshots}

@@ -10,12 +10,11 @@ DELETE FROM article_crawl_views;
 -- saw the same count adds no gain and no answer "views at the end of a period" that the
 -- crawl before it does not give (merge._merge_views keeps the same rows night by night).
 CREATE OR REPLACE TEMP MACRO _crawl_views_of_quarter(q) AS TABLE
-SELECT * EXCLUDE (previous) FROM (
-    SELECT article_key, satker_id, crawl_id, seen_at, (seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, views,
-           greatest(views - coalesce(lag(views) OVER w, 0), 0), lag(views) OVER w IS NULL, lag(views) OVER w AS previous
-    FROM (SELECT article_key, any_value(satker_id) AS satker_id, crawl_id, max(seen_at) AS seen_at, max(views) AS views
-          FROM view_snapshots WHERE hash(article_key) % 4 = q GROUP BY article_key, crawl_id)
-    WINDOW w AS (PARTITION BY article_key ORDER BY seen_at))
+SELECT article_key, satker_id, crawl_id, seen_at, (seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, views,
+       greatest(views - coalesce(previous, 0), 0), previous IS NULL
+FROM (SELECT *, lag(views) OVER (PARTITION BY article_key ORDER BY seen_at) AS previous
+      FROM (SELECT article_key, any_value(satker_id) AS satker_id, crawl_id, max(seen_at) AS seen_at, max(views) AS views
+            FROM view_snapshots WHERE hash(article_key) % 4 = q GROUP BY article_key, crawl_id))
 WHERE previous IS NULL OR views <> previous;
 INSERT INTO article_crawl_views SELECT * FROM _crawl_views_of_quarter(0);
 INSERT INTO article_crawl_views SELECT * FROM _crawl_views_of_quarter(1);
