@@ -53,7 +53,16 @@ def test_summary_leaves_out_what_the_item_already_says():
     body = SEED_000_MIGRASI + "\n\nRapat membahas langkah migrasi konten ke template website yang seragam."
     assert summary(body) == ("Tujuan dari acara ini adalah untuk menyeragamkan website KPU di Seluruh Indonesia. "
                              "Rapat membahas langkah migrasi konten ke template website yang seragam.")
-    assert len(summary(body + " " + "Kalimat panjang sekali. " * 60)) <= 480
+    long_tail = " ".join(f"Kalimat panjang sekali nomor {n}." for n in range(60))
+    assert 400 < len(summary(body + " " + long_tail)) <= 480
+
+
+def test_summary_says_a_repeated_sentence_once():
+    # the demo's pages and some real ones close with the sentence the paragraph before ended on
+    body = ("Serang (10/8) - KPU Kabupaten Serang menggelar webinar PPID.\n\n"
+            "Ketua KPU menegaskan komitmen lembaga. Peserta aktif bertanya.\n\nKetua KPU menegaskan komitmen lembaga.")
+    assert summary(body) == ("KPU Kabupaten Serang menggelar webinar PPID. Ketua KPU menegaskan komitmen lembaga. "
+                             "Peserta aktif bertanya.")
 
 
 def test_humas_articles_by_title_or_topic_confirmed_in_the_opening():

@@ -92,6 +92,8 @@ def summary(body: str | None, limit: int = SUMMARY_CHARS) -> str:
     paragraphs = [strip_dateline(" ".join(p.split())) for p in (body or "").split("\n\n") if p.strip()]
     kept = [s for p in paragraphs[:3] for s in _sentences(p)
             if not (ACTIVITY_DATE.search(s) or PARTICIPANTS.search(s) or s.startswith("Baca Juga"))]
+    # sites repeat a sentence (a caption that is also the closing line): say it once
+    kept = list(dict.fromkeys(kept))
     text = ""
     for sentence in kept:
         if len(text) + len(sentence) + 1 > limit:
