@@ -156,3 +156,17 @@ def test_bad_corrections_file_and_export_are_one_clear_line(demo_home, tmp_path,
                    "--satker", "kab-serang", "--out", tmp_path / "q.csv") == 0
     rows = (tmp_path / "q.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) == 2 and rows[1].startswith("2021Q3,kab-serang,") and ",36,36," in rows[1]
+
+
+def test_export_filter_naming_no_satker_or_province_is_refused(demo_home, tmp_path, capsys):
+    # a typo would otherwise write an empty file that reads as "no articles"
+    out = tmp_path / "x.csv"
+    assert run_cli("--home", demo_home, "export", "--mart", "mart_quarterly_satker", "--satker", "kab-serang",
+                   "--satker", "kab-serangg", "--out", out) == 2
+    assert "unknown satker 'kab-serangg': not in the warehouse" in capsys.readouterr().err
+    assert run_cli("--home", demo_home, "export", "--mart", "mart_quarterly_province", "--province", "Atlantis",
+                   "--out", out) == 2
+    assert "unknown province 'Atlantis'" in capsys.readouterr().err
+    assert not out.exists()
+    assert run_cli("--home", demo_home, "export", "--mart", "mart_quarterly_province", "--province", "banten",
+                   "--out", out) == 0  # provinces match in any case, as the filter does

@@ -121,6 +121,11 @@ def test_review_sheet_as_excel_and_bad_requests(demo_home, tmp_path, capsys):
     assert run_cli("--home", demo_home, "review", "--quarter", QUARTER) == 2
     assert "review needs --satker" in capsys.readouterr().err
     assert run_cli("--home", demo_home, "review", "--satker", "kab-serang", "--quarter", "2021Q5") == 2
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "review", "--satker", "kab-serangg", "--quarter", QUARTER) == 2
+    assert "unknown satker 'kab-serangg'" in capsys.readouterr().err
+    assert run_cli("--home", demo_home, "review", "--province", "Atlantis", "--quarter", QUARTER) == 2
+    assert "unknown province 'Atlantis'" in capsys.readouterr().err
     bad = tmp_path / "filled.csv"
     bad.write_text("article_key,category,published_date,note\nkab-serang/id:1,rapatt,,\n", encoding="utf-8")
     assert run_cli("--home", demo_home, "correct", "--file", bad) == 2

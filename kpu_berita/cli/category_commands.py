@@ -53,6 +53,7 @@ def cmd_train(args) -> int:
 def cmd_review(args) -> int:
     from kpu_berita import categories
     from kpu_berita.pipelines.classify import Classifier
+    from kpu_berita.warehouse.db import UnknownName
     from kpu_berita.warehouse.review import SheetError, write_sheet
 
     if bool(args.province) == bool(args.satker):
@@ -61,7 +62,7 @@ def cmd_review(args) -> int:
     try:
         rows = categories.review_rows(con, Classifier.for_home(home_of(args)), args.quarter, args.satker, args.province)
         written = write_sheet(rows, args.out or sys.stdout)
-    except (categories.InputError, SheetError) as exc:
+    except (categories.InputError, SheetError, UnknownName) as exc:
         raise UserError(str(exc))
     finally:
         con.close()

@@ -101,6 +101,7 @@ def cmd_correct(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from kpu_berita.warehouse.db import UnknownName
     from kpu_berita.warehouse.export import ExportError, mart_frame, write_frame
 
     fmt = args.format or args.out.suffix.lstrip(".").lower()
@@ -111,7 +112,7 @@ def cmd_export(args) -> int:
         frame = mart_frame(con, args.mart, {"quarter": args.quarter, "month": args.month,
                                             "province": args.province, "satker_id": args.satker})
         rows = write_frame(frame, args.out, fmt)
-    except ExportError as exc:
+    except (ExportError, UnknownName) as exc:
         raise UserError(str(exc))
     finally:
         con.close()

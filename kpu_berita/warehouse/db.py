@@ -14,6 +14,21 @@ class WarehouseMissing(FileNotFoundError):
     pass
 
 
+class UnknownName(LookupError):
+    """A satker id or province the warehouse has no satker for."""
+
+
+def require_known(con: duckdb.DuckDBPyConnection, satker=(), provinces=()) -> None:
+    """UnknownName naming every satker id and province (any case) not in the satker table:
+    a filter with a typo would otherwise select nothing and look like "no articles"."""
+    rows = con.execute("SELECT satker_id, lower(province) FROM satker").fetchall()
+    known_satker, known_provinces = {s for s, _ in rows}, {p for _, p in rows}
+    unknown = [f"satker {s!r}" for s in satker or () if s not in known_satker]
+    unknown += [f"province {p!r}" for p in provinces or () if p.lower() not in known_provinces]
+    if unknown:
+        raise UnknownName(f"unknown {', '.join(unknown)}: not in the warehouse")
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """BEGIN ... COMMIT, or ROLLBACK if the block raises: all of it lands or none."""

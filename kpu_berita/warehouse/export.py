@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pyarrow as pa
 
+from kpu_berita.warehouse.db import require_known
+
 EXPORTABLE_PREFIXES = ("mart_",)
 EXPORTABLE_EXTRA = ("report_articles",)
 
@@ -28,6 +30,7 @@ def mart_frame(con, mart: str, filters: dict[str, list[str] | str | None]) -> pa
     available = exportable(con)
     if mart not in available:
         raise ExportError(f"unknown mart {mart!r}; choose one of {', '.join(available)}")
+    require_known(con, filters.get("satker_id"), filters.get("province"))
     columns = [c for (c,) in con.execute(
         "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [mart]).fetchall()]
     where, params = [], []

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from kpu_berita.pipelines.classify.labelled import check_label
+from kpu_berita.warehouse.db import require_known
 from kpu_berita.pipelines.dates import parse_quarter
 
 # What `kpu-berita correct --file` reads; the analyst fills `category` (and may fill the others).
@@ -24,8 +25,10 @@ class SheetError(ValueError):
 
 
 def flagged_articles(con, quarter: str, *, satker: list[str] | None = None, province: str | None = None) -> list[dict]:
-    """Articles of the quarter flagged needs_review, with their best and second codes."""
+    """Articles of the quarter flagged needs_review, with their best and second codes.
+    A satker or province the warehouse doesn't know is UnknownName."""
     start, end = parse_quarter(quarter)
+    require_known(con, satker, [province] if province else ())
     rows = con.execute("""
         SELECT r.article_key, r.satker_id, r.published_date AS article_date, r.title, a.body,
                c.category AS best_category, c.confidence AS best_confidence, c.reason AS best_reason,
