@@ -11,7 +11,7 @@ import pytest
 
 from kpu_berita import config
 from kpu_berita.cli import main
-from kpu_berita.pipelines.classify import store
+from kpu_berita.pipelines.classify import CATEGORY_LABELS, store
 from kpu_berita.warehouse.review import CORRECTION_COLUMNS
 
 pytestmark = pytest.mark.slow
@@ -113,6 +113,13 @@ def test_review_sheet_as_excel_and_bad_requests(demo_home, tmp_path, capsys):
     sheet = book.active
     header = [c.value for c in sheet[1]]
     assert sheet.max_row == 1 + len(set(keys) - decided)
+    # the analyst picks the code from a list of the taxonomy's codes, explained on a second sheet
+    category_column = openpyxl.utils.get_column_letter(header.index("category") + 1)
+    [choice] = sheet.data_validations.dataValidation
+    assert choice.type == "list" and str(choice.sqref) == f"{category_column}2:{category_column}{sheet.max_row}"
+    codes = [r for r in book["kategori"].iter_rows(min_row=2, values_only=True)]
+    assert choice.formula1 == f"=kategori!$A$2:$A${len(codes) + 1}"
+    assert [c for c, _ in codes] == list(CATEGORY_LABELS) and dict(codes)["audiensi"]
     sheet.cell(row=2, column=header.index("category") + 1, value="rapat")
     book.save(out)
     capsys.readouterr()

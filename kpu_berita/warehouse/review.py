@@ -9,7 +9,7 @@ import csv
 import os
 from pathlib import Path
 
-from kpu_berita.pipelines.classify.labelled import check_label
+from kpu_berita.pipelines.classify.labelled import CATEGORY_LABELS, check_label
 from kpu_berita.warehouse.db import require_known
 from kpu_berita.pipelines.dates import parse_quarter
 
@@ -65,17 +65,44 @@ def write_sheet(rows: list[dict], out) -> int:
         with open(tmp, "w", newline="", encoding="utf-8") as f:
             _write_csv(rows, f)
     else:
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "review"
-        sheet.append(SHEET_COLUMNS)
-        for row in rows:
-            sheet.append([row.get(c) for c in SHEET_COLUMNS])
-        book.save(tmp)
+        _excel_sheet(rows).save(tmp)
     os.replace(tmp, out)
     return len(rows)
+
+
+# characters per column in the workbook: titles and reasons wide, codes and dates narrow
+_COLUMN_WIDTHS = {"article_key": 24, "satker_id": 16, "article_date": 12, "title": 60, "best_reason": 36,
+                  "second_reason": 36, "note": 30}
+
+
+def _excel_sheet(rows: list[dict]):
+    """The `review` sheet (first, the one `correct --file` reads), its `category` cells a
+    drop-down of the taxonomy's codes, and a `kategori` sheet naming what each code means."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "review"
+    sheet.append(SHEET_COLUMNS)
+    for row in rows:
+        sheet.append([row.get(c) for c in SHEET_COLUMNS])
+    sheet.freeze_panes = "A2"
+    for n, column in enumerate(SHEET_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = _COLUMN_WIDTHS.get(column, 14)
+    codes = book.create_sheet("kategori")
+    codes.append(["code", "label"])
+    for code, label in CATEGORY_LABELS.items():
+        codes.append([code, label])
+    codes.column_dimensions["B"].width = 40
+    choice = DataValidation(type="list", formula1=f"=kategori!$A$2:$A${len(CATEGORY_LABELS) + 1}", allow_blank=True,
+                            showErrorMessage=True, errorTitle="kategori",
+                            error="Pilih salah satu kode di lembar 'kategori'.")
+    column = get_column_letter(SHEET_COLUMNS.index("category") + 1)
+    choice.add(f"{column}2:{column}{max(len(rows), 1) + 1}")
+    sheet.add_data_validation(choice)
+    return book
 
 
 def _write_csv(rows: list[dict], stream) -> None:
