@@ -121,6 +121,7 @@ def test_review_sheet_as_excel_and_bad_requests(demo_home, tmp_path, capsys):
     assert choice.formula1 == f"=kategori!$A$2:$A${len(codes) + 1}"
     assert [c for c, _ in codes] == list(CATEGORY_LABELS) and dict(codes)["audiensi"]
     sheet.cell(row=2, column=header.index("category") + 1, value="rapat")
+    book.active = book["kategori"]  # saved while looking at the codes: `correct` still reads `review`
     book.save(out)
     capsys.readouterr()
     assert run_cli("--home", demo_home, "correct", "--file", out) == 0  # unfilled rows are skipped

@@ -10,14 +10,17 @@ import os
 from pathlib import Path
 
 from kpu_berita.pipelines.classify.labelled import CATEGORY_LABELS, check_label
-from kpu_berita.warehouse.db import require_known
 from kpu_berita.pipelines.dates import parse_quarter
+from kpu_berita.warehouse.db import require_known
 
 # What `kpu-berita correct --file` reads; the analyst fills `category` (and may fill the others).
 CORRECTION_COLUMNS = ["article_key", "category", "published_date", "note"]
 SHEET_COLUMNS = ["article_key", "satker_id", "article_date", "title", "best_category", "best_confidence",
                  "best_reason", "second_category", "second_confidence", "second_reason", "category",
                  "published_date", "note"]
+
+
+REVIEW_SHEET = "review"
 
 
 class SheetError(ValueError):
@@ -76,7 +79,7 @@ _COLUMN_WIDTHS = {"article_key": 24, "satker_id": 16, "article_date": 12, "title
 
 
 def _excel_sheet(rows: list[dict]):
-    """The `review` sheet (first, the one `correct --file` reads), its `category` cells a
+    """The `review` sheet (the one `correct --file` reads), its `category` cells a
     drop-down of the taxonomy's codes, and a `kategori` sheet naming what each code means."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
@@ -84,7 +87,7 @@ def _excel_sheet(rows: list[dict]):
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "review"
+    sheet.title = REVIEW_SHEET
     sheet.append(SHEET_COLUMNS)
     for row in rows:
         sheet.append([row.get(c) for c in SHEET_COLUMNS])
@@ -119,7 +122,9 @@ def read_sheet(path: Path) -> list[dict]:
 
         book = load_workbook(path, read_only=True)
         try:
-            values = list(book.active.iter_rows(values_only=True))
+            # the `review` sheet even when the analyst saved the book while looking at `kategori`
+            sheet = book[REVIEW_SHEET] if REVIEW_SHEET in book.sheetnames else book.active
+            values = list(sheet.iter_rows(values_only=True))
         finally:
             book.close()
         header = [str(h or "") for h in values[0]] if values else []
