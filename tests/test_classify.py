@@ -114,6 +114,26 @@ def test_topics_are_found_even_where_cues_overlap(classifier):
     assert classifier.topics("Sosialisasi Data Pemilih Pemula") == ["data_pemilih", "partisipasi"]
 
 
+def test_topics_by_word_are_the_cues_found_one_by_one():
+    # the fast path for ASCII text (TopicWords) against each cue searched on its own, case-blind
+    import re
+
+    import yaml
+
+    from kpu_berita.pipelines.classify.rules import topics
+
+    spec = yaml.safe_load((DATA / "category_rules.yaml").read_text(encoding="utf-8"))
+    cues = [(t, re.compile(rf"\b(?:{p})\b", re.I)) for t, ps in spec["topics"].items() for p in ps]
+    rules = Rules.load()
+    assert rules.topic_words is not None
+    texts = [f"{row['title']} {row.get('body') or ''}" for row in labelled_rows()] + [
+        "Rapat Badan Ad Hoc dan badan adhoc", "pemutakhiran-data pemilih, (DPT)", "data  pemilih", "datapemilih",
+        "Informasi Publik: PPID_KPU", "desa peduli pemilu dp3", "produk hukum/JDIH", "media sosial"]
+    for text in texts:
+        expected = [t for t in rules.topic_names if any(t == topic and c.search(text) for topic, c in cues)]
+        assert topics(rules, text) == expected, text
+
+
 def test_grouped_folds_never_share_a_satker():
     rows = labelled_rows()
     for train, test in grouped_folds(rows, 5):

@@ -60,6 +60,7 @@ class Rules:
     # The same alternations for lower-case ASCII text (LowerCase); None: use the above. Defaults
     # on the class, so a model pickled before these fields existed still loads (and uses the above).
     lower: LowerCase | None = None
+    topic_words: "TopicWords | None" = None  # the topic cues by word, for lower-case ASCII text
     _hits: dict | None = field(default=None, repr=False, compare=False)  # (kind, group, text) -> RuleHit
     _pair_firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
     _cue_starts: frozenset[str] | None = field(default=None, repr=False, compare=False)
@@ -89,7 +90,8 @@ class Rules:
                 raise RulesError(f"rules file {path}: feature_only pattern {unused[0]!r} is not a rule of the file")
             return cls(s_pattern, s_groups, c_pattern, c_groups, t_pattern, t_groups,
                        tuple(spec.get("topics", {})), tuple(p for _, p in settled), tuple(p for _, p in cues),
-                       feature_only, word_cues(cues), LowerCase.of(settled, cues, topic_cues) if lower else None)
+                       feature_only, word_cues(cues), LowerCase.of(settled, cues, topic_cues) if lower else None,
+                       topic_words=TopicWords.of(topic_cues) if lower and topic_cues else None)
         except RulesError:
             raise
         except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, re.error) as exc:
@@ -185,6 +187,67 @@ class Rules:
 _PLAIN = re.compile(r"^([a-z]+)(?:\\s\+([a-z]+))?(?:\(([a-z]+)\)\?)?$")  # word, word\s+word, word(suffix)?
 
 
+# lower-case ASCII text -> its words (\w+ runs) by str.split: every ASCII non-word character a space
+_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+# "daftar\s+pemilih": every match starts with the whole word "daftar" ("ad\s*hoc" may not: adhoc)
+_LEADING_WORD = re.compile(r"^(\w+)\\s(?![*?{])")
+
+
+@dataclass(frozen=True)
+class TopicWords:
+    """The topic cues for lower-case ASCII text, by its words. A cue that is one word is a
+    set lookup; any other is matched as \b<cue>\b on its own, where its first word occurs
+    (anywhere, if it doesn't start with a whole word). The overlapping regex of every cue
+    (Rules.topics) gives the same topics, found ~2x slower: it tries the cues at every word.
+
+    Every cue that matches counts: two cues of different topics at one place tag both, where
+    the regex kept only the first (the rules file has no such pair: 1M texts compared)."""
+
+    by_word: dict[str, frozenset[str]]  # word -> the topics it is a cue of
+    phrases: tuple[tuple[str | None, re.Pattern, str], ...]  # (first word or None, cue, topic)
+    cue_words: frozenset[str]  # by_word's words
+    first_words: frozenset[str]  # the phrases' first words
+
+    @classmethod
+    def of(cls, topic_cues: list[tuple[str, str]]) -> "TopicWords":
+        by_word: dict[str, set[str]] = {}
+        phrases = []
+        for topic, pattern in topic_cues:
+            if re.fullmatch(r"\w+", pattern):
+                by_word.setdefault(pattern, set()).add(topic)
+                continue
+            leading = None if "|" in pattern else _LEADING_WORD.match(pattern)
+            phrases.append((leading and leading.group(1), re.compile(rf"\b(?:{pattern})\b"), topic))
+        return cls({w: frozenset(t) for w, t in by_word.items()}, tuple(phrases), frozenset(by_word),
+                   frozenset(first for first, _, _ in phrases if first))
+
+    def topics(self, lowered: str) -> set[str]:
+        words = lowered.translate(_ASCII_NON_WORD).split()
+        found: set[str] = set()
+        for word in self.cue_words.intersection(words):
+            found |= self.by_word[word]
+        present = self.first_words.intersection(words)
+        for first, cue, topic in self.phrases:
+            if topic in found:
+                continue
+            if first is None:
+                if cue.search(lowered):
+                    found.add(topic)
+            elif first in present and _matches_at_word(cue, lowered, first):
+                found.add(topic)
+        return found
+
+
+def _matches_at_word(cue: re.Pattern, text: str, word: str) -> bool:
+    """Whether cue matches where `word` occurs in text (cue's own \b rejects a mere substring)."""
+    at = text.find(word)
+    while at >= 0:
+        if cue.match(text, at):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def word_cues(cues: list[tuple[str, str]]) -> dict[str, str]:
     """The cues that are plain words or two-word phrases (optionally with a suffix), as a lookup."""
     table: dict[str, str] = {}
@@ -222,6 +285,9 @@ def topics(rules: Rules, text: str) -> list[str]:
     """Every topic whose cue appears in `text`, in the rules file's order."""
     if rules.topics is None:
         return []
+    if rules.topic_words is not None and text.isascii():
+        found = rules.topic_words.topics(text.lower())
+        return [name for name in rules.topic_names if name in found]
     if rules.lower is not None and rules.lower.topics is not None and text.isascii():
         matches = rules.lower.topics.finditer(text.lower())
     else:
