@@ -16,7 +16,7 @@ from kpu_berita.pipelines.classify import Classifier, Rules
 from kpu_berita.pipelines.classify.alternation import lower_safe
 from kpu_berita.pipelines.classify.classifier import _term, top_terms
 from kpu_berita.pipelines.classify.labelled import shipped_rows, split_frozen
-from kpu_berita.pipelines.classify.rules import _search
+from kpu_berita.pipelines.classify.rules import _search, topics
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,10 @@ def _same_matches(rules: Rules, texts: list[str]) -> None:
         if rules.topics is not None:
             assert ([(m.start(), m.lastgroup) for m in rules.topics.finditer(text)]
                     == [(m.start(), m.lastgroup) for m in rules.lower.topics.finditer(text.lower())]), text
+            # topics by word (TopicWords, the path for ASCII text) tag what the regex tags, also
+            # where odd separators ("_", digits, none) glue the words
+            found = {rules.topic_groups[m.lastgroup] for m in rules.topics.finditer(text)}
+            assert topics(rules, text) == [t for t in rules.topic_names if t in found], text
 
 
 def test_lower_case_cues_find_what_case_insensitive_cues_find(open_rows):
