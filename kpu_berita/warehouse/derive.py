@@ -54,6 +54,20 @@ CATEGORIES_SCHEMA = pa.schema([
 ])
 
 
+# Dictionary encoding only for the columns whose values repeat. pyarrow tries it on every
+# column by default and falls back on each chunk of bodies, titles and URLs: writing the 1M
+# articles took 1.59-1.68 s with it where they repeat against 1.88-1.98 s on every column
+# (interleaved, 3 rounds), and the file is 2 MB smaller.
+DICTIONARY_COLUMNS = frozenset({"satker_id", "published_date", "date_source", "date_flag", "author", "credit",
+                                "is_repost", "repost_source", "category", "reason", "second_category",
+                                "model_version"})
+
+
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    return pq.ParquetWriter(path, schema, compression="zstd",
+                            use_dictionary=[name for name in schema.names if name in DICTIONARY_COLUMNS])
+
+
 class ParquetRows:
     """Append rows (dicts) to a Parquet file in batches; renamed into place on close. As a
     context manager: closed when the block ends, abandoned (no file) when it raises."""
@@ -61,7 +75,7 @@ class ParquetRows:
     def __init__(self, target: Path, schema: pa.Schema):
         self.target, self.schema = target, schema
         self.tmp = target.with_name(f".{target.name}.tmp")
-        self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
+        self.writer = parquet_writer(self.tmp, schema)
         self.rows: list[dict] = []
         self.written = 0
 
@@ -266,7 +280,7 @@ def _combine(parts: list[Path], target: Path, schema: pa.Schema) -> int:
     tmp = target.with_name(f".{target.name}.tmp")
     written = 0
     try:
-        with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        with parquet_writer(tmp, schema) as writer:
             for part in parts:
                 source = pq.ParquetFile(part)
                 for i in range(source.num_row_groups):
