@@ -44,15 +44,15 @@ WITH grains AS (SELECT unnest(['month', 'quarter']) AS grain
     -- periods are compared as their first day (a DATE), not as formatted strings. Each month's
     -- sum is paired with its month's and its quarter's first day before the join, so that
     -- (grain, satker, first day) is the join's key: a CASE on both sides left only the satker
-    -- as the key and compared every row with each dirty period of its satker (2.4 of the 5.6 s
-    -- of a full rebuild's refresh at 1M, docs/PERFORMANCE.md)
+    -- as the key and compared every row with each dirty period of its satker: with every
+    -- period dirty (a full rebuild at 1M) this INSERT took 5.5 s, now 4.6 s; a night's is
+    -- unchanged (1.1-1.4 s against 1.3 s, docs/PERFORMANCE.md)
     FROM (SELECT v.*, g.grain,
                  CASE g.grain WHEN 'month' THEN v.month_starts ELSE date_trunc('quarter', v.month_starts)::DATE END AS starts
           FROM (SELECT article_key, satker_id, first_crawl, date_trunc('month', seen_date)::DATE AS month_starts,
                        sum(gained) AS gained
                 FROM article_crawl_views
                 WHERE gained > 0  -- a gain of 0 adds nothing
-                  AND satker_id IN (SELECT satker_id FROM dirty)  -- a night touches a few satker
                 GROUP BY ALL) v
           CROSS JOIN grains g) v
     JOIN dirty d USING (grain, satker_id, starts)
