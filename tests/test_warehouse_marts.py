@@ -228,3 +228,24 @@ def test_a_crawl_that_saw_the_same_count_adds_no_crawl_views_row_nor_changes_an_
     assert [r["article_key"] for r in rows(warehouse, "SELECT * FROM _dirty_articles")] == ["a5"]
     assert rows(warehouse, "SELECT views, views_seen_at FROM article_latest_views WHERE article_key = 'a4'") == [
         {"views": 5, "views_seen_at": utc("2025-11-01")}]
+
+
+def test_a_crawl_counts_the_larger_of_listing_and_page_and_either_alone(warehouse, tmp_path):
+    # a6: c1 listing 10 and page 12 (the page fetch itself adds a view), c2 its page alone
+    # (no longer on the listing pages read), c3 the listing alone, still at 15
+    warehouse.execute("""INSERT INTO articles (article_key, satker_id, url, title, title_normalised, published_date,
+                         body, is_repost) VALUES ('a6', 'kab-serang', 'http://x/a6', 'a6', 'a6', '2025-07-01', '', false)""")
+    warehouse.execute("INSERT INTO article_categories (article_key, category, confidence, reason, topics) "
+                      "VALUES ('a6', 'rapat', 0.9, 'rule', [])")
+    for crawl, source, day, hour, views in (("c1", "listing", "2025-07-15", 1, 10), ("c1", "article", "2025-07-15", 2, 12),
+                                            ("c2", "article", "2025-09-30", 1, 15), ("c3", "listing", "2025-10-20", 1, 15)):
+        warehouse.execute("INSERT INTO view_snapshots VALUES ('a6', 'kab-serang', ?, ?, ?, ?)",
+                          [crawl, source, utc(day, hour), views])
+    recompute_all(warehouse)
+
+    kept = rows(warehouse, "SELECT crawl_id, seen_at, views, gained, first_crawl FROM article_crawl_views "
+                           "WHERE article_key = 'a6' ORDER BY seen_at")
+    assert [(r["crawl_id"], r["seen_at"], r["views"], r["gained"], r["first_crawl"]) for r in kept] == [
+        ("c1", utc("2025-07-15", 2), 12, 12, True), ("c2", utc("2025-09-30"), 15, 3, False)]
+    assert rows(warehouse, "SELECT views, views_seen_at FROM article_latest_views WHERE article_key = 'a6'") == [
+        {"views": 15, "views_seen_at": utc("2025-10-20")}]
