@@ -36,26 +36,25 @@ WITH grains AS (SELECT unnest(['month', 'quarter']) AS grain
            coalesce(sum(p.views), 0)::BIGINT AS views, sum(e.views_at_period_end)::BIGINT AS views_at_period_end
     FROM period_articles p JOIN at_period_end e USING (grain, period, article_key)
     GROUP BY ALL
+), dirty_months AS (
+    -- each dirty period as the months it spans (a quarter's three), so that a month's gains
+    -- meet their periods on an equality, (satker, month). Comparing each month with its
+    -- satker's dirty periods by a CASE left the satker the join's only key: with every period
+    -- dirty (a full rebuild at 1M) this INSERT took 5.6-5.8 s, now 4.2-4.4 s; a night's
+    -- 1.4-1.5 s, now 1.3-1.4 s (the same rows, docs/PERFORMANCE.md)
+    SELECT d.*, (d.starts + to_months(k))::DATE AS month_starts
+    FROM dirty d CROSS JOIN (SELECT unnest([0, 1, 2]) AS k)
+    WHERE k = 0 OR d.grain = 'quarter'
 ), gained AS (
     SELECT d.grain, d.period, v.satker_id, f.category,
            sum(v.gained) FILTER (WHERE NOT v.first_crawl
                                  OR (f.published_date >= d.starts AND f.published_date < d.ends))::BIGINT AS views_gained
     -- summed per article and month first: a night's crawl adds a row per article seen, and
-    -- periods are compared as their first day (a DATE), not as formatted strings. Each month's
-    -- sum is paired with its month's and its quarter's first day before the join, so that
-    -- (grain, satker, first day) is the join's key: a CASE on both sides left only the satker
-    -- as the key and compared every row with each dirty period of its satker: with every
-    -- period dirty (a full rebuild at 1M) this INSERT took 5.5 s, now 4.6 s; a night's is
-    -- unchanged (1.1-1.4 s against 1.3 s, docs/PERFORMANCE.md)
-    FROM (SELECT v.*, g.grain,
-                 CASE g.grain WHEN 'month' THEN v.month_starts ELSE date_trunc('quarter', v.month_starts)::DATE END AS starts
-          FROM (SELECT article_key, satker_id, first_crawl, date_trunc('month', seen_date)::DATE AS month_starts,
-                       sum(gained) AS gained
-                FROM article_crawl_views
-                WHERE gained > 0  -- a gain of 0 adds nothing
-                GROUP BY ALL) v
-          CROSS JOIN grains g) v
-    JOIN dirty d USING (grain, satker_id, starts)
+    -- periods are compared as their first day (a DATE), not as formatted strings
+    FROM (SELECT article_key, satker_id, first_crawl, date_trunc('month', seen_date)::DATE AS month_starts,
+                 sum(gained) AS gained
+          FROM article_crawl_views WHERE gained > 0 GROUP BY ALL) v  -- a gain of 0 adds nothing
+    JOIN dirty_months d USING (satker_id, month_starts)
     JOIN article_facts f ON f.article_key = v.article_key
     GROUP BY ALL  -- a group with no gain and no article is dropped below
 )
