@@ -187,8 +187,9 @@ class Rules:
 _PLAIN = re.compile(r"^([a-z]+)(?:\\s\+([a-z]+))?(?:\(([a-z]+)\)\?)?$")  # word, word\s+word, word(suffix)?
 
 
-# lower-case ASCII text -> its words (\w+ runs) by str.split: every ASCII non-word character a space
-_ASCII_NON_WORD = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+# lower-case ASCII text -> its words (\w+ runs) by split: every ASCII non-word byte a space.
+# On bytes: a title and lead took 1.8 us where str.translate's table took 3.2 us.
+_ASCII_NON_WORD = bytes(c if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(128)) + bytes(range(128, 256))
 # "daftar\s+pemilih": every match starts with the whole word "daftar" ("ad\s*hoc" may not: adhoc)
 _LEADING_WORD = re.compile(r"^(\w+)\\s(?![*?{])")
 
@@ -222,7 +223,7 @@ class TopicWords:
                    frozenset(first for first, _, _ in phrases if first))
 
     def topics(self, lowered: str) -> set[str]:
-        words = lowered.translate(_ASCII_NON_WORD).split()
+        words = lowered.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()
         found: set[str] = set()
         for word in self.cue_words.intersection(words):
             found |= self.by_word[word]
