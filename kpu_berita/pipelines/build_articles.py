@@ -60,6 +60,7 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
         fetch; they bound year-less datelines of their new neighbours.
     """
     corrections = corrections or {}
+    hosts: dict[str, str | None] = {}  # satker_id -> its site's host name, parsed once
     rows = []
     for page in pages:
         key = page["article_key"]
@@ -70,8 +71,10 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
         source = found.source if found else None
         cleaned = clean_body(page.get("body") or "")
         title = (page.get("title") or page.get("listing_title") or "").strip()
+        if info.satker_id not in hosts:
+            hosts[info.satker_id] = urlsplit(info.base_url).hostname
         repost = detect_repost(title=title, body=cleaned.text, satker_name=info.name,
-                               satker_host=urlsplit(info.base_url).hostname)
+                               satker_host=hosts[info.satker_id])
         rows.append({
             "article_key": key,
             "satker_id": page["satker_id"],
@@ -102,9 +105,13 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
         if fix and fix.get("published_date"):
             row["published_date"] = _as_date(fix["published_date"])
             row["date_source"] = "correction"
-        for private in [k for k in row if k.startswith("_")]:
+        for private in _PRIVATE_KEYS:
             del row[private]
     return rows
+
+
+# the keys assemble_articles adds for its own use (the year-less dates' pass), not columns
+_PRIVATE_KEYS = ("_year_inferred", "_crawl_id", "_page")
 
 
 def _list_order(listing: dict) -> int | None:
