@@ -230,7 +230,7 @@ def test_a_crawl_that_saw_the_same_count_adds_no_crawl_views_row_nor_changes_an_
         {"views": 5, "views_seen_at": utc("2025-11-01")}]
 
 
-def test_a_crawl_counts_the_larger_of_listing_and_page_and_either_alone(warehouse, tmp_path):
+def test_a_crawl_counts_the_larger_of_listing_and_page_and_either_alone(warehouse):
     # a6: c1 listing 10 and page 12 (the page fetch itself adds a view), c2 its page alone
     # (no longer on the listing pages read), c3 the listing alone, still at 15
     warehouse.execute("""INSERT INTO articles (article_key, satker_id, url, title, title_normalised, published_date,
