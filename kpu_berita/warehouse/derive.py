@@ -272,8 +272,8 @@ def _parts(target: Path, count: int) -> list[Path]:
 
 
 def _combine(parts: list[Path], target: Path, schema: pa.Schema) -> int:
-    """The parts' row groups, in order, as target (temporary name, renamed); parts removed.
-    Called once the workers are done: appending each part while the others still worked
+    """The parts' row groups, in order, as target (temporary name, renamed); the caller
+    removes the parts, combined or not. Called once the workers are done: appending each part while the others still worked
     (5d0646f) saved 0.6 s of the 35 s articles step at 1M and raised the process tree's
     summed RSS peak by 120 MB (1,800 -> 1,920 MB, side by side, twice): the parent's reads
     on top of two workers at their peak, where the full rebuild's 2 GB bound is tight."""
@@ -291,8 +291,6 @@ def _combine(parts: list[Path], target: Path, schema: pa.Schema) -> int:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    for part in parts:
-        part.unlink(missing_ok=True)
     return written
 
 
