@@ -8,6 +8,7 @@ date corrections applied last.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -24,6 +25,12 @@ class SatkerInfo:
     satker_id: str
     name: str
     base_url: str
+
+
+@functools.lru_cache(maxsize=4096)
+def _hostname(base_url: str) -> str | None:
+    """A satker site's host name: parsed once per satker, not once per article."""
+    return urlsplit(base_url).hostname
 
 
 def _as_date(value) -> dt.date | None:
@@ -60,7 +67,6 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
         fetch; they bound year-less datelines of their new neighbours.
     """
     corrections = corrections or {}
-    hosts: dict[str, str | None] = {}  # satker_id -> its site's host name, parsed once
     rows = []
     for page in pages:
         key = page["article_key"]
@@ -71,10 +77,8 @@ def assemble_articles(pages: list[dict], listings: dict[str, dict], satker: dict
         source = found.source if found else None
         cleaned = clean_body(page.get("body") or "")
         title = (page.get("title") or page.get("listing_title") or "").strip()
-        if info.satker_id not in hosts:
-            hosts[info.satker_id] = urlsplit(info.base_url).hostname
         repost = detect_repost(title=title, body=cleaned.text, satker_name=info.name,
-                               satker_host=hosts[info.satker_id])
+                               satker_host=_hostname(info.base_url))
         rows.append({
             "article_key": key,
             "satker_id": page["satker_id"],
