@@ -289,8 +289,9 @@ def decided_dates(relation, batch_rows: int = 50_000) -> pa.Table:
 # crawls of one (size, seed) are generated once into that folder and copied from there.
 RAW_CACHE_ENV = "KPU_BENCH_RAW_CACHE"
 # raised when the generated crawls change, so that no older cache is taken for them
-# (2: pages carry the date the spider decided when it fetched them)
-GENERATOR_VERSION = 2
+# (2: pages carry the date the spider decided when it fetched them; 3: pages are sealed
+# in satker order, as raw_store writes them since then)
+GENERATOR_VERSION = 3
 
 
 def cached_raw_crawls(home: Path, articles: int, seed: int) -> dict:

@@ -9,6 +9,7 @@ import json
 import shutil
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from kpu_berita import config
@@ -48,6 +49,15 @@ def test_the_crawler_leaves_every_item_in_columns(crawl):
     assert in_columns["listing"] == in_json["listing"] > 0
     assert in_columns["article"] == in_json["article"] > 0
     assert in_columns["error"] == in_json.get("error", 0)
+
+
+def test_pages_are_sealed_in_satker_order(crawl):
+    """A derive worker reads one range of satker; in this order it skips the others' row groups."""
+    for name in raw_store.COLUMNAR_ORDER:
+        table = pq.read_table(raw_store.columnar_files(crawl)[name], columns=["satker_id", "article_key"])
+        in_file = list(zip(*(table.column(c).to_pylist() for c in table.column_names)))
+        assert len({s for s, _ in in_file}) > 1  # the demo crawl spans several satker
+        assert in_file == sorted(in_file), name
 
 
 def test_a_crawl_from_before_the_columns_stages_the_same_and_gains_them(crawl, tmp_path):

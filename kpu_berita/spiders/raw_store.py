@@ -32,6 +32,14 @@ COLUMNAR = "columnar"
 COLUMNAR_KINDS = {"listing": "listing", "pages": "article", "errors": "error"}
 # a field whose column name differs from the item's (`at` is a reserved word in SQL)
 RENAMED = {"at": "failed_at"}
+# Pages are written in satker order. A full rebuild's derive workers each read one range of
+# satker (warehouse/derive.py); in this order the row groups of other satker are skipped by
+# their min/max instead of read, decompressed and filtered out. At 1M pages the articles
+# step took 25.6 / 25.9 s unsorted and 24.2 / 24.8 s sorted (2 processes, interleaved, the
+# same pages and the same articles out); sealing that crawl takes 11.0 s instead of 6.1, once.
+# Listing rows stay in the order they were seen: sorted, each worker's listing read was
+# ~0.1 s shorter. Nothing relies on the order: a crawl sealed before it is read as correctly.
+COLUMNAR_ORDER = {"pages": "satker_id, article_key"}
 
 
 def compress_items(crawl_dir: Path) -> None:
@@ -112,7 +120,9 @@ def write_columnar(crawl_dir: Path, con: duckdb.DuckDBPyConnection) -> None:
             columns = ", ".join(f'"{c}"' + (f' AS {RENAMED[c]}' if c in RENAMED else "")
                                 for c in item_columns(ITEM_KINDS[kind]))
             keyed = " AND article_key IS NOT NULL" if kind != "error" else ""
-            write_parquet_atomically(con, f"SELECT {columns} FROM '{_sql_path(parsed)}' WHERE kind = '{kind}'{keyed}", target)
+            order = f" ORDER BY {COLUMNAR_ORDER[name]}" if name in COLUMNAR_ORDER else ""
+            write_parquet_atomically(
+                con, f"SELECT {columns} FROM '{_sql_path(parsed)}' WHERE kind = '{kind}'{keyed}{order}", target)
     finally:
         parsed.unlink()
 
