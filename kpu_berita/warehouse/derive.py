@@ -8,6 +8,8 @@ not by the crawl or the archive.
 A crawl with at least PARALLEL_MIN_ROWS pages (articles, for the categories) is split over
 worker processes: contiguous ranges of satker (articles) or of row groups (categories),
 several per process, each written by its worker as a part file (temporary name, renamed).
+A crawl's pages are sealed in satker order (spiders/raw_store.py), so each articles task
+reads only the row groups of its own range.
 The parent combines the parts in order into the one articles.parquet / categories.parquet
 (temporary name, renamed) and removes them, so the result is the same rows in the same order
 as one process writes, and a kill leaves the whole file or none. Parts a killed run left are
