@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -14,6 +15,7 @@ from kpu_berita.pipelines.build_articles import SatkerInfo
 from kpu_berita.pipelines.classify import Classifier
 from kpu_berita.registry import load_registry
 from kpu_berita import config
+from kpu_berita.spiders import raw_store
 from kpu_berita.warehouse import derive
 from kpu_berita.warehouse.stage import finished_crawls, stage_crawl, stage_root
 
@@ -100,6 +102,26 @@ def test_parts_a_killed_run_left_are_removed_not_read(crawls, sequential, tmp_pa
     rows = pq.read_metadata(folder / "articles.parquet").num_rows
     assert derive.derive_articles(crawl, tmp_path, satker, 2, min_rows=1) == {"articles": rows, "undated": None}
     assert not list(folder.glob("*.part-*"))
+
+
+def test_a_crawl_sealed_before_pages_were_sorted_derives_the_same(crawls, sequential, tmp_path):
+    """Pages in the order they arrived (crawls sealed before raw_store.COLUMNAR_ORDER), in
+    several row groups: each worker's satker range still finds all of its pages."""
+    seq_home, missing = sequential[0], sequential[3]
+    crawl = max(crawls, key=lambda c: pq.read_metadata(stage_root(seq_home) / c.name / "articles.parquet").num_rows)
+    old_crawl = config.raw_dir(tmp_path) / crawl.name
+    shutil.copytree(crawl, old_crawl)
+    pages = raw_store.columnar_files(old_crawl)["pages"]
+    pq.write_table(duckdb.sql(f"FROM '{pages}' ORDER BY hash(url)").to_arrow_table(), pages, row_group_size=100)
+    in_file = pq.read_table(pages, columns=["satker_id"]).column(0).to_pylist()
+    assert in_file != sorted(in_file) and pq.read_metadata(pages).num_row_groups > 1
+    assert raw_store.columnar_is_current(old_crawl, duckdb.connect())  # staged as it is, not written again
+    stage_crawl(old_crawl, tmp_path)
+
+    derive.derive_articles(old_crawl, tmp_path, _satker(missing), 2, min_rows=1)
+
+    assert pq.read_table(stage_root(tmp_path) / crawl.name / "articles.parquet").equals(
+        pq.read_table(stage_root(seq_home) / crawl.name / "articles.parquet"))
 
 
 def test_even_ranges_cover_every_item_once():
