@@ -9,10 +9,10 @@ A crawl with at least PARALLEL_MIN_ROWS pages (articles, for the categories) is 
 worker processes: contiguous ranges of satker (articles) or of row groups (categories),
 several per process, each written by its worker as a part file (temporary name, renamed).
 A crawl's pages are sealed in satker order (spiders/raw_store.py), so each articles task
-reads only the row groups of its own range.
-The parent combines the parts in order into the one articles.parquet / categories.parquet
-(temporary name, renamed) and removes them, so the result is the same rows in the same order
-as one process writes, and a kill leaves the whole file or none. Parts a killed run left are
+reads only the row groups of its own range. The parent appends the parts in order to the
+one articles.parquet / categories.parquet (temporary name, renamed), each as soon as its
+worker is done, and removes them, so the result is the same rows in the same order as one
+process writes, and a kill leaves the whole file or none. Parts a killed run left are
 removed when the step runs again; their names carry the run's token, so no part of an
 earlier run is ever read. The workers (worker_pool.py) are forked by the forkserver, never
 from this process (its DuckDB has threads), and exit when the step's process dies.
@@ -23,6 +23,7 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
 
 import pyarrow as pa
@@ -279,27 +280,36 @@ def _parts(target: Path, count: int) -> list[Path]:
     return [target.with_name(f".{target.stem}.part-{token}-{i:04d}.parquet") for i in range(count)]
 
 
-def _combine(parts: list[Path], target: Path, schema: pa.Schema) -> int:
-    """The parts' row groups, in order, as target (temporary name, renamed); the caller
-    removes the parts, combined or not. Called once the workers are done: appending each part while the others still worked
-    (5d0646f) saved 0.6 s of the 35 s articles step at 1M and raised the process tree's
-    summed RSS peak by 120 MB (1,800 -> 1,920 MB, side by side, twice): the parent's reads
-    on top of two workers at their peak, where the full rebuild's 2 GB bound is tight."""
+def _combine(tasks: list[tuple[Future, Path]], target: Path, schema: pa.Schema) -> tuple[int, list]:
+    """Each task's part, in task order, as target (temporary name, renamed); return the rows
+    written and the tasks' results. A part is appended as soon as its task is done, while the
+    workers go on with later ones, and removed once appended (its disk is free while the later
+    ones are written); the caller removes any left, combined or not.
+
+    Appending while the workers run was tried once and reverted (5d0646f, bf84084): it saved
+    0.6 s at 1M and raised the process tree's peak by 120 MB, to the 2 GB budget's edge. With
+    six smaller tasks a process (1e7c0f1) the derive steps peak well under the writer step's
+    1.8 GB, so the overlap is back: at 1M, alternating, the articles step 20.9 / 20.7 -> 20.2
+    / 20.0 s with its tree's peak 1,540-1,549 -> 1,684-1,690 MB, the categories step 11.9 /
+    11.7 -> 11.7 / 11.6 s; the same files."""
     tmp = target.with_name(f".{target.name}.tmp")
-    written = 0
+    written, results = 0, []
     try:
         with parquet_writer(tmp, schema) as writer:
-            for part in parts:
+            for future, part in tasks:
+                results.append(future.result())
                 source = pq.ParquetFile(part)
                 for i in range(source.num_row_groups):
                     group = source.read_row_group(i)
                     writer.write_table(group)
                     written += group.num_rows
+                source.close()
+                part.unlink()
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return written
+    return written, results
 
 
 def _derive_articles_parallel(stage: Path, crawl_id: str, target: Path, satker: dict[str, SatkerInfo],
@@ -322,12 +332,11 @@ def _derive_articles_parallel(stage: Path, crawl_id: str, target: Path, satker: 
                                    {s: satker[s] for s in ids if s in satker},
                                    {k: d for s in ids for k, d in known_of.get(s, {}).items()}, str(part))
                        for (first, last, ids), part in zip(ranges, parts)]
-            results = [f.result() for f in futures]
+            written, results = _combine(list(zip(futures, parts)), target, ARTICLES_SCHEMA)
         undated = 0
         for _, part_undated, added in results:
             undated += part_undated
             satker.update(added)
-        written = _combine(parts, target, ARTICLES_SCHEMA)
     finally:
         for part in parts:
             part.unlink(missing_ok=True)
@@ -343,9 +352,7 @@ def _derive_categories_parallel(source: Path, target: Path, classifier, processe
         with worker_pool.pool(min(processes, len(ranges)), {"classifier": classifier}) as pool:
             futures = [pool.submit(_categories_part, str(source), list(range(a, b)), str(part))
                        for (a, b), part in zip(ranges, parts)]
-            for f in futures:
-                f.result()
-        return _combine(parts, target, CATEGORIES_SCHEMA)
+            return _combine(list(zip(futures, parts)), target, CATEGORIES_SCHEMA)[0]
     finally:
         for part in parts:
             part.unlink(missing_ok=True)

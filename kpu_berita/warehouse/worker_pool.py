@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 # Each worker adds a few hundred MB (350-400 MB with larger tasks than derive gives it now):
-# with 2, a 1M-article full rebuild's derive steps peak at ~1.55 GB for the build and its
+# with 2, a 1M-article full rebuild's derive steps peak at ~1.7 GB for the build and its
 # workers together, under its writer's 1.8 GB (the 2 GB budget); more are an operator's choice.
 MAX_PROCESSES = 2
 
