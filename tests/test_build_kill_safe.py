@@ -107,3 +107,15 @@ def test_a_full_rebuild_gives_the_same_warehouse_as_the_nightly_merges(second_ni
     done = subprocess.run(build_command(home, registry, "--full"), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert figures(home) == merged
+    # reports find an article's body by its satker's row groups: the rebuild keeps the staged
+    # files' satker order (each crawl's winners satker by satker), so a satker's rows are at
+    # most one run per crawl
+    con = connect(home / "warehouse.duckdb", read_only=True)
+    try:
+        runs, satker, crawls = con.execute("""
+            SELECT count(*) FILTER (WHERE satker_id IS DISTINCT FROM before), count(DISTINCT satker_id),
+                   (SELECT count(*) FROM crawls)
+            FROM (SELECT satker_id, lag(satker_id) OVER (ORDER BY rowid) AS before FROM articles)""").fetchone()
+    finally:
+        con.close()
+    assert satker > 1 and runs <= satker * crawls
