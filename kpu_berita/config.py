@@ -6,7 +6,11 @@ from pathlib import Path
 
 HOME_ENV = "KPU_BERITA_HOME"
 REGISTRY_ENV = "KPU_BERITA_REGISTRY"
+PROFILE_ENV = "KPU_BERITA_PROFILE"  # the crawl settings profile of Dagster's runs: polite, or loopback for a demo home
+NIGHTLY_CRON_ENV = "KPU_BERITA_NIGHTLY_CRON"
 DEFAULT_HOME = ".kpu-berita"
+# 01:00 WIB: after the satker have posted the day's news, long before office hours.
+NIGHTLY_CRON = "0 1 * * *"
 
 
 def env_is_set(name: str) -> bool:
@@ -19,6 +23,11 @@ def default_home() -> Path:
 
 def default_registry() -> str | None:
     return os.environ.get(REGISTRY_ENV) or None
+
+
+def nightly_cron() -> str:
+    """When the nightly schedule fires, in Asia/Jakarta time (five-field cron)."""
+    return os.environ.get(NIGHTLY_CRON_ENV) or NIGHTLY_CRON
 
 
 def warehouse_path(home: Path) -> Path:

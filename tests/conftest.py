@@ -74,9 +74,10 @@ def soffice(tmp_path_factory):
 # longest start first, so the two workers finish at about the same time; the order comes
 # from `--durations` and only changes when a file starts: a file missing here runs after
 # these, in the usual order.
-LONGEST_FIRST = ("test_dagster_nightly.py", "test_build_kill_safe.py", "test_bench_warehouse.py",
-                 "test_crawl_resume.py", "test_crawl_faults.py", "test_end_to_end.py", "test_review_loop.py",
-                 "test_publish.py", "test_nightly.py", "test_classify_cli.py", "test_breakage.py", "test_classify.py")
+LONGEST_FIRST = ("test_dagster_nightly.py", "test_dagster_daemon.py", "test_build_kill_safe.py",
+                 "test_bench_warehouse.py", "test_crawl_resume.py", "test_crawl_faults.py", "test_end_to_end.py",
+                 "test_review_loop.py", "test_publish.py", "test_nightly.py", "test_classify_cli.py",
+                 "test_breakage.py", "test_classify.py")
 
 
 def pytest_collection_modifyitems(items):

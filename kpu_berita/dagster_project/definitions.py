@@ -1,6 +1,7 @@
 """Definitions for `dagster dev` / `dagster job execute -m kpu_berita.dagster_project.definitions`
 (assembly only). Where state lives comes from the environment, as Dagster expects:
-KPU_BERITA_HOME (default ./.kpu-berita) and KPU_BERITA_REGISTRY (default: the shipped 552 satker)."""
+KPU_BERITA_HOME (default ./.kpu-berita), KPU_BERITA_REGISTRY (default: the shipped 552 satker),
+KPU_BERITA_PROFILE (default polite) and KPU_BERITA_NIGHTLY_CRON (default 01:00 WIB)."""
 from __future__ import annotations
 
 import dagster as dg
@@ -24,5 +25,6 @@ defs = dg.Definitions(
     jobs=[nightly_job, rebuild_job],
     schedules=[nightly_schedule],
     resources={"kpu": KpuBerita(home=_from_env(config.HOME_ENV, str(config.default_home().resolve())),
-                                registry=_from_env(config.REGISTRY_ENV, None))},
+                                registry=_from_env(config.REGISTRY_ENV, None),
+                                profile=_from_env(config.PROFILE_ENV, "polite"))},
 )

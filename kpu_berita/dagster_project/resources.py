@@ -12,10 +12,11 @@ from kpu_berita.registry import load_registry, select_partition
 class KpuBerita(dg.ConfigurableResource):
     """Home folder (raw crawls, warehouse), registry and crawl options.
 
-    definitions.py binds `home` and `registry` to the environment (KPU_BERITA_HOME,
-    KPU_BERITA_REGISTRY) with dg.EnvVar; the CLI passes them from its options. Left empty
-    (run config replaces the bound values as a whole, e.g. `rebuild: true` alone), they
-    fall back to the same environment variables, then to ./.kpu-berita and the shipped 552."""
+    definitions.py binds `home`, `registry` and `profile` to the environment (KPU_BERITA_HOME,
+    KPU_BERITA_REGISTRY, KPU_BERITA_PROFILE) with dg.EnvVar; the CLI passes them from its
+    options. Left empty (run config replaces the bound values as a whole, e.g. `rebuild: true`
+    alone), home and registry fall back to the same environment variables, then to
+    ./.kpu-berita and the shipped 552; the profile falls back to polite, the safe side."""
 
     home: str = ""
     registry: Optional[str] = None

@@ -1,7 +1,10 @@
-"""The nightly job (incremental crawl of every satker, then the build) and the rebuild job."""
+"""The nightly job (incremental crawl of every satker, then the build), its schedule, and the
+rebuild job."""
 from __future__ import annotations
 
 import dagster as dg
+
+from kpu_berita import config
 
 nightly_job = dg.define_asset_job("nightly", selection=dg.AssetSelection.all(),
                                   description="Incremental crawl of all satker, then clean, classify, merge and publish.")
@@ -13,7 +16,32 @@ rebuild_job = dg.define_asset_job(
     description="Rebuild the warehouse from every raw crawl (new rules, model or schema).",
     config={"resources": {"kpu": {"config": {"rebuild": True}}}})
 
-# 01:00 WIB: after the satker have posted the day's news, long before office hours.
-nightly_schedule = dg.ScheduleDefinition(job=nightly_job, cron_schedule="0 1 * * *",
-                                         execution_timezone="Asia/Jakarta",
-                                         default_status=dg.DefaultScheduleStatus.STOPPED)
+# a run in one of these has not finished: a new nightly would crawl the same sites beside it
+UNFINISHED = [dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
+              dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+
+
+def nightly_request(instance: dg.DagsterInstance) -> dg.RunRequest | dg.SkipReason:
+    """A nightly run, unless the last one is still going (the first crawl of a national home
+    takes hours): two would crawl every site twice at once, and the second build would stop
+    at the writer's lock."""
+    unfinished = instance.get_run_records(dg.RunsFilter(job_name=nightly_job.name, statuses=UNFINISHED), limit=1)
+    if unfinished:
+        run = unfinished[0].dagster_run
+        return dg.SkipReason(f"nightly run {run.run_id} is still {run.status.value.lower()}")
+    return dg.RunRequest()
+
+
+def _nightly_schedule(cron: str) -> dg.ScheduleDefinition:
+    try:
+        @dg.schedule(job=nightly_job, cron_schedule=cron, execution_timezone="Asia/Jakarta", name="nightly_schedule",
+                     default_status=dg.DefaultScheduleStatus.STOPPED)
+        def nightly_schedule(context: dg.ScheduleEvaluationContext):
+            return nightly_request(context.instance)
+    except dg.DagsterInvalidDefinitionError as e:
+        raise ValueError(f"{config.NIGHTLY_CRON_ENV}={cron!r} is not a cron schedule "
+                         f"(five fields, e.g. {config.NIGHTLY_CRON!r}): {e}") from None
+    return nightly_schedule
+
+
+nightly_schedule = _nightly_schedule(config.nightly_cron())
