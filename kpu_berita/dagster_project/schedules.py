@@ -28,7 +28,7 @@ def nightly_request(instance: dg.DagsterInstance) -> dg.RunRequest | dg.SkipReas
     unfinished = instance.get_run_records(dg.RunsFilter(job_name=nightly_job.name, statuses=UNFINISHED), limit=1)
     if unfinished:
         run = unfinished[0].dagster_run
-        return dg.SkipReason(f"nightly run {run.run_id} is still {run.status.value.lower()}")
+        return dg.SkipReason(f"nightly run {run.run_id} has not finished ({run.status.value})")
     return dg.RunRequest()
 
 
