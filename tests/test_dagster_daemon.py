@@ -5,6 +5,7 @@ runs the steps, against the demo network. Everything the run knows comes from th
 environment, as on a server: no run config."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -17,7 +18,7 @@ import dagster as dg
 import pytest
 
 from kpu_berita.dagster_project.definitions import defs
-from kpu_berita.dagster_project.schedules import UNFINISHED
+from kpu_berita.dagster_project.schedules import PRESUMED_DEAD_AFTER, UNFINISHED, nightly_request
 from kpu_berita.demo_network import DemoNetwork, build_demo_sites
 from kpu_berita.warehouse.db import connect
 
@@ -124,3 +125,13 @@ def test_a_tick_while_a_nightly_is_unfinished_is_skipped(tmp_path):
         assert running.run_id in skipped.skip_message
         instance.report_run_failed(running)
         assert len(tick().run_requests) == 1
+
+
+def test_a_nightly_left_unfinished_by_a_power_loss_does_not_stop_the_nights_after_it(tmp_path):
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        dead = instance.add_run(dg.DagsterRun(job_name="nightly", status=dg.DagsterRunStatus.STARTED))
+        created = instance.get_run_record_by_id(dead.run_id).create_timestamp
+        assert isinstance(nightly_request(instance, now=created + dt.timedelta(hours=1)), dg.SkipReason)
+        later = created + PRESUMED_DEAD_AFTER + dt.timedelta(minutes=1)
+        assert isinstance(nightly_request(instance, now=later), dg.RunRequest)
