@@ -5,7 +5,6 @@ runs the steps, against the demo network. Everything the run knows comes from th
 environment, as on a server: no run config."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import signal
@@ -17,8 +16,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from kpu_berita.dagster_project.definitions import defs
-from kpu_berita.dagster_project.schedules import PRESUMED_DEAD_AFTER, UNFINISHED, nightly_request
+from kpu_berita.dagster_project.schedules import UNFINISHED
 from kpu_berita.demo_network import DemoNetwork, build_demo_sites
 from kpu_berita.warehouse.db import connect
 
@@ -107,31 +105,3 @@ def test_the_scheduled_run_crawled_the_environments_registry_into_the_environmen
     assert articles == distinct > 0
     (crawl,) = (tmp / "home" / "raw").iterdir()
     assert json.loads((crawl / "spec.json").read_text())["profile"] == "loopback"  # KPU_BERITA_PROFILE
-
-
-def test_a_tick_while_a_nightly_is_unfinished_is_skipped(tmp_path):
-    """The first crawl of a national home takes hours: the next tick must not start a second
-    crawl of the same sites beside it, and the night after it ends runs as usual."""
-    schedule = defs.get_schedule_def("nightly_schedule")
-    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
-        def tick():
-            return schedule.evaluate_tick(dg.build_schedule_context(instance=instance))
-
-        assert len(tick().run_requests) == 1
-        running = instance.add_run(dg.DagsterRun(job_name="nightly", status=dg.DagsterRunStatus.STARTED))
-        skipped = tick()
-        assert not skipped.run_requests
-        assert running.run_id in skipped.skip_message
-        instance.report_run_failed(running)
-        assert len(tick().run_requests) == 1
-
-
-def test_a_nightly_left_unfinished_by_a_power_loss_does_not_stop_the_nights_after_it(tmp_path):
-    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
-        dead = instance.add_run(dg.DagsterRun(job_name="nightly", status=dg.DagsterRunStatus.STARTED))
-        created = instance.get_run_record_by_id(dead.run_id).create_timestamp
-        assert isinstance(nightly_request(instance, now=created + dt.timedelta(hours=1)), dg.SkipReason)
-        later = created + PRESUMED_DEAD_AFTER + dt.timedelta(minutes=1)
-        assert isinstance(nightly_request(instance, now=later), dg.RunRequest)

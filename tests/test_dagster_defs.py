@@ -1,11 +1,16 @@
-"""The Definitions load, and their asset, check, job and schedule lists are what operators expect."""
+"""The Definitions load, and their asset, check, job and schedule lists are what operators
+expect; the schedule skips a tick while a nightly is unfinished, unless that run is dead."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 
+import dagster as dg
+
 from kpu_berita.dagster_project.definitions import defs
+from kpu_berita.dagster_project.schedules import PRESUMED_DEAD_AFTER, nightly_request
 
 
 def test_definitions_load_with_expected_assets_and_checks():
@@ -35,3 +40,31 @@ def test_the_nightly_cron_comes_from_the_environment_and_a_bad_one_is_named():
     bad = load("61 * * *")
     assert bad.returncode != 0
     assert "KPU_BERITA_NIGHTLY_CRON='61 * * *' is not a cron schedule" in bad.stderr
+
+
+def test_a_tick_while_a_nightly_is_unfinished_is_skipped(tmp_path):
+    """The first crawl of a national home takes hours: the next tick must not start a second
+    crawl of the same sites beside it, and the night after it ends runs as usual."""
+    schedule = defs.get_schedule_def("nightly_schedule")
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        def tick():
+            return schedule.evaluate_tick(dg.build_schedule_context(instance=instance))
+
+        assert len(tick().run_requests) == 1
+        running = instance.add_run(dg.DagsterRun(job_name="nightly", status=dg.DagsterRunStatus.STARTED))
+        skipped = tick()
+        assert not skipped.run_requests
+        assert running.run_id in skipped.skip_message
+        instance.report_run_failed(running)
+        assert len(tick().run_requests) == 1
+
+
+def test_a_nightly_left_unfinished_by_a_power_loss_does_not_stop_the_nights_after_it(tmp_path):
+    (tmp_path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        dead = instance.add_run(dg.DagsterRun(job_name="nightly", status=dg.DagsterRunStatus.STARTED))
+        created = instance.get_run_record_by_id(dead.run_id).create_timestamp
+        assert isinstance(nightly_request(instance, now=created + dt.timedelta(hours=1)), dg.SkipReason)
+        later = created + PRESUMED_DEAD_AFTER + dt.timedelta(minutes=1)
+        assert isinstance(nightly_request(instance, now=later), dg.RunRequest)
