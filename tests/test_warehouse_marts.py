@@ -178,6 +178,17 @@ def test_an_article_listed_twice_blocks_the_publish_even_when_the_counts_add_up(
     assert result.metadata["report_articles_listed_twice"].value == 1
 
 
+def test_an_article_categorised_twice_blocks_the_publish(warehouse):
+    from kpu_berita.dagster_project.checks import categories_cover_articles
+
+    assert categories_cover_articles(warehouse).passed
+    # article_categories has no key index (migration 013)
+    warehouse.execute("INSERT INTO article_categories SELECT * FROM article_categories WHERE article_key = 'a1'")
+    result = categories_cover_articles(warehouse)
+    assert not result.passed
+    assert result.metadata["articles_categorised_twice"].value == 1
+
+
 def test_a_check_names_twenty_silent_satker_and_counts_the_rest():
     from kpu_berita.dagster_project.checks import LISTED_SATKER, satker_fresh
 
