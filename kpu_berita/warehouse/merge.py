@@ -158,11 +158,10 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
         WHERE a.article_key IS NULL OR i.fetched_at >= a.fetched_at""")
     columns = ", ".join(ARTICLE_COLUMNS)
     con.execute(f"INSERT OR REPLACE INTO articles ({columns}) SELECT {columns} FROM incoming")
-    # article_categories has no key index (migration 013): an article's old row goes first
+    # a temporary table: the file is read once for the keys to delete and the rows to insert
     con.execute(f"""CREATE OR REPLACE TEMP TABLE incoming_categories AS SELECT {CATEGORY_COLUMNS}
                     FROM '{files['categories']}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
-    con.execute("DELETE FROM article_categories WHERE article_key IN (SELECT article_key FROM incoming_categories)")
-    con.execute(f"INSERT INTO article_categories ({CATEGORY_COLUMNS}) SELECT * FROM incoming_categories")
+    _replace_rows(con, "article_categories", "SELECT * FROM incoming_categories")
     con.execute("DROP TABLE incoming_categories")
     con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming")
     new, updated = con.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM incoming").fetchone()
@@ -187,15 +186,21 @@ def _merge_views(con, crawl_id: str, views_file: str) -> dict:
         SELECT article_key, satker_id, ?, seen_at, (seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, views,
                greatest(views - coalesce(previous, 0), 0), first_crawl
         FROM crawl_views WHERE changed""", [crawl_id])
-    # no key index (migration 013): the articles' old rows go first
-    latest = "FROM crawl_views WHERE first_crawl OR seen_at >= previous_seen_at"
-    con.execute(f"DELETE FROM article_latest_views WHERE article_key IN (SELECT article_key {latest})")
-    con.execute(f"INSERT INTO article_latest_views SELECT article_key, views, seen_at {latest}")
+    _replace_rows(con, "article_latest_views", """SELECT article_key, views, seen_at AS views_seen_at
+                                                  FROM crawl_views WHERE first_crawl OR seen_at >= previous_seen_at""")
     # an unchanged count changes no report row and no period's gains
     con.execute("INSERT INTO _dirty_articles SELECT article_key FROM crawl_views WHERE changed")
     snapshots = con.execute(f"SELECT count(*) FROM '{views_file}'").fetchone()[0]
     con.execute("DROP TABLE crawl_views")
     return {"view_snapshots": snapshots}
+
+
+def _replace_rows(con, table: str, rows: str) -> None:
+    """INSERT OR REPLACE by article_key into a table without a key index (migration 013):
+    the keys of `rows` (a query, one row per key, columns named as the table's) deleted, then
+    the rows inserted."""
+    con.execute(f"DELETE FROM {table} WHERE article_key IN (SELECT article_key FROM ({rows}))")
+    con.execute(f"INSERT INTO {table} BY NAME {rows}")
 
 
 def refresh_marts(con, batch_size: int = NIGHTLY.refresh_batch) -> dict:

@@ -30,7 +30,7 @@ WITH grains AS (SELECT unnest(['month', 'quarter']) AS grain
     -- this INSERT, the same rows (docs/PERFORMANCE.md).
     SELECT p.grain, p.period, p.article_key, timezone('Asia/Jakarta', p.ends::TIMESTAMP) AS ended
     FROM period_articles p
-    WHERE timezone('Asia/Jakarta', p.ends::TIMESTAMP) > (SELECT min(seen_at) FROM article_crawl_views)
+    WHERE ended > (SELECT min(seen_at) FROM article_crawl_views)
 ), crawl_views AS (
     SELECT v.article_key, v.seen_at, v.views FROM article_crawl_views v
     SEMI JOIN ended_after_first_crawl p ON v.article_key = p.article_key
