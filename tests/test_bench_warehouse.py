@@ -2,6 +2,10 @@
 generated article once, the marts add up. Figures are never asserted against targets."""
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import numpy as np
 import pytest
 
@@ -19,6 +23,7 @@ EXPECTED_KEYS = {
     "mart_query_p50_ms", "mart_query_p95_ms", "province_report_p50_ms", "province_report_p95_ms",
     "classify_articles_per_s", "classify_articles_per_s_per_core", "warehouse_note",
     "report_query_after_build_p50_ms", "report_query_after_build_p95_ms",
+    "warehouse_full_tree_peak_rss_mb", "warehouse_full_tree_peak_pss_mb",
     *(f"warehouse_full_step_{step}_s" for step in ("articles", "article_categories", "view_snapshots",
                                                    "warehouse", "published_warehouse")),
 }
@@ -54,5 +59,24 @@ def test_tiny_run_builds_each_generated_article_once_and_marts_add_up():
     assert figures["report_query_after_build_p95_ms"] >= figures["report_query_after_build_p50_ms"]
     assert figures["classify_articles_per_s"] == figures["classify_articles_per_s_per_core"]
     assert "One night on top" in figures["warehouse_note"]
+    for run in ("full", "nightly"):  # the tree's PSS is at least the build's own peak, at most the summed RSS
+        assert (figures[f"warehouse_{run}_peak_rss_mb"] <= figures[f"warehouse_{run}_tree_peak_pss_mb"]
+                <= figures[f"warehouse_{run}_tree_peak_rss_mb"])
     # a reader querying the published file while builds are published over it is never refused
     assert figures["publish_reader_queries"] > 0 and figures["publish_reader_errors"] == 0
+
+
+def test_tree_memory_counts_pages_a_forked_child_shares_once_by_pss():
+    shared = bytearray(os.urandom(1 << 20)) * 150  # 150 MB, touched: resident in this process
+    child = os.fork()
+    if child == 0:  # the child maps the same pages without writing them
+        time.sleep(30)
+        os._exit(0)
+    try:
+        time.sleep(0.5)
+        rss, pss = warehouse._tree_memory_mb(os.getpid())
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    assert len(shared) == 150 << 20
+    assert rss - pss > 120  # summed RSS counts the 150 MB twice, PSS once
