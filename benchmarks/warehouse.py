@@ -460,7 +460,7 @@ def build_child(home: Path, classify_n: int, rebuild: bool) -> dict:
                  for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
     build = {"steps": durations, "functions": {}, "build_s": total, "peak_rss_mb": _peak_rss_mb(),
              "tree_peak_rss_mb": max(tree.peak_mb, _peak_rss_mb()),
-             # the build process's own high-water mark bounds its share between two samples
+             # samples 0.2 s apart can miss the build process's own peak: its high-water mark is a floor
              "tree_peak_pss_mb": max(tree.peak_pss_mb, _peak_rss_mb())}
     if not classify_n:
         return build
