@@ -239,11 +239,11 @@ DERIVED_TABLES = ("crawls", "articles", "article_categories", "view_snapshots", 
                   "_dirty_articles", "_dirty_groups", "_recompute_pending")
 
 
-def recompute_all(con) -> dict:
+def recompute_all(con, batch_size: int = NIGHTLY.refresh_batch) -> dict:
     """Derive every maintained table again from articles and view_snapshots, then refresh
     all marts (a warehouse built by hand in tests, or a repair)."""
     con.execute("INSERT INTO _recompute_pending VALUES (true)")
-    return refresh_marts(con)
+    return refresh_marts(con, batch_size)
 
 
 @contextmanager
