@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 MONTH_LABELS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -79,21 +80,33 @@ _NUMERIC_PATTERNS, _PAREN_PATTERN = _PATTERNS[:3], _PATTERNS[3]
 _DIGIT_RUN_START = re.compile(r"(?<!\d)\d")
 
 
-def _matches(text: str):
+def _matches(text: str) -> Iterator[re.Match]:
     """Every pattern's matches (non-overlapping per pattern, as finditer gives them), the
     earliest first, the longer first where two start together. The numeric patterns are
     tried only where a run of digits starts: scanning all of a body's first 600 characters
     with each of them was most of the quarter of the cleaning's CPU that dates took
-    (docs/PERFORMANCE.md)."""
-    found = list(_PAREN_PATTERN.finditer(text)) if "(" in text else []
-    starts = [m.start() for m in _DIGIT_RUN_START.finditer(text)]
-    for pattern in _NUMERIC_PATTERNS:
-        free_from = 0  # finditer goes on after a match's end
-        for start in starts:
-            if start >= free_from and (m := pattern.match(text, start)) is not None:
-                found.append(m)
-                free_from = m.end()
-    return sorted(found, key=lambda m: (m.start(), -len(m.group(0))))
+    (docs/PERFORMANCE.md). Lazily, in text order: callers stop at the first valid date,
+    mostly the dateline at the body's start, and the rest of the text is never tried."""
+    parens = _PAREN_PATTERN.finditer(text) if "(" in text else iter(())
+    paren = next(parens, None)
+    free_from = [0] * len(_NUMERIC_PATTERNS)  # finditer goes on after a match's end
+    for digits in _DIGIT_RUN_START.finditer(text):
+        start = digits.start()
+        # a "(" never starts where digits do: the parenthesised matches before this start go first
+        while paren is not None and paren.start() < start:
+            yield paren
+            paren = next(parens, None)
+        here = []
+        for i, pattern in enumerate(_NUMERIC_PATTERNS):
+            if start >= free_from[i] and (m := pattern.match(text, start)) is not None:
+                here.append(m)
+                free_from[i] = m.end()
+        if len(here) > 1:
+            here.sort(key=lambda m: -len(m.group(0)))  # stable: pattern order where equally long
+        yield from here
+    while paren is not None:
+        yield paren
+        paren = next(parens, None)
 
 
 def _finding(m: re.Match, reference: dt.date | None, source: str) -> DateFinding | None:
