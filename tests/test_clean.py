@@ -1,9 +1,11 @@
 """Body cleaning, credit tails, title normalisation and repost detection on real text shapes."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from kpu_berita.pipelines.clean import clean_body, detect_repost, normalise_title
+from kpu_berita.pipelines.clean import _spaces_collapsed, clean_body, detect_repost, normalise_title
 from tests.conftest import saved_page
 from kpu_berita.spiders.extract import extract_article
 
@@ -57,3 +59,15 @@ def test_normalised_titles_match_across_quotes_case_and_punctuation():
 ])
 def test_repost_detection(satker, host, title, body, expected):
     assert detect_repost(title=title, body=body, satker_name=satker, satker_host=host) == expected
+
+
+def test_spaces_collapsed_as_split_and_join_on_every_kind_of_whitespace():
+    """The fast path (text already collapsed) must agree with " ".join(text.split()) for every
+    character str.split() splits on, control and format characters, and combining marks."""
+    whitespace = [" ", "  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2000", "\u2009",
+                  "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\u200b", "\ufeff"]
+    pieces = whitespace + ["a", "KPU", "é", "(1/2)", "—", "\u0301", "😀"]
+    rng = random.Random(3)
+    for _ in range(50_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert _spaces_collapsed(text) == " ".join(text.split()), repr(text)

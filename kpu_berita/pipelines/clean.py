@@ -52,12 +52,23 @@ def _credit_tail(text: str) -> tuple[str, str | None]:
     return before.rstrip(), inner
 
 
+def _spaces_collapsed(text: str) -> str:
+    """text with every run of whitespace one space, trimmed: " ".join(text.split()). The
+    spider stores paragraphs that way already (page_text.text_lines), so the common case
+    returns text as it is: a printable str has no whitespace but the ASCII space, and then
+    only a double or an edge space can need collapsing (split and join were 1/6 of the
+    articles step's cleaning, docs/PERFORMANCE.md)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
+
+
 def clean_body(text: str) -> CleanText:
     """Remove share blocks, view counters, "Baca Juga" links, captions and the credit tail."""
     removed: list[str] = []
     paragraphs = []
     for para in (text or "").split("\n"):
-        para = " ".join(para.split())
+        para = _spaces_collapsed(para)
         if not para:
             continue
         if _CHROME_PARAGRAPH.match(para) or _is_view_counter(para):
