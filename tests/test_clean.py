@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from kpu_berita.pipelines.clean import _spaces_collapsed, clean_body, detect_repost, normalise_title
+from kpu_berita.pipelines.clean import clean_body, collapse_spaces, detect_repost, normalise_title
 from tests.conftest import saved_page
 from kpu_berita.spiders.extract import extract_article
 
@@ -61,7 +61,7 @@ def test_repost_detection(satker, host, title, body, expected):
     assert detect_repost(title=title, body=body, satker_name=satker, satker_host=host) == expected
 
 
-def test_spaces_collapsed_as_split_and_join_on_every_kind_of_whitespace():
+def test_collapse_spaces_as_split_and_join_on_every_kind_of_whitespace():
     """The fast path (text already collapsed) must agree with " ".join(text.split()) for every
     character str.split() splits on, control and format characters, and combining marks."""
     whitespace = [" ", "  ", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2000", "\u2009",
@@ -70,4 +70,4 @@ def test_spaces_collapsed_as_split_and_join_on_every_kind_of_whitespace():
     rng = random.Random(3)
     for _ in range(50_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
-        assert _spaces_collapsed(text) == " ".join(text.split()), repr(text)
+        assert collapse_spaces(text) == " ".join(text.split()), repr(text)

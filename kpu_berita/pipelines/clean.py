@@ -52,9 +52,9 @@ def _credit_tail(text: str) -> tuple[str, str | None]:
     return before.rstrip(), inner
 
 
-def _spaces_collapsed(text: str) -> str:
+def collapse_spaces(text: str) -> str:
     """text with every run of whitespace one space, trimmed: " ".join(text.split()). The
-    spider stores paragraphs that way already (page_text.text_lines), so the common case
+    spider stores paragraphs that way already (spiders/page_text.text_lines), so the common case
     returns text as it is: a printable str has no whitespace but the ASCII space, and then
     only a double or an edge space can need collapsing (split and join were ~9% of the
     articles step's CPU under py-spy, docs/PERFORMANCE.md)."""
@@ -68,7 +68,7 @@ def clean_body(text: str) -> CleanText:
     removed: list[str] = []
     paragraphs = []
     for para in (text or "").split("\n"):
-        para = _spaces_collapsed(para)
+        para = collapse_spaces(para)
         if not para:
             continue
         if _CHROME_PARAGRAPH.match(para) or _is_view_counter(para):

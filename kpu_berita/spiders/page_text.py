@@ -9,6 +9,7 @@ import threading
 from lxml import etree
 
 from kpu_berita import site_knowledge as sk
+from kpu_berita.pipelines.clean import collapse_spaces
 
 BLOCK_TAGS = frozenset({"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                         "section", "article", "ul", "ol", "table", "header", "footer", "span"})
@@ -80,7 +81,7 @@ def text_lines(el) -> str:
 
 
 def clean_space(text: str | None) -> str:
-    return " ".join(text.split()) if text else ""
+    return collapse_spaces(text) if text else ""
 
 
 def enclosing_block(el):
