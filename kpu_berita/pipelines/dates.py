@@ -104,9 +104,9 @@ def _matches(text: str) -> Iterator[re.Match]:
         if len(here) > 1:
             here.sort(key=lambda m: -len(m.group(0)))  # stable: pattern order where equally long
         yield from here
-    while paren is not None:
+    if paren is not None:  # the parenthesised matches after the last run of digits
         yield paren
-        paren = next(parens, None)
+        yield from parens
 
 
 def _finding(m: re.Match, reference: dt.date | None, source: str) -> DateFinding | None:
