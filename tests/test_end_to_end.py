@@ -170,3 +170,41 @@ def test_export_filter_naming_no_satker_or_province_is_refused(demo_home, tmp_pa
     assert not out.exists()
     assert run_cli("--home", demo_home, "export", "--mart", "mart_quarterly_province", "--province", "banten",
                    "--out", out) == 0  # provinces match in any case, as the filter does
+
+
+def test_export_quarter_and_month_are_read_as_the_report_reads_them(demo_home, tmp_path, capsys):
+    # "2021-q3" is a quarter to `report` and `review`; the export filtered on it as text and
+    # wrote an empty file. A month that is no month wrote one too.
+    out = tmp_path / "q.csv"
+    assert run_cli("--home", demo_home, "export", "--mart", "mart_quarterly_satker", "--quarter", "2021-q3",
+                   "--satker", "kab-serang", "--out", out) == 0
+    assert ",36,36," in out.read_text(encoding="utf-8").splitlines()[1]
+    for option, value, message in (("--quarter", "2021Q5", "malformed quarter '2021Q5'"),
+                                   ("--month", "2021-13", "malformed month '2021-13'")):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--home", str(demo_home), "export", "--mart", "mart_monthly_satker", option, value,
+                  "--out", str(tmp_path / "m.csv")])
+        assert exit_.value.code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "m.csv").exists()
+    assert run_cli("--home", demo_home, "export", "--mart", "mart_monthly_satker", "--month", "2021-7",
+                   "--satker", "kab-serang", "--out", out) == 0
+    assert out.read_text(encoding="utf-8").splitlines()[1].startswith("2021-07,kab-serang,")
+
+
+def test_output_in_a_new_folder_is_written_and_a_folder_is_refused(demo_home, tmp_path, capsys):
+    # each command that writes a file: a folder that does not exist yet is made (it was a
+    # traceback), and a folder given as the file is one line, exit 2, before any work
+    writes = {"report": ["report", "--satker", "kab-serang", "--quarter", "2021Q3", "--format", "docx", "--out"],
+              "export": ["export", "--mart", "mart_quarterly_satker", "--out"],
+              "review": ["review", "--province", "Banten", "--quarter", "2021Q3", "--out"]}
+    for name, args in writes.items():
+        target = tmp_path / "laporan" / name / f"{name}.{'docx' if name == 'report' else 'csv'}"
+        assert run_cli("--home", demo_home, *args, target) == 0, name
+        assert target.stat().st_size > 0
+        with pytest.raises(SystemExit) as exit_:
+            main(["--home", str(demo_home), *args, str(tmp_path)])
+        assert exit_.value.code == 2 and f"{tmp_path} is a folder: give a file name" in capsys.readouterr().err
+    titles = tmp_path / "titles.csv"
+    titles.write_text("id,title\n1,Rapat Pleno Terbuka Rekapitulasi DPB\n", encoding="utf-8")
+    assert main(["classify", "--input", str(titles), "--output", str(tmp_path / "new" / "out.csv")]) == 0
+    assert "Rapat Pleno" in (tmp_path / "new" / "out.csv").read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,38 @@ def date_arg(text: str) -> str:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+
+
+def output_file(text: str) -> Path:
+    """An --out / --output file: its folder is made if it is missing (reports/2021/x.docx),
+    and a folder given instead of a file is named, before any work is done."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder: give a file name in it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot make the folder {path.parent}: {exc.strerror or exc}")
+    return path
+
+
+def quarter_arg(text: str) -> str:
+    """A quarter as the marts write it (2021Q3), from any form parse_quarter reads (2021-q3)."""
+    from kpu_berita.pipelines.dates import parse_quarter
+
+    try:
+        start, _ = parse_quarter(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+    return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+
+
+def month_arg(text: str) -> str:
+    """A month as the marts write it: YYYY-MM (from 2021-07 or 2021-7)."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise argparse.ArgumentTypeError(f"malformed month {text!r}: write it as YYYY-MM, e.g. 2021-07")
+    return f"{m.group(1)}-{int(m.group(2)):02d}"
 
 
 def positive_int(text: str) -> int:

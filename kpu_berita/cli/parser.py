@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from kpu_berita import config
-from kpu_berita.cli.common import date_arg, positive_int
+from kpu_berita.cli.common import date_arg, month_arg, output_file, positive_int, quarter_arg
 
 DESCRIPTION = "kpu-berita: crawl KPU satker news, build the warehouse, fill the Bakohumas report."
 
@@ -104,10 +104,10 @@ def _warehouse_commands(command) -> None:
     """export, bench and sql."""
     export = command("export", "Export a mart (or report_articles) to CSV or Excel, optionally filtered.")
     export.add_argument("--mart", required=True, help="e.g. mart_quarterly_satker, mart_monthly_satker_category")
-    export.add_argument("--out", type=Path, required=True, help="FILE.csv or FILE.xlsx")
+    export.add_argument("--out", type=output_file, required=True, help="FILE.csv or FILE.xlsx")
     export.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out's suffix")
-    export.add_argument("--quarter", action="append", help="keep these quarters, e.g. 2021Q3 (repeatable)")
-    export.add_argument("--month", action="append", help="keep these months, e.g. 2021-07 (repeatable)")
+    export.add_argument("--quarter", action="append", type=quarter_arg, help="keep these quarters, e.g. 2021Q3 (repeatable)")
+    export.add_argument("--month", action="append", type=month_arg, help="keep these months, e.g. 2021-07 (repeatable)")
     export.add_argument("--province", action="append", help="keep these provinces (repeatable)")
 
     bench = command("bench", "Benchmarks: national-network crawl, extraction, warehouse, cleaning and classification.")
@@ -117,7 +117,7 @@ def _warehouse_commands(command) -> None:
     bench.add_argument("--full-size", action="append", choices=["national", "extraction", "warehouse", "pipeline"],
                        help="with --quick, run these parts at full size anyway (repeatable), e.g. the national "
                             "nightly and the 1M warehouse in one run: --quick --full-size warehouse")
-    bench.add_argument("--out", type=Path, default=Path("bench.json"), help="JSON file of the figures")
+    bench.add_argument("--out", type=output_file, default=Path("bench.json"), help="JSON file of the figures")
 
     sql = command("sql", "Run a read-only SQL query against the warehouse and print the result.")
     sql.add_argument("query")
@@ -139,7 +139,7 @@ def _report_commands(command) -> None:
                         help="fill your own Word template (docxtpl tags; see docs/report-template.md)")
     report.add_argument("--full", action="store_true",
                         help="the complete report (cover, daftar isi, BAB I-III) from the shipped template")
-    report.add_argument("--out", type=Path, help="output file (default: stdout for md/json, <satker>-<period>.docx)")
+    report.add_argument("--out", type=output_file, help="output file (default: stdout for md/json, <satker>-<period>.docx)")
     report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
 
     social = command("social", "Import social-media figures (posts, followers per platform and period) into the warehouse.")
@@ -153,7 +153,7 @@ def _add_category_commands(command) -> None:
     classify = command("classify", "Add category, confidence, needs_review and reason columns to a CSV with a title "
                                    "(and optional body) column.")
     classify.add_argument("--input", type=Path, required=True)
-    classify.add_argument("--output", type=Path, required=True)
+    classify.add_argument("--output", type=output_file, required=True)
 
     evaluate = command("eval", "Per-category precision/recall/F1, macro-F1, accuracy, calibration and needs_review "
                                "figures: grouped CV and the frozen part, or the current model on --labeled rows.")
@@ -171,7 +171,7 @@ def _add_category_commands(command) -> None:
                                "as a sheet to fill for `correct --file`.")
     review.add_argument("--quarter", required=True, help="e.g. 2021Q3")
     review.add_argument("--province", help="every satker of a province, e.g. Banten")
-    review.add_argument("--out", type=Path, help="FILE.csv or FILE.xlsx (default: CSV on stdout)")
+    review.add_argument("--out", type=output_file, help="FILE.csv or FILE.xlsx (default: CSV on stdout)")
 
     correct = command("correct", "Override an article's category and/or date; the override survives every rebuild.")
     correct.add_argument("--article", metavar="KEY", help="article_key, e.g. kab-serang/id:1150 (see `sql`)")
