@@ -49,3 +49,9 @@ def test_bench_without_the_dev_dependencies_says_how_to_install_them(tmp_path, c
     err = capsys.readouterr().err
     assert "trafilatura" in err and "pip install -e '.[dev]'" in err
     assert not (tmp_path / "b.json").exists()
+
+
+def test_an_empty_query_is_named(tmp_path, capsys):
+    # it printed DuckDB's "'NoneType' object has no attribute 'description'"
+    assert main(["--home", str(tmp_path), "sql", "  "]) == 2
+    assert "the query is empty" in capsys.readouterr().err

@@ -150,6 +150,8 @@ def cmd_bench(args) -> int:
 
 
 def cmd_sql(args) -> int:
+    if not args.query.strip():
+        raise UserError("the query is empty: give one, e.g. \"SELECT * FROM mart_quarterly_satker LIMIT 5\"")
     con = read_only_warehouse(args)
     try:
         cursor = con.execute(args.query)
