@@ -10,6 +10,7 @@ from kpu_berita.pipelines.classify.classifier import Classifier
 from kpu_berita.pipelines.classify.labelled import (LabelError, check_label, frozen_hosts, read_labelled,
                                                     shipped_paths, split_frozen)
 from kpu_berita.pipelines.classify.rules import Rules
+from kpu_berita.user_csv import ENCODING, delimiter_of, dict_reader
 
 OUTPUT_COLUMNS = ("category", "confidence", "needs_review", "reason")
 
@@ -18,10 +19,10 @@ class InputError(ValueError):
     """One line naming the file (and row) that is wrong."""
 
 
-def read_input_csv(path: Path) -> tuple[list[str], list[dict]]:
+def read_input_csv(path: Path) -> tuple[list[str], list[dict], str]:
     try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
+        with open(path, newline="", encoding=ENCODING) as f:
+            reader = dict_reader(f)
             columns = list(reader.fieldnames or [])
             rows = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -30,17 +31,18 @@ def read_input_csv(path: Path) -> tuple[list[str], list[dict]]:
         raise InputError(f"{path}: the file is empty (no header and rows)" if not columns else f"{path}: no rows")
     if "title" not in columns:
         raise InputError(f"{path}: missing column title (columns: {', '.join(columns)})")
-    return columns, rows
+    return columns, rows, delimiter_of(reader)
 
 
 def classify_csv(in_path: Path, out_path: Path, classifier: Classifier) -> int:
-    """Every input column kept as given, plus category, confidence, needs_review (true/false), reason."""
-    columns, rows = read_input_csv(in_path)
+    """Every input column kept as given, plus category, confidence, needs_review (true/false),
+    reason; written with the input's delimiter, so a ";" file from Excel opens as it came."""
+    columns, rows, delimiter = read_input_csv(in_path)
     results = classifier.classify_many([r["title"] for r in rows], [r.get("body") for r in rows])
     fieldnames = columns + [c for c in OUTPUT_COLUMNS if c not in columns]
     tmp = out_path.with_name(out_path.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fieldnames)
+        writer = csv.DictWriter(f, fieldnames=fieldnames, delimiter=delimiter)
         writer.writeheader()
         for row, result in zip(rows, results):
             writer.writerow({**row, "category": result.category, "confidence": f"{result.confidence:.2f}",

@@ -36,6 +36,19 @@ def test_classify_keeps_every_column_and_adds_four(tmp_path):
     assert all(0 < float(r["confidence"]) <= 1 and r["reason"] for r in rows)
 
 
+def test_a_semicolon_file_from_excel_is_read_and_written_back_as_it_came(tmp_path):
+    # Excel in an Indonesian locale saves "CSV" with ";" (the decimal mark takes ","); it was
+    # refused as "missing column title (columns: id;judul...)"
+    source = tmp_path / "in.csv"
+    source.write_bytes("\ufeffid;title;catatan\r\n7;Rapat Pleno Terbuka Rekapitulasi DPB;a, b\r\n".encode("utf-8"))
+    out = tmp_path / "out.csv"
+    assert run_cli("--home", tmp_path / "home", "classify", "--input", source, "--output", out) == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert list(rows[0]) == ["id", "title", "catatan", "category", "confidence", "needs_review", "reason"]
+    assert rows[0]["id"] == "7" and rows[0]["catatan"] == "a, b" and rows[0]["category"] == "rapat"
+
+
 @pytest.mark.parametrize("content, message", [
     ("id,judul\n1,Rapat Pleno\n", "missing column title"),
     ("", "empty"),

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from kpu_berita import config
+from kpu_berita.user_csv import ENCODING, dict_reader
 
 
 class UserError(Exception):
@@ -132,8 +133,8 @@ def read_only_warehouse(args):
 
 def read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
     try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
+        with open(path, newline="", encoding=ENCODING) as f:
+            reader = dict_reader(f)
             missing = [c for c in required if c not in (reader.fieldnames or [])]
             if missing:
                 raise UserError(f"{path}: missing column(s) {', '.join(missing)}")

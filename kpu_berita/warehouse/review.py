@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kpu_berita.pipelines.classify.labelled import CATEGORY_LABELS, check_label
 from kpu_berita.pipelines.dates import parse_quarter
+from kpu_berita.user_csv import ENCODING, dict_reader
 from kpu_berita.warehouse.db import require_known
 
 # What `kpu-berita correct --file` reads; the analyst fills `category` (and may fill the others).
@@ -129,8 +130,8 @@ def read_sheet(path: Path) -> list[dict]:
             book.close()
         header = [str(h or "") for h in values[0]] if values else []
         return [{h: ("" if v is None else str(v)).strip() for h, v in zip(header, row)} for row in values[1:]]
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in csv.DictReader(f)]
+    with open(path, newline="", encoding=ENCODING) as f:
+        return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in dict_reader(f)]
 
 
 def corrections_as_training_rows(con) -> list[dict]:

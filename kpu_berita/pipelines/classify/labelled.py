@@ -11,6 +11,8 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
+from kpu_berita.user_csv import ENCODING, dict_reader
+
 DATA = resources.files("kpu_berita") / "data"
 LABELLED_FILES = ("labeled_dev.csv", "real_items_dev.csv", "real_items_dev_2.csv")
 FROZEN_HOSTS_FILE = "frozen_hosts.txt"
@@ -44,8 +46,8 @@ def read_labelled(paths: list[Path | str]) -> list[dict]:
     """Rows of labelled CSVs (title, optional body and satker, category); a bad label raises LabelError."""
     rows = []
     for path in paths:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.DictReader(f)
+        with open(path, newline="", encoding=ENCODING) as f:
+            reader = dict_reader(f)
             if "title" not in (reader.fieldnames or []) or "category" not in (reader.fieldnames or []):
                 raise LabelError(f"{path}: a labelled file needs title and category columns")
             for n, row in enumerate(reader, start=1):

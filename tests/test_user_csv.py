@@ -1,0 +1,37 @@
+"""Files people make are read whatever wrote them: ",", ";" (Excel in a decimal-comma locale)
+or tab-separated, with or without a byte-order mark."""
+from __future__ import annotations
+
+import pytest
+
+from kpu_berita.user_csv import ENCODING, delimiter_of, dict_reader
+from kpu_berita.warehouse.review import read_sheet
+
+
+@pytest.mark.parametrize("text, delimiter", [
+    ("article_key,category,note\nkab-x/id:1,rapat,\"satu; dua\"\n", ","),
+    ("\ufeffarticle_key;category;note\r\nkab-x/id:1;rapat;\"satu, dua\"\r\n", ";"),
+    ("article_key\tcategory\tnote\nkab-x/id:1\trapat\tsatu, dua; tiga\n", "\t"),
+    ("article_key\nkab-x/id:1\n", ","),  # one column: nothing to split on, read as one
+])
+def test_the_header_decides_the_delimiter(tmp_path, text, delimiter):
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(text.encode("utf-8"))
+    with open(path, newline="", encoding=ENCODING) as f:
+        reader = dict_reader(f)
+        rows = list(reader)
+    assert delimiter_of(reader) == delimiter
+    assert rows[0]["article_key"] == "kab-x/id:1"
+    if "category" in reader.fieldnames:
+        assert rows[0]["category"] == "rapat" and "satu" in rows[0]["note"] and "dua" in rows[0]["note"]
+
+
+def test_a_filled_review_sheet_saved_with_semicolons_reads_as_with_commas(tmp_path):
+    comma, semicolon = tmp_path / "a.csv", tmp_path / "b.csv"
+    comma.write_text("article_key,category,published_date,note\nkab-x/id:1,audiensi,,kunjungan, bukan rapat\n",
+                     encoding="utf-8")
+    semicolon.write_text("article_key;category;published_date;note\nkab-x/id:1;audiensi;;kunjungan, bukan rapat\n",
+                         encoding="utf-8")
+    assert read_sheet(semicolon)[0] == {"article_key": "kab-x/id:1", "category": "audiensi", "published_date": "",
+                                        "note": "kunjungan, bukan rapat"}
+    assert read_sheet(comma)[0]["category"] == "audiensi"
