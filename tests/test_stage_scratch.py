@@ -3,6 +3,7 @@ processes that never close the database (derive workers, Dagster's step processe
 not leave one behind each, night after night."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -44,3 +45,35 @@ def test_a_sort_bigger_than_memory_spills_into_the_process_folder():
     assert spilled_files > 0
     for folder in scratch_folders(pid):  # killed while spilling, a process leaves its files
         shutil.rmtree(folder)
+
+
+def _spill_in_a_worker(_) -> tuple[int, bool]:
+    from kpu_berita.warehouse.stage import memory_bounded_connection
+
+    con = memory_bounded_connection("64MB")
+    con.execute("SET threads = 1")
+    con.execute("SELECT count(*) FROM (SELECT range, random() AS r FROM range(8000000) ORDER BY r)").fetchall()
+    folder = Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
+    return os.getpid(), folder.exists()
+
+
+def test_a_derive_worker_that_spilled_leaves_no_folder_when_it_ends():
+    # derive's workers end through multiprocessing, which runs no atexit handler: each 1M
+    # rebuild left an empty folder per worker that had spilled
+    from kpu_berita.warehouse import worker_pool
+
+    with worker_pool.pool(1) as pool:
+        pid, spilled = pool.submit(_spill_in_a_worker, None).result()
+    assert spilled
+    assert scratch_folders(pid) == []
+
+
+def test_a_process_that_spilled_and_exits_normally_leaves_no_folder():
+    # the interpreter's own exit, as a Dagster step process or the CLI ends (a profiling
+    # script that ran derive's _assemble in-process and spilled left its folder before)
+    script = SCRIPT.replace("os._exit(0)", "")
+    out = subprocess.run([sys.executable, "-c", script, "64MB",
+                          "SELECT count(*) FROM (SELECT range, random() AS r FROM range(8000000) ORDER BY r)"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[1]) > 0
+    assert scratch_folders(int(out[0])) == []

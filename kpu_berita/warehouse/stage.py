@@ -18,6 +18,7 @@ complete file or none; a step re-run redoes only what is missing.
 from __future__ import annotations
 
 import json
+import multiprocessing.util
 import os
 import shutil
 import tempfile
@@ -65,7 +66,19 @@ def memory_bounded_connection(memory_limit: str = "512MB") -> duckdb.DuckDBPyCon
         spill = Path(tempfile.gettempdir()) / f"kpu-berita-duckdb-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         _SCRATCH.execute(f"SET temp_directory = '{spill}'")
         _SCRATCH.execute("SET preserve_insertion_order = false")
+        # Closed as the process ends, so a folder it spilled into goes too: a derive worker
+        # ends through multiprocessing (no atexit, but its finalizers run), a step process
+        # or the CLI through atexit, which runs the same finalizers. Only a killed process
+        # leaves its folder (each 1M rebuild left one per worker that spilled).
+        multiprocessing.util.Finalize(None, _close_scratch, exitpriority=0)
     return _SCRATCH.cursor()
+
+
+def _close_scratch() -> None:
+    global _SCRATCH
+    if _SCRATCH is not None:
+        _SCRATCH.close()
+        _SCRATCH = None
 
 
 def stage_crawl(crawl_dir: Path, home: Path) -> dict:
