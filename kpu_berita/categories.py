@@ -153,11 +153,17 @@ def corrections_to_apply(rows: list[dict], source: str | None, *, remove: bool) 
     import datetime as dt
 
     is_review_sheet = bool(rows) and "best_category" in rows[0]
-    to_apply = []
+    to_apply, row_of = [], {}
     for n, row in enumerate(rows, start=1):
         where = f"{source} row {n}" if source else "--article"
         if is_review_sheet and not (row.get("category") or row.get("published_date")):
             continue  # still to do, not an error
+        if source and not any((value or "").strip() for value in row.values() if isinstance(value, str)):
+            continue  # a blank line or row between the filled ones
+        key = row.get("article_key")
+        if key in row_of:  # which one the analyst meant is theirs to say
+            raise InputError(f"{source}: article {key!r} is in rows {row_of[key]} and {n}: keep one")
+        row_of[key] = n
         if row.get("category"):
             try:
                 check_label(row["category"], where)

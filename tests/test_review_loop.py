@@ -141,3 +141,63 @@ def test_review_sheet_as_excel_and_bad_requests(demo_home, tmp_path, capsys):
     assert err[-1].endswith(f"{bad} row 1: unknown category 'rapatt'; choose one of "
                             "rapat, sosialisasi, bimtek, diskusi, audiensi, tahapan, seremoni, pengumuman, ucapan, "
                             "opini, lainnya")
+
+
+def corrections_of(home, keys) -> dict:
+    con = duckdb.connect(str(config.working_warehouse_path(home)), read_only=True)
+    try:
+        return {k: (c, d and d.isoformat(), n) for k, c, d, n in con.execute(
+            "SELECT article_key, category, published_date, note FROM corrections WHERE list_contains(?, article_key)",
+            [keys]).fetchall()}
+    finally:
+        con.close()
+
+
+def test_corrections_as_analysts_send_them(demo_home, tmp_path, capsys):
+    import datetime as dt
+
+    import openpyxl
+
+    con = duckdb.connect(str(config.warehouse_path(demo_home)), read_only=True)
+    try:
+        first, second, third = [k for (k,) in con.execute(
+            "SELECT article_key FROM articles WHERE satker_id = 'kab-serang' ORDER BY article_key DESC LIMIT 3").fetchall()]
+    finally:
+        con.close()
+    # a date corrected after the category keeps the category (the second replaced the first whole)
+    assert run_cli("--home", demo_home, "correct", "--article", first, "--category", "bimtek", "--note", "pelatihan") == 0
+    assert run_cli("--home", demo_home, "correct", "--article", first, "--date", "2021-07-03") == 0
+    assert corrections_of(demo_home, [first]) == {first: ("bimtek", "2021-07-03", "pelatihan")}
+
+    # a review sheet nobody filled: nothing to record, said so (it was a DuckDB traceback)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("article_key,category,published_date,note\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "correct", "--file", empty) == 0
+    assert "no correction in" in capsys.readouterr().err
+
+    # one article twice in a file: which row is meant is the analyst's to say, nothing is stored
+    twice = tmp_path / "twice.csv"
+    twice.write_text(f"article_key,category\n{second},audiensi\n{third},rapat\n{second},bimtek\n", encoding="utf-8")
+    assert run_cli("--home", demo_home, "correct", "--file", twice) == 2
+    assert f"article '{second}' is in rows 1 and 3: keep one" in capsys.readouterr().err
+    assert corrections_of(demo_home, [second, third]) == {}
+
+    # Excel: a date typed as a date, a header typed "Category ", a blank row between the filled ones
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["article_key", "Category ", "published_date", "note"])
+    sheet.append([second, "audiensi", dt.datetime(2021, 8, 2), None])
+    sheet.append([None, None, None, None])
+    sheet.append([third, None, dt.date(2021, 9, 1), "tanggal di judul"])
+    book.save(tmp_path / "filled.xlsx")
+    assert run_cli("--home", demo_home, "correct", "--file", tmp_path / "filled.xlsx") == 0
+    assert "recorded 2 correction(s)" in capsys.readouterr().err
+    assert corrections_of(demo_home, [second, third]) == {second: ("audiensi", "2021-08-02", ""),
+                                                          third: (None, "2021-09-01", "tanggal di judul")}
+
+    # --remove counts the corrections it dropped, not the keys it was given
+    assert run_cli("--home", demo_home, "correct", "--article", "kab-serang/id:999999", "--remove") == 0
+    assert "removed 0 correction(s)" in capsys.readouterr().err
+    assert run_cli("--home", demo_home, "correct", "--article", third, "--remove") == 0
+    assert "removed 1 correction(s)" in capsys.readouterr().err

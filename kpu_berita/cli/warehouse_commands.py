@@ -80,6 +80,10 @@ def cmd_correct(args) -> int:
         rows = categories.corrections_to_apply(rows, str(args.file) if args.file else None, remove=args.remove)
     except categories.InputError as exc:
         raise UserError(str(exc))
+    if not rows:  # a review sheet nobody has filled yet
+        print(f"no correction in {args.file}: fill `category` (or `published_date`) in the rows you decide",
+              file=sys.stderr)
+        return 0
     home = home_of(args)
     working, published = config.working_warehouse_path(home), config.warehouse_path(home)
     if not working.exists() and not published.exists():
@@ -89,13 +93,13 @@ def cmd_correct(args) -> int:
             ensure_working_copy(working, published)
             con = connect(working)
             try:
-                corrections.record(con, rows, remove=args.remove)
+                touched = corrections.record(con, rows, remove=args.remove)
             finally:
                 con.close()
     except (corrections.CorrectionError, BuildLocked) as exc:
         raise UserError(str(exc))
     verb = "removed" if args.remove else "recorded"
-    print(f"{verb} {len(rows)} correction(s); run `kpu-berita build` to apply them to the published warehouse",
+    print(f"{verb} {touched} correction(s); run `kpu-berita build` to apply them to the published warehouse",
           file=sys.stderr)
     return 0
 

@@ -6,6 +6,7 @@ Functions take a DuckDB connection and know nothing about Dagster or the CLI.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -116,7 +117,9 @@ def _write_csv(rows: list[dict], stream) -> None:
 
 
 def read_sheet(path: Path) -> list[dict]:
-    """Rows of a corrections CSV or a filled review sheet (.csv or .xlsx), values as text."""
+    """Rows of a corrections CSV or a filled review sheet (.csv or .xlsx), values as text.
+    Column names are read as the sheet writes them whatever case or spaces they were typed
+    with ("Category " is category), and a date Excel stored as a date is YYYY-MM-DD."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
@@ -128,10 +131,24 @@ def read_sheet(path: Path) -> list[dict]:
             values = list(sheet.iter_rows(values_only=True))
         finally:
             book.close()
-        header = [str(h or "") for h in values[0]] if values else []
-        return [{h: ("" if v is None else str(v)).strip() for h, v in zip(header, row)} for row in values[1:]]
+        header = [_column_name(h) for h in values[0]] if values else []
+        return [{h: _cell_text(v) for h, v in zip(header, row)} for row in values[1:]]
     with open(path, newline="", encoding=ENCODING) as f:
-        return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in dict_reader(f)]
+        return [{_column_name(k): (v or "").strip() for k, v in row.items() if k is not None} for row in dict_reader(f)]
+
+
+def _column_name(header) -> str:
+    return str(header or "").strip().lower()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):  # a date typed into Excel is stored as a date
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def corrections_as_training_rows(con) -> list[dict]:
