@@ -55,3 +55,21 @@ def test_an_empty_query_is_named(tmp_path, capsys):
     # it printed DuckDB's "'NoneType' object has no attribute 'description'"
     assert main(["--home", str(tmp_path), "sql", "  "]) == 2
     assert "the query is empty" in capsys.readouterr().err
+
+
+def test_an_output_folder_that_cannot_be_written_is_named_before_any_work(tmp_path, capsys, monkeypatch):
+    # a read-only file system: access() says no even to root, which chmod can't show here.
+    # `bench` measured for minutes, then died with a traceback at the write.
+    import os
+
+    real_access = os.access
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    monkeypatch.setattr(os, "access", lambda path, mode: False if str(path) == str(read_only) else real_access(path, mode))
+    try:
+        main(["--home", str(tmp_path), "bench", "--only", "pipeline", "--out", str(read_only / "b.json")])
+    except SystemExit as exc:
+        assert exc.code == 2
+    else:
+        raise AssertionError("bench ran with an unwritable --out")
+    assert f"cannot write in the folder {read_only}: not writable" in capsys.readouterr().err

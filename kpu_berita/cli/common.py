@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import os
 import re
 import sys
 from pathlib import Path
@@ -24,8 +25,9 @@ def date_arg(text: str) -> str:
 
 
 def output_file(text: str) -> Path:
-    """An --out / --output file: its folder is made if it is missing (reports/2021/x.docx),
-    and a folder given instead of a file is named, before any work is done."""
+    """An --out / --output file: its folder is made if it is missing (reports/2021/x.docx);
+    a folder given instead of a file, or one that can't be written in, is named before any
+    work is done (a bench runs for minutes before it writes)."""
     path = Path(text)
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a folder: give a file name in it")
@@ -33,6 +35,10 @@ def output_file(text: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise argparse.ArgumentTypeError(f"cannot make the folder {path.parent}: {exc.strerror or exc}")
+    # the file is written to a temporary name beside it and renamed: the folder must take
+    # new files (access() also says no on a read-only file system, even to root)
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(f"cannot write in the folder {path.parent.resolve()}: not writable")
     return path
 
 
