@@ -83,3 +83,35 @@ def test_a_rebuild_keeps_the_figures(home, tmp_path):
     assert social(home, tmp_path, HEADER + "kab-serang,2021Q3,Youtube,15,246\n") == 0
     publish(config.working_warehouse_path(home), config.warehouse_path(home))  # what the next build does
     assert [r[4:7] for r in rows(config.warehouse_path(home))] == [("Youtube", 15, 246)]
+
+
+def social_in_report(home, quarter="2021Q3") -> dict:
+    from kpu_berita.reports.data import social_figures
+    from kpu_berita.reports.periods import quarter_period
+
+    con = duckdb.connect(str(config.warehouse_path(home)), read_only=True)
+    try:
+        return {f["platform"]: (f["posts"], f["followers"]) for f in social_figures(con, "kab-serang",
+                                                                                   quarter_period(quarter))}
+    finally:
+        con.close()
+
+
+def test_a_platform_typed_in_another_case_is_the_same_platform(home, tmp_path):
+    # one month's file said "Facebook", the next "facebook": the report showed two Facebook rows
+    assert social(home, tmp_path, HEADER + "kab-serang,2021-07-01..2021-07-31,Facebook,150,4900\n"
+                                           "kab-serang,2021-08-01..2021-08-31,facebook,160,4926\n"
+                                           "kab-serang,2021-09-01..2021-09-30,INSTAGRAM ,20,\n") == 0
+    assert social_in_report(home) == {"Facebook": (310, 4926), "Instagram": (20, None)}
+    # a re-import of a month in yet another case replaces that month, not adds to it
+    assert social(home, tmp_path, HEADER + "kab-serang,2021-08-01..2021-08-31,FACEBOOK,170,4930\n", "again.csv") == 0
+    assert social_in_report(home) == {"Facebook": (320, 4930), "Instagram": (20, None)}
+
+
+def test_a_month_inside_an_imported_quarter_is_not_counted_twice(home, tmp_path):
+    # the quarter's 120 Instagram posts hold July's 40: the report said 160
+    assert social(home, tmp_path, HEADER + "kab-serang,2021Q3,Instagram,120,800\n"
+                                           "kab-serang,2021-07-01..2021-07-31,Instagram,40,700\n"
+                                           "kab-serang,2021-07-01..2021-07-31,YouTube,5,\n"
+                                           "kab-serang,2021-08-01..2021-08-31,YouTube,7,90\n") == 0
+    assert social_in_report(home) == {"Instagram": (120, 800), "Youtube": (12, 90)}

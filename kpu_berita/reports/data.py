@@ -71,23 +71,42 @@ def _platform_rank(platform: str) -> tuple:
     return (PLATFORM_ORDER.index(name) if name in PLATFORM_ORDER else len(PLATFORM_ORDER), name)
 
 
+# The imported figures inside a period (`inside`), and of those the ones no other contains
+# (`counted`): a quarter's posts and a month's of the same quarter, both imported, are the
+# same posts once. Two periods that overlap without one containing the other both count
+# (nothing says which posts they share). A platform is one platform in any case.
+_SOCIAL_ROWS = """
+    WITH inside AS (
+        SELECT * FROM social_media_stats
+        WHERE satker_id = $satker AND period_start >= $start AND period_end <= $end AND {content}),
+    counted AS (
+        SELECT * FROM inside i
+        WHERE NOT EXISTS (SELECT 1 FROM inside o
+                          WHERE lower(o.platform) = lower(i.platform) AND o.content_type = i.content_type
+                            AND o.period_start <= i.period_start AND o.period_end >= i.period_end
+                            AND (o.period_start <> i.period_start OR o.period_end <> i.period_end)))"""
+
+
 def social_figures(con, satker_id: str, period: Period) -> list[dict]:
-    """Posts per platform summed over the imported periods inside `period`; followers as of
-    the latest of them (followers are a level, not a flow)."""
-    rows = con.execute("""
-        SELECT platform, sum(posts), arg_max(followers, period_end) FROM social_media_stats
-        WHERE satker_id = ? AND content_type = '' AND period_start >= ? AND period_end <= ?
-        GROUP BY platform""", [satker_id, period.start, period.end]).fetchall()
+    """Posts per platform summed over the imported periods inside `period` (one inside
+    another imported one is counted in it, not again); followers as of the latest of them
+    (followers are a level, not a flow)."""
+    rows = con.execute(_SOCIAL_ROWS.format(content="content_type = ''") + """
+        SELECT arg_max(c.platform, c.imported_at), sum(c.posts), any_value(latest.followers)
+        FROM counted c
+        JOIN (SELECT lower(platform) AS platform, arg_max(followers, period_end) AS followers
+              FROM inside GROUP BY 1) latest ON latest.platform = lower(c.platform)
+        GROUP BY lower(c.platform)""", {"satker": satker_id, "start": period.start, "end": period.end}).fetchall()
     figures = [{"platform": p, "posts": int(posts), "followers": None if f is None else int(f)} for p, posts, f in rows]
     return sorted(figures, key=lambda f: _platform_rank(f["platform"]))
 
 
 def social_by_content_type(con, satker_id: str, period: Period) -> list[dict]:
     """Seed 003's recap: posts per content type and platform, when the import had content types."""
-    rows = con.execute("""
-        SELECT content_type, platform, sum(posts), min(source_row) FROM social_media_stats
-        WHERE satker_id = ? AND content_type <> '' AND period_start >= ? AND period_end <= ?
-        GROUP BY ALL ORDER BY 4""", [satker_id, period.start, period.end]).fetchall()
+    rows = con.execute(_SOCIAL_ROWS.format(content="content_type <> ''") + """
+        SELECT content_type, arg_max(platform, imported_at), sum(posts), min(source_row)
+        FROM counted GROUP BY content_type, lower(platform) ORDER BY 4""",
+                       {"satker": satker_id, "start": period.start, "end": period.end}).fetchall()
     recap: dict[str, dict] = {}
     for content_type, platform, posts, _ in rows:
         recap.setdefault(content_type, {"content_type": content_type, "posts": {}})["posts"][platform] = int(posts)

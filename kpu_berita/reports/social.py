@@ -49,13 +49,25 @@ def _period(text: str, where: str):
         raise BadSocialRow(f"{where}: malformed period {text!r}: write 2021Q3 or YYYY-MM-DD..YYYY-MM-DD")
 
 
+# The platforms as the Bakohumas reports spell them (the seeds: "Youtube", "Tiktok"); another
+# platform keeps the spelling it was imported with (warehouse/social.py matches any case).
+PLATFORMS = ("Facebook", "Instagram", "Twitter", "X", "Youtube", "Tiktok", "Whatsapp", "Threads")
+
+
+def canonical_platform(text: str) -> str:
+    """ "facebook ", "FACEBOOK" -> "Facebook": one platform is one row of the report, however
+    each month's file typed it."""
+    name = " ".join(text.split())
+    return next((p for p in PLATFORMS if p.casefold() == name.casefold()), name)
+
+
 def parse_figure(row: dict, n: int, source: str, known_satker: set[str]) -> SocialFigure:
     where = f"{source} row {n}"
     satker_id = (row.get("satker_id") or "").strip()
     if satker_id not in known_satker:
         raise BadSocialRow(f"{where}: unknown satker {satker_id!r}")
     period = _period(row.get("period"), where)
-    platform = " ".join((row.get("platform") or "").split())
+    platform = canonical_platform(row.get("platform") or "")
     if not platform:
         raise BadSocialRow(f"{where}: platform is empty")
     return SocialFigure(satker_id, period.key, period.start, period.end, platform,

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from kpu_berita.warehouse.db import transaction
 
-KEY = "satker_id = ? AND period_start = ? AND period_end = ? AND platform = ? AND content_type = ?"
+# a platform in any case is one platform: "facebook" imported after "Facebook" replaces it
+KEY = "satker_id = ? AND period_start = ? AND period_end = ? AND lower(platform) = lower(?) AND content_type = ?"
 
 
 def store_figures(con, figures: list, source: str) -> dict:
