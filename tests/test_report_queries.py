@@ -50,3 +50,10 @@ def test_province_report_lists_every_satker_of_the_province_silent_ones_too(ware
     assert by_satker == {"banten": 1, "kab-serang": 2, "kota-serang": 0}
     assert report["satker"][0]["satker_id"] == "banten"  # the province's own KPU first
     assert report["total_articles"] == 3
+
+
+def test_the_province_report_leaves_reposts_out_when_asked(warehouse):
+    # --exclude-reposts was read for one satker's report and ignored for a province's
+    report = province_report(warehouse, "banten", quarter_period("2021Q3"), include_reposts=False)
+    assert {r["satker_id"]: r["articles"] for r in report["satker"]} == {"banten": 1, "kab-serang": 1, "kota-serang": 0}
+    assert report["total_articles"] == 2

@@ -149,8 +149,9 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
     }
 
 
-def province_report(con, province: str, period: Period) -> dict:
-    """Every satker of a province with its articles and views in the period."""
+def province_report(con, province: str, period: Period, *, include_reposts: bool = True) -> dict:
+    """Every satker of a province with its articles and views in the period (without the
+    republished KPU RI / province news unless include_reposts, as the satker report)."""
     satker = con.execute("""SELECT satker_id, name, level FROM satker WHERE lower(province) = lower(?)
                             ORDER BY level = 'provinsi' DESC, name""", [province]).fetchall()
     if not satker:
@@ -158,8 +159,8 @@ def province_report(con, province: str, period: Period) -> dict:
     counts: dict[str, dict] = {}
     for satker_id, category, n, views in con.execute("""
             SELECT satker_id, category, count(*), coalesce(sum(views), 0) FROM report_articles
-            WHERE lower(province) = lower(?) AND published_date BETWEEN ? AND ? GROUP BY ALL""",
-                                                     [province, period.start, period.end]).fetchall():
+            WHERE lower(province) = lower(?) AND published_date BETWEEN ? AND ? AND (? OR NOT is_repost)
+            GROUP BY ALL""", [province, period.start, period.end, include_reposts]).fetchall():
         entry = counts.setdefault(satker_id, {"articles": 0, "views": 0, "by_category": {}})
         entry["articles"] += n
         entry["views"] += int(views)

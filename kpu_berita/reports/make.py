@@ -68,7 +68,7 @@ def load_report(request: ReportRequest) -> dict:
     con = _connect(request.home)
     try:
         if request.province:
-            return province_report(con, request.province, request.period)
+            return province_report(con, request.province, request.period, include_reposts=request.include_reposts)
         return satker_report(con, request.satker_id, request.period, include_reposts=request.include_reposts)
     except UnknownSatker as exc:
         raise ReportProblem(str(exc))
