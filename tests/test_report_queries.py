@@ -57,3 +57,16 @@ def test_the_province_report_leaves_reposts_out_when_asked(warehouse):
     report = province_report(warehouse, "banten", quarter_period("2021Q3"), include_reposts=False)
     assert {r["satker_id"]: r["articles"] for r in report["satker"]} == {"banten": 1, "kab-serang": 1, "kota-serang": 0}
     assert report["total_articles"] == 2
+
+
+def test_a_satker_no_crawl_was_asked_for_is_not_called_silent(warehouse):
+    # a home that crawled part of a province under the shipped registry: the report called
+    # the others "tidak ada artikel", where mart_quarterly_province does not count them
+    from kpu_berita.reports.render_text import render_province_markdown
+
+    warehouse.execute("INSERT INTO crawls VALUES ('c1', ['kab-serang', 'banten'], true, 0, now(), NULL)")
+    report = province_report(warehouse, "banten", quarter_period("2021Q4"))
+    assert {r["satker_id"]: r["crawled"] for r in report["satker"]} == {"banten": True, "kab-serang": True,
+                                                                          "kota-serang": False}
+    text = render_province_markdown(report)
+    assert "KPU Kota Serang **(belum dirayapi)**" in text and "KPU Kabupaten Serang **(tidak ada artikel)**" in text

@@ -165,7 +165,11 @@ def province_report(con, province: str, period: Period, *, include_reposts: bool
         entry["articles"] += n
         entry["views"] += int(views)
         entry["by_category"][category] = n
-    rows = [{"satker_id": sid, "satker_name": name, "level": level,
+    # A satker no crawl was asked for has no article because nobody looked (a home that
+    # crawled one province, under the shipped registry of 552): it is not "silent". A
+    # warehouse without crawls (built by hand) counts every satker as crawled.
+    crawled = {s for (s,) in con.execute("SELECT DISTINCT unnest(satker_ids) FROM crawls").fetchall()}
+    rows = [{"satker_id": sid, "satker_name": name, "level": level, "crawled": not crawled or sid in crawled,
              **counts.get(sid, {"articles": 0, "views": 0, "by_category": {}})} for sid, name, level in satker]
     province_name = con.execute("SELECT province FROM satker WHERE lower(province) = lower(?) LIMIT 1",
                                 [province]).fetchone()[0]

@@ -12,7 +12,7 @@ from kpu_berita.reports.charts import month_chart_png, province_chart_png
 from kpu_berita.reports.periods import date_id
 from kpu_berita.reports.render_text import HUMAS_HEADING, SOCIAL_HEADING
 from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, clean_xml,
-                                        count_sentence, review_line, table_rows, views_text)
+                                        count_sentence, province_row_note, review_line, table_rows, views_text)
 
 
 def _table(document, header: list[str], rows: list[list], bold_last: bool = False, shade_rows: set[int] | None = None):
@@ -139,9 +139,10 @@ def render_province_docx(report: dict, path) -> Path:
     document.add_heading(clean_xml(f"Publikasi website KPU se-{report['province']}, {report['period_label']}"), level=2)
     document.add_paragraph(f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}. "
                            "Satker tanpa artikel pada periode ini ditandai merah.")
-    rows = [[r["satker_name"] + (" (tidak ada artikel)" if r["articles"] == 0 else ""), r["articles"], r["views"]]
-            for r in report["satker"]]
-    silent = {i for i, r in enumerate(report["satker"]) if r["articles"] == 0}
+    notes = [province_row_note(r) for r in report["satker"]]
+    rows = [[r["satker_name"] + (f" ({note})" if note else ""), r["articles"], r["views"]]
+            for r, note in zip(report["satker"], notes)]
+    silent = {i for i, note in enumerate(notes) if note == "tidak ada artikel"}
     rows.append(["Jumlah", report["total_articles"], report["total_views"]])
     _table(document, ["Satker", "Artikel", "Dilihat"], rows, bold_last=True, shade_rows=silent)
     document.add_paragraph()

@@ -9,8 +9,8 @@ import json
 import re
 
 from kpu_berita.reports.periods import date_id
-from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, review_line,
-                                        count_sentence, letter, table_rows, views_text)
+from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, count_sentence,
+                                        letter, province_row_note, review_line, table_rows, views_text)
 
 LAYOUTS = ("list", "table")
 SOCIAL_HEADING = "2. Akun Media Sosial"
@@ -113,7 +113,8 @@ def render_province_markdown(report: dict) -> str:
              f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}.", "",
              "| Satker | Artikel | Dilihat |", "|---|---:|---:|"]
     for row in report["satker"]:
-        name = md(row["satker_name"]) + (" **(tidak ada artikel)**" if row["articles"] == 0 else "")
+        note = province_row_note(row)
+        name = md(row["satker_name"]) + (f" **({note})**" if note else "")
         lines.append(f"| {name} | {row['articles']} | {row['views']} |")
     lines.append("")
     return "\n".join(lines)

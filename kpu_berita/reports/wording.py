@@ -76,3 +76,11 @@ def clean_xml(text: str) -> str:
 def review_line(report: dict) -> str:
     """Under the category table while flagged articles remain (counted under their best code)."""
     return f"{report['needs_review']} artikel perlu diperiksa"
+
+
+def province_row_note(row: dict) -> str:
+    """What a province report says beside a satker with no article: never crawled (the
+    warehouse can't know) or silent (crawled, nothing published in the period)."""
+    if row["articles"]:
+        return ""
+    return "belum dirayapi" if not row.get("crawled", True) else "tidak ada artikel"
