@@ -6,6 +6,8 @@ import csv
 from importlib import resources
 from pathlib import Path
 
+from kpu_berita.user_csv import ENCODING, dict_reader
+
 COLUMNS = ("satker_id", "name", "level", "province", "kode_wilayah", "base_url")
 LEVELS = {"provinsi", "kabupaten", "kota"}
 
@@ -22,16 +24,18 @@ def load_registry(path: Path | str | None = None) -> list[dict]:
     """Rows of the registry at `path` (default: the shipped one), validated."""
     path = Path(path) if path else default_registry_path()
     try:
-        with open(path, newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f)
+        with open(path, newline="", encoding=ENCODING) as f:  # Excel's "CSV UTF-8" or ";" too
+            reader = dict_reader(f)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
                 raise RegistryError(f"registry {path} lacks columns {', '.join(missing)}")
             rows = list(reader)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise RegistryError(f"cannot read registry {path}: {exc}") from exc
     seen = set()
     for n, row in enumerate(rows, start=2):
+        if any(row[c] is None for c in COLUMNS):
+            raise RegistryError(f"registry {path} line {n}: fewer fields than the header's {len(reader.fieldnames)}")
         if not row["satker_id"] or not row["base_url"].startswith(("http://", "https://")):
             raise RegistryError(f"registry {path} line {n}: needs a satker_id and an http(s) base_url")
         if row["level"] not in LEVELS:

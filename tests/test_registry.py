@@ -33,3 +33,22 @@ def test_bad_registry_is_named(tmp_path):
         load_registry(path)
     with pytest.raises(RegistryError, match="cannot read"):
         load_registry(tmp_path / "missing.csv")
+
+
+def test_a_registry_as_excel_saves_it_is_read(tmp_path):
+    # "CSV UTF-8" (a byte-order mark) read as lacking satker_id; ";" refused; both are Excel's
+    header = ["satker_id", "name", "level", "province", "kode_wilayah", "base_url"]
+    row = ["kab-x", "KPU Kabupaten X", "kabupaten", "Banten", "36.99", "http://127.0.0.1:8001"]
+    for name, text in (("bom.csv", "\ufeff" + ",".join(header) + "\r\n" + ",".join(row) + "\r\n"),
+                       ("semicolon.csv", ";".join(header) + "\n" + ";".join(row) + "\n")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        assert [r["satker_id"] for r in load_registry(path)] == ["kab-x"], name
+
+
+def test_a_short_row_is_named(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("satker_id,name,level,province,kode_wilayah,base_url\n"
+                    "kab-x,KPU Kabupaten X,kabupaten,Banten,36.99,http://127.0.0.1:8001\nkab-y,KPU Y\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="line 3: fewer fields than the header's 6"):
+        load_registry(path)
