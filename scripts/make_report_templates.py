@@ -307,7 +307,7 @@ def bab_3(document) -> None:
     para(document, "a) Mengunggah {{ total_articles }} informasi melalui website {{ website }};", indent_cm=0.75)
     para(document, "b) Mengunggah informasi melalui akun media sosial {{ satker_short }};", indent_cm=0.75)
     tag(document, "{%p for h in humas_activities %}")
-    para(document, "{{ 'cdefghijklmnopqrstuvwxyz'[loop.index0] }}) {{ h.title }};", indent_cm=0.75)
+    para(document, "{{ h.letter }}) {{ h.title }};", indent_cm=0.75)
     tag(document, "{%p endfor %}")
     document.add_heading("B. Saran", level=2)
     body(document, "Saran terkait kegiatan Badan Koordinasi Kehumasan pada {{ period_label }} yaitu:")

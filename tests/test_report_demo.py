@@ -3,6 +3,7 @@ template, --full (converted to PDF when LibreOffice is installed), social figure
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import docx
@@ -79,6 +80,18 @@ def test_full_report_of_kab_serang_2021q3(demo_home, tmp_path, soffice):
     assert round(section.page_width.cm, 1) == 21.0 and round(section.left_margin.cm) == 4
     if soffice:
         assert soffice(out, timeout=300).stat().st_size > 50_000
+
+
+def test_full_report_of_a_busy_period_letters_every_conclusion_item(demo_home, tmp_path):
+    # the template lettered BAB III's items from a string "c".."z": the 25th activity failed
+    # the whole report ("str object has no element 24")
+    out = tmp_path / "lima-tahun.docx"
+    assert report(demo_home, "--satker", "kab-serang", "--period", "2021-01-01..2025-12-31", "--full",
+                  "--out", out) == 0
+    text = [p.text for p in docx.Document(str(out)).paragraphs]
+    simpulan = text[text.index("A. Simpulan"):text.index("B. Saran")]
+    letters = [m.group(1) for line in simpulan if (m := re.match(r"([a-z]{1,2})\) ", line))]
+    assert len(letters) > 26 and letters[:4] == ["a", "b", "c", "d"] and "z" in letters and "aa" in letters
 
 
 def test_imported_social_figures_appear_in_the_report(demo_home, tmp_path, capsys):

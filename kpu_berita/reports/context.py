@@ -42,7 +42,9 @@ def _months_and_articles(report: dict, labels: dict[str, str]) -> tuple[list[dic
 
 
 def _activity(n: int, item: dict, photos: dict[str, Path]) -> dict:
-    return {"no": n, "title": item["title"], "date_label": item["date_label"], "place": item.get("place") or "",
+    # "letter": the item's letter in BAB III's conclusion, after a) the website and b) social media
+    return {"no": n, "letter": letter(n + 1), "title": item["title"], "date_label": item["date_label"],
+            "place": item.get("place") or "",
             "participants": item.get("participants") or "", "summary": item["summary"], "url": item["url"],
             "sentence": activity_sentence(item), "caption": item["caption"],
             "photo": photos.get(item.get("photo_url") or "")}
