@@ -118,6 +118,9 @@ def test_export_filters_and_writes_csv_and_xlsx(warehouse, tmp_path):
     import openpyxl
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx").active
     assert sheet.max_row == 4 and sheet.cell(1, 1).value == "satker_id"
+    # the sheet is named after the file: a name Excel refuses as a sheet's was a ValueError
+    write_frame(mart_frame(warehouse, "mart_satker_activity", {}), tmp_path / "laporan[tw3]: banten?.xlsx", "xlsx")
+    assert openpyxl.load_workbook(tmp_path / "laporan[tw3]: banten?.xlsx").sheetnames == ["laporan_tw3__ banten_"]
     with pytest.raises(ExportError, match="unknown mart 'articles'"):
         mart_frame(warehouse, "articles", {})
     with pytest.raises(ExportError, match="no quarter column"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 
 import openpyxl
@@ -63,6 +64,11 @@ def _excel_value(value):
     return value
 
 
+def _sheet_title(name: str) -> str:
+    """A worksheet name Excel takes, from the file's: none of \\ / ? * [ ] :, at most 31 characters."""
+    return re.sub(r"[\\/?*\[\]:]", "_", name)[:31].strip("'") or "mart"
+
+
 def write_frame(frame: pa.Table, out: Path, fmt: str) -> int:
     """Write atomically (temp file + rename) so a failed export never leaves half a file."""
     out = Path(out)
@@ -74,7 +80,7 @@ def write_frame(frame: pa.Table, out: Path, fmt: str) -> int:
             writer.writerows([_csv_value(v) for v in row.values()] for row in frame.to_pylist())
     elif fmt == "xlsx":
         book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet(out.stem[:31] or "mart")
+        sheet = book.create_sheet(_sheet_title(out.stem))
         sheet.append(frame.column_names)
         for row in frame.to_pylist():
             sheet.append([_excel_value(v) for v in row.values()])
