@@ -191,6 +191,8 @@ def parse_quarter(text: str) -> tuple[dt.date, dt.date]:
     if not m:
         raise ValueError(f"malformed quarter {text!r}: write it as YYYYQn, e.g. 2021Q3")
     year, q = int(m.group(1)), int(m.group(2))
+    if not 1 <= year < 9999:  # the day after the quarter must exist
+        raise ValueError(f"malformed quarter {text!r}: the year is out of range")
     start = dt.date(year, 3 * q - 2, 1)
     end = (dt.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)) - dt.timedelta(days=1)
     return start, end

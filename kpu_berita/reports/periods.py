@@ -14,6 +14,7 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 WEEKDAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 _SEMESTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Ss]([12])\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
+FIRST_YEAR, LAST_YEAR = 1900, 2099  # wider than any KPU website's archive
 _RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})\s*$")
 
 
@@ -25,6 +26,11 @@ class Period:
     end: dt.date
     kind: str  # quarter | semester | year | range
     key: str  # 2021Q3 | 2021S1 | 2021 | 2021-03-01..2021-06-30
+
+    def __post_init__(self):
+        # a report's months are walked one by one: 0001-01-01..9999-12-31 ran past the calendar
+        if not (FIRST_YEAR <= self.start.year and self.end.year <= LAST_YEAR):
+            raise ValueError(f"period {self.key!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
 
     @property
     def quarter(self) -> str | None:
@@ -133,6 +139,8 @@ def period_label(period: Period) -> str:
         return f"Tahun {year}"
     if _whole_months(period):
         return f"Periode {month_span(period)}"
+    if period.start == period.end:
+        return f"Periode {long_date(period.start)}"
     return f"Periode {long_date(period.start)} - {long_date(period.end)}"
 
 
