@@ -36,6 +36,7 @@ def load_registry(path: Path | str | None = None) -> list[dict]:
     for n, row in enumerate(rows, start=2):
         if any(row[c] is None for c in COLUMNS):
             raise RegistryError(f"registry {path} line {n}: fewer fields than the header's {len(reader.fieldnames)}")
+        row["satker_id"] = row["satker_id"].strip().lower()  # a host label, as the CLI reads one
         if not row["satker_id"] or not row["base_url"].startswith(("http://", "https://")):
             raise RegistryError(f"registry {path} line {n}: needs a satker_id and an http(s) base_url")
         if row["level"] not in LEVELS:

@@ -208,3 +208,16 @@ def test_output_in_a_new_folder_is_written_and_a_folder_is_refused(demo_home, tm
     titles.write_text("id,title\n1,Rapat Pleno Terbuka Rekapitulasi DPB\n", encoding="utf-8")
     assert main(["classify", "--input", str(titles), "--output", str(tmp_path / "new" / "out.csv")]) == 0
     assert "Rapat Pleno" in (tmp_path / "new" / "out.csv").read_text(encoding="utf-8")
+
+
+def test_satker_and_province_are_read_however_typed(demo_home, tmp_path, capsys):
+    # "KAB-SERANG" or " kab-serang" was an unknown satker, " Banten " an unknown province
+    as_typed = report_json(demo_home, capsys)
+    capsys.readouterr()
+    assert run_cli("--home", demo_home, "report", "--satker", " KAB-Serang ", "--quarter", "2021Q3", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["total_articles"] == as_typed["total_articles"] == 36
+    assert run_cli("--home", demo_home, "report", "--province", " banten ", "--quarter", "2021Q3", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["province"] == "Banten"
+    assert run_cli("--home", demo_home, "export", "--mart", "mart_quarterly_satker", "--satker", "KAB-SERANG",
+                   "--quarter", "2021Q3", "--out", tmp_path / "q.csv") == 0
+    assert ",36,36," in (tmp_path / "q.csv").read_text(encoding="utf-8").splitlines()[1]

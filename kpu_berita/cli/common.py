@@ -61,6 +61,17 @@ def month_arg(text: str) -> str:
     return f"{m.group(1)}-{int(m.group(2)):02d}"
 
 
+def satker_arg(text: str) -> str:
+    """A satker id as the registry writes it: the website's host label, lower case, no spaces
+    (" KAB-SERANG" is kab-serang)."""
+    return text.strip().lower()
+
+
+def province_arg(text: str) -> str:
+    """A province name with its spaces tidied (" Banten " is Banten; case is matched anyway)."""
+    return " ".join(text.split())
+
+
 def positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")

@@ -6,7 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from kpu_berita import config
-from kpu_berita.cli.common import date_arg, month_arg, output_file, positive_int, quarter_arg
+from kpu_berita.cli.common import (date_arg, month_arg, output_file, positive_int, province_arg, quarter_arg,
+                                   satker_arg)
 
 DESCRIPTION = "kpu-berita: crawl KPU satker news, build the warehouse, fill the Bakohumas report."
 
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     # (parse_args fills the missing ones in)
     common.add_argument("--registry", type=Path, default=argparse.SUPPRESS,
                         help=f"satker registry CSV (default ${config.REGISTRY_ENV} or the shipped 552 satker)")
-    common.add_argument("--satker", action="append", metavar="ID", default=argparse.SUPPRESS,
+    common.add_argument("--satker", action="append", metavar="ID", type=satker_arg, default=argparse.SUPPRESS,
                         help="satker id, e.g. kab-serang (repeatable)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="show Dagster's and Scrapy's logs")
@@ -96,7 +97,7 @@ def _pipeline_commands(command) -> None:
     build.add_argument("--processes", type=positive_int, default=None,
                        help="clean and classify a large crawl in N processes (default: one per CPU, at most 2)")
     for sub_parser in (crawl, build):
-        sub_parser.add_argument("--province", action="append", metavar="NAME",
+        sub_parser.add_argument("--province", type=province_arg, action="append", metavar="NAME",
                                 help="only the satker of this province, e.g. Banten (repeatable)")
 
 
@@ -108,7 +109,7 @@ def _warehouse_commands(command) -> None:
     export.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out's suffix")
     export.add_argument("--quarter", action="append", type=quarter_arg, help="keep these quarters, e.g. 2021Q3 (repeatable)")
     export.add_argument("--month", action="append", type=month_arg, help="keep these months, e.g. 2021-07 (repeatable)")
-    export.add_argument("--province", action="append", help="keep these provinces (repeatable)")
+    export.add_argument("--province", type=province_arg, action="append", help="keep these provinces (repeatable)")
 
     bench = command("bench", "Benchmarks: national-network crawl, extraction, warehouse, cleaning and classification.")
     bench.add_argument("--quick", action="store_true", help="scaled-down sizes, a few minutes on 2 cores")
@@ -131,7 +132,7 @@ def _report_commands(command) -> None:
     period.add_argument("--semester", help="e.g. 2021S1")
     period.add_argument("--year", help="e.g. 2021")
     period.add_argument("--period", metavar="START..END", help="any dates, e.g. 2021-03-01..2021-06-30")
-    report.add_argument("--province", help="a province report instead of one satker, e.g. Banten")
+    report.add_argument("--province", type=province_arg, help="a province report instead of one satker, e.g. Banten")
     report.add_argument("--format", default="md", choices=["md", "docx", "json"])
     report.add_argument("--layout", default="list", choices=["list", "table"],
                         help="list: titles lettered by month (default); table: numbered rows with the date")
@@ -170,7 +171,7 @@ def _add_category_commands(command) -> None:
     review = command("review", "List the articles flagged needs_review with their two candidate codes and reasons, "
                                "as a sheet to fill for `correct --file`.")
     review.add_argument("--quarter", required=True, help="e.g. 2021Q3")
-    review.add_argument("--province", help="every satker of a province, e.g. Banten")
+    review.add_argument("--province", type=province_arg, help="every satker of a province, e.g. Banten")
     review.add_argument("--out", type=output_file, help="FILE.csv or FILE.xlsx (default: CSV on stdout)")
 
     correct = command("correct", "Override an article's category and/or date; the override survives every rebuild.")
