@@ -10,7 +10,7 @@ from kpu_berita.pipelines.classify.classifier import Classifier
 from kpu_berita.pipelines.classify.labelled import (LabelError, check_label, frozen_hosts, read_labelled,
                                                     shipped_paths, split_frozen)
 from kpu_berita.pipelines.classify.rules import Rules
-from kpu_berita.user_csv import ENCODING, delimiter_of, dict_reader
+from kpu_berita.user_csv import delimiter_of, dict_reader, open_text
 
 OUTPUT_COLUMNS = ("category", "confidence", "needs_review", "reason")
 
@@ -21,7 +21,7 @@ class InputError(ValueError):
 
 def read_input_csv(path: Path) -> tuple[list[str], list[dict], str]:
     try:
-        with open(path, newline="", encoding=ENCODING) as f:
+        with open_text(path) as f:
             reader = dict_reader(f)
             columns = list(reader.fieldnames or [])
             rows = list(reader)

@@ -6,7 +6,7 @@ import csv
 from importlib import resources
 from pathlib import Path
 
-from kpu_berita.user_csv import ENCODING, dict_reader
+from kpu_berita.user_csv import dict_reader, open_text
 
 COLUMNS = ("satker_id", "name", "level", "province", "kode_wilayah", "base_url")
 LEVELS = {"provinsi", "kabupaten", "kota"}
@@ -24,7 +24,7 @@ def load_registry(path: Path | str | None = None) -> list[dict]:
     """Rows of the registry at `path` (default: the shipped one), validated."""
     path = Path(path) if path else default_registry_path()
     try:
-        with open(path, newline="", encoding=ENCODING) as f:  # Excel's "CSV UTF-8" or ";" too
+        with open_text(path) as f:  # Excel's "CSV UTF-8" or ";" too
             reader = dict_reader(f)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:

@@ -1,17 +1,28 @@
 """CSV files that people make: read as they are, whatever wrote them.
 
 Excel in an Indonesian (or any decimal-comma) locale saves "CSV" with ";" between fields,
-because "," is the decimal mark; "Unicode text" is tab-separated; "CSV UTF-8" puts a
-byte-order mark before the header. A humas officer's filled review sheet or title list
+because "," is the decimal mark; "Unicode text" is UTF-16 and tab-separated; "CSV UTF-8"
+puts a byte-order mark before the header. A humas officer's filled review sheet or title list
 comes in any of these, so every file a user gives is read through here.
 """
 from __future__ import annotations
 
+import codecs
 import csv
+from pathlib import Path
 from typing import TextIO
 
 DELIMITERS = (",", ";", "\t")
-ENCODING = "utf-8-sig"  # a byte-order mark (Excel's "CSV UTF-8") is skipped, not read into the first column name
+
+
+def open_text(path: Path | str) -> TextIO:
+    """The file as text for the csv module: UTF-16 where it starts with a UTF-16 byte-order
+    mark (Excel's "Unicode text"), else UTF-8 with any byte-order mark skipped (Excel's "CSV
+    UTF-8"), not read into the first column's name."""
+    with open(path, "rb") as f:
+        start = f.read(2)
+    utf16 = start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    return open(path, newline="", encoding="utf-16" if utf16 else "utf-8-sig")
 
 
 def dict_reader(f: TextIO) -> csv.DictReader:

@@ -221,3 +221,20 @@ def test_satker_and_province_are_read_however_typed(demo_home, tmp_path, capsys)
     assert run_cli("--home", demo_home, "export", "--mart", "mart_quarterly_satker", "--satker", "KAB-SERANG",
                    "--quarter", "2021Q3", "--out", tmp_path / "q.csv") == 0
     assert ",36,36," in (tmp_path / "q.csv").read_text(encoding="utf-8").splitlines()[1]
+
+
+def test_the_out_name_chooses_the_format_and_a_contradiction_is_refused(demo_home, tmp_path, capsys):
+    # `--out laporan.docx` without --format wrote Markdown into a file Word can't open
+    out = tmp_path / "laporan.docx"
+    assert run_cli("--home", demo_home, "report", "--satker", "kab-serang", "--quarter", "2021Q3", "--out", out) == 0
+    assert "telah mengunggah sebanyak 36 artikel" in "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert run_cli("--home", demo_home, "report", "--satker", "kab-serang", "--quarter", "2021Q3",
+                   "--out", tmp_path / "r.json") == 0
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["total_articles"] == 36
+    capsys.readouterr()
+    for extra, message in ((["--format", "json", "--out", tmp_path / "x.docx"], "--format json writes json, but --out"),
+                           (["--full", "--out", tmp_path / "x.json"], "--template and --full write docx"),
+                           (["--full", "--format", "md"], "leave out --format md")):
+        assert run_cli("--home", demo_home, "report", "--satker", "kab-serang", "--quarter", "2021Q3", *extra) == 2
+        assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.docx").exists() and not (tmp_path / "x.json").exists()

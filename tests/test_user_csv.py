@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from kpu_berita.user_csv import ENCODING, delimiter_of, dict_reader
+from kpu_berita.user_csv import delimiter_of, dict_reader, open_text
 from kpu_berita.warehouse.review import read_sheet
 
 
-@pytest.mark.parametrize("text, delimiter", [
-    ("article_key,category,note\nkab-x/id:1,rapat,\"satu; dua\"\n", ","),
-    ("\ufeffarticle_key;category;note\r\nkab-x/id:1;rapat;\"satu, dua\"\r\n", ";"),
-    ("article_key\tcategory\tnote\nkab-x/id:1\trapat\tsatu, dua; tiga\n", "\t"),
-    ("article_key\nkab-x/id:1\n", ","),  # one column: nothing to split on, read as one
+@pytest.mark.parametrize("text, delimiter, encoding", [
+    ("article_key,category,note\nkab-x/id:1,rapat,\"satu; dua\"\n", ",", "utf-8"),
+    ("\ufeffarticle_key;category;note\r\nkab-x/id:1;rapat;\"satu, dua\"\r\n", ";", "utf-8"),
+    ("article_key\tcategory\tnote\nkab-x/id:1\trapat\tsatu, dua; tiga\n", "\t", "utf-8"),
+    ("article_key\tcategory\tnote\r\nkab-x/id:1\trapat\tsatu, dua\r\n", "\t", "utf-16"),  # Excel's "Unicode text"
+    ("article_key\nkab-x/id:1\n", ",", "utf-8"),  # one column: nothing to split on, read as one
 ])
-def test_the_header_decides_the_delimiter(tmp_path, text, delimiter):
+def test_the_header_decides_the_delimiter(tmp_path, text, delimiter, encoding):
     path = tmp_path / "sheet.csv"
-    path.write_bytes(text.encode("utf-8"))
-    with open(path, newline="", encoding=ENCODING) as f:
+    path.write_bytes(text.encode(encoding))  # Python's utf-16 writes the byte-order mark, as Excel does
+    with open_text(path) as f:
         reader = dict_reader(f)
         rows = list(reader)
     assert delimiter_of(reader) == delimiter

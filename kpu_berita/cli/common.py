@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from kpu_berita import config
-from kpu_berita.user_csv import ENCODING, dict_reader
+from kpu_berita.user_csv import dict_reader, open_text
 
 
 class UserError(Exception):
@@ -150,7 +150,7 @@ def read_only_warehouse(args):
 
 def read_csv(path: Path, required: tuple[str, ...]) -> list[dict]:
     try:
-        with open(path, newline="", encoding=ENCODING) as f:
+        with open_text(path) as f:
             reader = dict_reader(f)
             missing = [c for c in required if c not in (reader.fieldnames or [])]
             if missing:

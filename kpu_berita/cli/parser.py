@@ -133,7 +133,8 @@ def _report_commands(command) -> None:
     period.add_argument("--year", help="e.g. 2021")
     period.add_argument("--period", metavar="START..END", help="any dates, e.g. 2021-03-01..2021-06-30")
     report.add_argument("--province", type=province_arg, help="a province report instead of one satker, e.g. Banten")
-    report.add_argument("--format", default="md", choices=["md", "docx", "json"])
+    report.add_argument("--format", choices=["md", "docx", "json"],
+                        help="default: from --out's suffix (.docx, .json, .md), else md")
     report.add_argument("--layout", default="list", choices=["list", "table"],
                         help="list: titles lettered by month (default); table: numbered rows with the date")
     report.add_argument("--template", type=Path, metavar="FILE.docx",

@@ -20,18 +20,36 @@ def cmd_report(args) -> int:
         raise UserError("--template and --full fill one satker's report, not a province's")
     if args.template and args.full:
         raise UserError("give --template FILE or --full, not both")
+    fmt = _report_format(args)
     try:
         period = parse_period_options({"quarter": args.quarter, "semester": args.semester, "year": args.year,
                                        "period": args.period})
         written = write_report(ReportRequest(
             home=home_of(args), period=period, satker_id=(args.satker or [None])[0], province=args.province,
-            format="docx" if (args.template or args.full) else args.format, layout=args.layout, out=args.out,
+            format=fmt, layout=args.layout, out=args.out,
             template=args.template, full=args.full, include_reposts=not args.exclude_reposts))
     except ReportProblem as exc:
         raise UserError(str(exc))
     if written:
         print(f"wrote {written}", file=sys.stderr)
     return 0
+
+
+REPORT_SUFFIXES = {".docx": "docx", ".json": "json", ".md": "md", ".markdown": "md"}
+
+
+def _report_format(args) -> str:
+    """--format, else what --out's name says (`--out laporan.docx` wrote Markdown into a file
+    Word can't open), else md; a format the file name contradicts is refused."""
+    word_only = args.template or args.full
+    if word_only and args.format not in (None, "docx"):
+        raise UserError(f"--template and --full write a Word file: leave out --format {args.format}")
+    by_name = REPORT_SUFFIXES.get(args.out.suffix.lower()) if args.out else None
+    wanted = "docx" if word_only else args.format
+    if wanted and by_name and wanted != by_name:
+        source = "--template and --full write" if word_only else f"--format {wanted} writes"
+        raise UserError(f"{source} {wanted}, but --out {args.out} is named {args.out.suffix}: give one that agrees")
+    return wanted or by_name or "md"
 
 
 def cmd_social(args) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kpu_berita.pipelines.classify.labelled import CATEGORY_LABELS, check_label
 from kpu_berita.pipelines.dates import parse_quarter
-from kpu_berita.user_csv import ENCODING, dict_reader
+from kpu_berita.user_csv import dict_reader, open_text
 from kpu_berita.warehouse.db import require_known
 
 # What `kpu-berita correct --file` reads; the analyst fills `category` (and may fill the others).
@@ -133,7 +133,7 @@ def read_sheet(path: Path) -> list[dict]:
             book.close()
         header = [_column_name(h) for h in values[0]] if values else []
         return [{h: _cell_text(v) for h, v in zip(header, row)} for row in values[1:]]
-    with open(path, newline="", encoding=ENCODING) as f:
+    with open_text(path) as f:
         return [{_column_name(k): (v or "").strip() for k, v in row.items() if k is not None} for row in dict_reader(f)]
 
 

@@ -11,7 +11,7 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
-from kpu_berita.user_csv import ENCODING, dict_reader
+from kpu_berita.user_csv import dict_reader, open_text
 
 DATA = resources.files("kpu_berita") / "data"
 LABELLED_FILES = ("labeled_dev.csv", "real_items_dev.csv", "real_items_dev_2.csv")
@@ -46,7 +46,7 @@ def read_labelled(paths: list[Path | str]) -> list[dict]:
     """Rows of labelled CSVs (title, optional body and satker, category); a bad label raises LabelError."""
     rows = []
     for path in paths:
-        with open(path, newline="", encoding=ENCODING) as f:
+        with open_text(path) as f:
             reader = dict_reader(f)
             if "title" not in (reader.fieldnames or []) or "category" not in (reader.fieldnames or []):
                 raise LabelError(f"{path}: a labelled file needs title and category columns")
