@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from kpu_berita.pipelines.classify import evaluation, store
+from kpu_berita.pipelines.classify import model as category_model
 from kpu_berita.pipelines.classify.classifier import Classifier
 from kpu_berita.pipelines.classify.labelled import (LabelError, check_label, frozen_hosts, read_labelled,
                                                     shipped_paths, split_frozen)
@@ -90,21 +91,41 @@ def compare_saved(home: Path, frozen_rows: list[dict], shipped: Classifier | Non
 
 def score_labelled(rows: list[dict], classifier: Classifier, cv: bool, folds: int = 5) -> str:
     """`eval --labeled`: the current model on the rows, or grouped CV over them."""
+    if not rows:
+        raise InputError("no labelled rows to score (the files are empty, or --satker matched none)")
     if cv:
-        return evaluation.evaluate_grouped_cv(rows, folds=folds).format()
+        _enough_to_fit(rows, "cross-validate", min_satker=2)
+        try:
+            return evaluation.evaluate_grouped_cv(rows, folds=folds).format()
+        except ValueError as exc:  # sklearn's word for rows it can't fit on (one class in a fold, no words)
+            raise InputError(f"cannot cross-validate on these {len(rows)} rows: {exc}")
     held_out = sum(r.get("satker") in frozen_hosts() for r in rows)
     return evaluation.evaluate(classifier, rows, f"model {classifier.version} on {len(rows)} labelled rows "
                                                  f"({held_out} of them from frozen satker it never saw; rows it "
                                                  "was trained on flatter it)").format()
 
 
+def _enough_to_fit(rows: list[dict], what: str, *, min_satker: int) -> None:
+    """Rows from too few satker or of one code can't be fitted and scored apart by satker:
+    one line saying so, where sklearn would raise from deep inside."""
+    satker = {r.get("satker") or f"row{i}" for i, r in enumerate(rows)}  # a row without satker is its own
+    codes = {r.get("category") for r in rows}
+    if len(satker) < min_satker or len(codes) < 2:
+        raise InputError(f"too few labelled rows to {what}: {len(rows)} rows from {len(satker)} satker with "
+                         f"{len(codes)} code(s); it needs rows of 2 codes or more from {min_satker} satker or more")
+
+
 def train(home: Path, rows: list[dict], corrections: list[dict]) -> tuple[Path, str]:
     """Fit on the labelled rows outside the frozen split plus corrections; save under HOME/models."""
     open_rows, frozen_rows = split_frozen(rows)
     training = open_rows + corrections
-    classifier = Classifier.from_rows(Rules.load(), training, trained_on={
-        "labelled_rows": len(open_rows), "corrections": len(corrections), "frozen_rows_held_out": len(frozen_rows),
-        "files": sorted({r["source_file"] for r in open_rows})})
+    _enough_to_fit(training, "train", min_satker=category_model.CALIBRATION_FOLDS)
+    try:
+        classifier = Classifier.from_rows(Rules.load(), training, trained_on={
+            "labelled_rows": len(open_rows), "corrections": len(corrections), "frozen_rows_held_out": len(frozen_rows),
+            "files": sorted({r["source_file"] for r in open_rows})})
+    except ValueError as exc:  # sklearn's word for rows it can't fit on (one class in a fold, no words)
+        raise InputError(f"cannot train on these {len(training)} rows: {exc}")
     folder = store.save(classifier.model, home)
     summary = (f"trained model {classifier.version} on {len(open_rows)} labelled rows + {len(corrections)} "
                f"corrections ({len(frozen_rows)} frozen rows held out); needs_review below "

@@ -91,3 +91,22 @@ def test_train_saves_a_version_that_classify_then_uses(tmp_path, capsys):
     assert run_cli("--home", tmp_path, "eval") == 0
     report = capsys.readouterr().out
     assert "== saved models on the frozen part ==" in report and version in report
+
+
+@pytest.mark.parametrize("command, rows, message", [
+    (["eval"], "", "no labelled rows to score"),
+    (["eval", "--satker", "kab-nowhere"], "Rapat Pleno,rapat,kab-x\n", "no labelled rows to score"),
+    (["eval", "--cv"], "Rapat Pleno,rapat,kab-x\nSosialisasi Pemilih,sosialisasi,kab-x\n",
+     "too few labelled rows to cross-validate: 2 rows from 1 satker"),
+    (["train"], "Rapat Pleno,rapat,kab-x\nSosialisasi Pemilih,sosialisasi,kab-y\nBimtek PPK,bimtek,kab-z\n",
+     "too few labelled rows to train: 3 rows from 3 satker"),
+])
+def test_too_little_labelled_data_is_one_line(tmp_path, capsys, command, rows, message):
+    # each was a traceback from sklearn ("Found empty input array", "n_splits=1", "empty vocabulary")
+    labelled = write(tmp_path / "few.csv", "title,category,satker\n" + rows)
+    argv = ["--home", tmp_path / "home", command[0], "--labeled", labelled, *command[1:]]
+    if command[0] == "train":
+        argv.append("--no-corrections")
+    assert run_cli(*argv) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "home" / "models").exists()

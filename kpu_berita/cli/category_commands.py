@@ -30,11 +30,11 @@ def cmd_eval(args) -> int:
         for path in args.labeled:
             read_csv(path, ("title", "category") + (("satker",) if args.cv else ()))  # names a missing column
             rows += categories.labelled_rows([path])
+        if args.satker:
+            rows = [r for r in rows if r.get("satker") in set(args.satker)]
+        print(categories.score_labelled(rows, None if args.cv else Classifier.for_home(home_of(args)), args.cv))
     except categories.InputError as exc:
         raise UserError(str(exc))
-    if args.satker:
-        rows = [r for r in rows if r.get("satker") in set(args.satker)]
-    print(categories.score_labelled(rows, None if args.cv else Classifier.for_home(home_of(args)), args.cv))
     return 0
 
 
