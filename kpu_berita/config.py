@@ -21,8 +21,24 @@ def default_home() -> Path:
     return Path(os.environ.get(HOME_ENV) or DEFAULT_HOME)
 
 
-def default_registry() -> str | None:
-    return os.environ.get(REGISTRY_ENV) or None
+HOME_REGISTRY = "registry.csv"
+
+
+def home_registry(home: Path) -> Path:
+    """A home's own registry: the demo writes its loopback sites there, and an operator may
+    put one there to pin the home to its satker."""
+    return Path(home) / HOME_REGISTRY
+
+
+def default_registry(home: Path | None = None) -> str | None:
+    """KPU_BERITA_REGISTRY, else the home's own registry.csv, else None: the shipped 552.
+    Without the home's, a plain `kpu-berita build` on the demo home replaced its 7 satker
+    with the shipped 552 (and a `crawl` there would have gone to the real sites)."""
+    if os.environ.get(REGISTRY_ENV):
+        return os.environ[REGISTRY_ENV]
+    if home is not None and home_registry(home).exists():
+        return str(home_registry(home))
+    return None
 
 
 def nightly_cron() -> str:

@@ -238,3 +238,24 @@ def test_the_out_name_chooses_the_format_and_a_contradiction_is_refused(demo_hom
         assert run_cli("--home", demo_home, "report", "--satker", "kab-serang", "--quarter", "2021Q3", *extra) == 2
         assert message in capsys.readouterr().err
     assert not (tmp_path / "x.docx").exists() and not (tmp_path / "x.json").exists()
+
+
+def test_a_later_build_on_the_demo_home_keeps_its_satker(demo_home, tmp_path, monkeypatch, capsys):
+    # `correct && build`, as the README says, replaced the demo's 7 satker with the shipped 552:
+    # the demo home now remembers its registry (HOME/registry.csv)
+    import shutil
+
+    import duckdb
+
+    from kpu_berita import config
+
+    monkeypatch.delenv(config.REGISTRY_ENV, raising=False)
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+    assert config.default_registry(home) == str(home / "registry.csv")
+    assert run_cli("--home", home, "-q", "build") == 0
+    con = duckdb.connect(str(config.warehouse_path(home)), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM satker").fetchone()[0] == 7
+    finally:
+        con.close()

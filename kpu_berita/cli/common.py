@@ -96,7 +96,7 @@ def check_registry(args) -> None:
     from kpu_berita.registry import RegistryError, load_registry, select_partition
 
     try:
-        select_partition(load_registry(args.registry or config.default_registry()), satker_ids=args.satker,
+        select_partition(load_registry(args.registry or config.default_registry(home_of(args))), satker_ids=args.satker,
                          provinces=getattr(args, "province", None))
     except RegistryError as exc:
         raise UserError(str(exc))

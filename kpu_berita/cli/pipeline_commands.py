@@ -22,7 +22,7 @@ def cmd_demo(args) -> int:
             raise UserError(f"unknown demo satker {', '.join(unknown)}: the demo network serves "
                             f"{', '.join(s.satker_id for s in sites)}")
     with DemoNetwork(sites, as_of=as_of) as network:
-        registry = network.write_registry(home / "demo_registry.csv")
+        registry = network.write_registry(config.home_registry(home))  # later commands on this home use it
         print(f"demo network: {len(sites)} satker sites on loopback "
               f"({', '.join(network.base_url(s.satker_id) for s in sites[:2])}, ...)")
         kpu = resource_of(args, registry=str(registry.resolve()), profile="loopback")

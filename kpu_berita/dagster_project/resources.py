@@ -16,7 +16,8 @@ class KpuBerita(dg.ConfigurableResource):
     KPU_BERITA_REGISTRY, KPU_BERITA_PROFILE) with dg.EnvVar; the CLI passes them from its
     options. Left empty (run config replaces the bound values as a whole, e.g. `rebuild: true`
     alone), home and registry fall back to the same environment variables, then to
-    ./.kpu-berita and the shipped 552; the profile falls back to polite, the safe side."""
+    ./.kpu-berita and the home's own registry.csv or the shipped 552; the profile falls back
+    to polite, the safe side."""
 
     home: str = ""
     registry: Optional[str] = None
@@ -55,7 +56,7 @@ class KpuBerita(dg.ConfigurableResource):
         return self.derive_processes if self.derive_processes > 0 else default_processes()
 
     def registry_rows(self) -> list[dict]:
-        return load_registry(self.registry or config.default_registry())
+        return load_registry(self.registry or config.default_registry(self.home_path))
 
     def selected_rows(self) -> list[dict]:
         return select_partition(self.registry_rows(), satker_ids=self.satker, provinces=self.province)

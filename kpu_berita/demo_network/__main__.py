@@ -8,7 +8,7 @@ from kpu_berita.demo_network import DemoNetwork, build_demo_sites
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--registry", type=Path, default=Path(".kpu-berita/demo_registry.csv"),
+    parser.add_argument("--registry", type=Path, default=Path(".kpu-berita/registry.csv"),
                         help="where to write the served satker's registry (default: %(default)s)")
     args = parser.parse_args()
     with DemoNetwork(build_demo_sites()) as network:
