@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     # SUPPRESS: otherwise the subcommand's default would undo a flag given before it
     # (parse_args fills the missing ones in)
     common.add_argument("--registry", type=Path, default=argparse.SUPPRESS,
-                        help=f"satker registry CSV (default ${config.REGISTRY_ENV} or the shipped 552 satker)")
+                        help=f"satker registry CSV (default ${config.REGISTRY_ENV}, else the home's own "
+                             f"{config.HOME_REGISTRY} as the demo writes it, else the shipped 552 satker)")
     common.add_argument("--satker", action="append", metavar="ID", type=satker_arg, default=argparse.SUPPRESS,
                         help="satker id, e.g. kab-serang (repeatable)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
