@@ -263,3 +263,42 @@ def test_a_crawl_counts_the_larger_of_listing_and_page_and_either_alone(warehous
         ("c1", utc("2025-07-15", 2), 12, 12, True), ("c2", utc("2025-09-30"), 15, 3, False)]
     assert rows(warehouse, "SELECT views, views_seen_at FROM article_latest_views WHERE article_key = 'a6'") == [
         {"views": 15, "views_seen_at": utc("2025-10-20")}]
+
+
+# every article's count per crawl where it changed, by one window over all rows: what the
+# recompute's four satker ranges must give together, whatever the satker
+REFERENCE_CRAWL_VIEWS = """
+    SELECT article_key, satker_id, crawl_id, views, previous IS NULL AS first_crawl FROM (
+        SELECT *, lag(views) OVER (PARTITION BY article_key ORDER BY seen_at) AS previous FROM (
+            SELECT article_key, any_value(satker_id) AS satker_id, crawl_id, max(seen_at) AS seen_at, max(views) AS views
+            FROM view_snapshots GROUP BY article_key, crawl_id))
+    WHERE previous IS NULL OR views <> previous ORDER BY ALL"""
+
+
+@pytest.mark.parametrize("satker_of_articles, satker_of_views", [
+    ([], ["kab-a"]),  # views of listed articles whose pages were never fetched: no article at all
+    (["kab-a"], ["kab-a"]),  # one satker: fewer cuts than ranges
+    (["kab-a", "kab-b"], ["kab-a", "kab-b", "kab-c", "aaa"]),  # satker outside the articles' range, both ends
+    ([f"kab-{i:02d}" for i in range(9)], [f"kab-{i:02d}" for i in range(9)]),
+])
+def test_crawl_views_in_satker_ranges_equal_one_window_over_all(tmp_path, satker_of_articles, satker_of_views):
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        for i, satker in enumerate(satker_of_articles):
+            con.execute("INSERT INTO articles (article_key, satker_id, url, title, title_normalised, body, is_repost) "
+                        "VALUES (?, ?, ?, 't', 't', '', false)", [f"{satker}/id:{i}", satker, f"https://x/{i}"])
+        for satker in satker_of_views:
+            for crawl, views in enumerate((5, 5, 9, 12)):
+                for source, extra in (("listing", 0), ("article", 1)):
+                    if source == "article" and crawl != 1:
+                        continue  # a page is fetched once; its count beside the listing's that night
+                    con.execute("INSERT INTO view_snapshots VALUES (?, ?, ?, ?, ?, ?)",
+                                [f"{satker}/id:{len(satker)}", satker, f"c{crawl}", source,
+                                 utc(f"2025-01-{10 + crawl:02d}"), views + extra])
+        recompute_all(con)
+        got = con.execute("SELECT article_key, satker_id, crawl_id, views, first_crawl FROM article_crawl_views "
+                          "ORDER BY ALL").fetchall()
+        assert got == con.execute(REFERENCE_CRAWL_VIEWS).fetchall()
+        assert {r[0] for r in got} == {f"{s}/id:{len(s)}" for s in satker_of_views}
+    finally:
+        con.close()
