@@ -86,3 +86,62 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(network, tmp_path):
     assert len(got) == len(set(got))  # a page is fetched again only if its line was torn (and skipped)
     crawls = [d for d in (interrupted / "raw").iterdir() if (d / "spec.json").exists()]
     assert len(crawls) == 1  # resumed, not restarted
+
+
+def _started(home, timeout: float = 60.0):
+    """The crawl folder, once its Scrapy process has begun storing items."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        folders = [d for d in (home / "raw").glob("*") if (d / "items.jsonl").exists()] if (home / "raw").exists() else []
+        if folders:
+            return folders[0]
+        time.sleep(0.1)
+    raise AssertionError("the crawl did not start")
+
+
+def _scrapy_children(crawl_dir) -> list[int]:
+    pids = []
+    for proc in os.listdir("/proc"):
+        if proc.isdigit():
+            try:
+                cmdline = open(f"/proc/{proc}/cmdline", "rb").read().split(b"\0")
+            except OSError:
+                continue
+            if b"kpu_berita.spiders.run" in cmdline and str(crawl_dir).encode() in cmdline:
+                pids.append(int(proc))
+    return pids
+
+
+def test_a_second_run_of_a_running_crawl_is_refused(network, tmp_path):
+    # it resumed the live folder: two spiders appended to one items file and crawled every
+    # host twice at once (1,000 article records for 868 articles)
+    from kpu_berita.spiders.run import CrawlBusy, run_crawl
+
+    home = tmp_path / "home"
+    proc = subprocess.Popen([sys.executable, "-c", CRAWL, str(home), json.dumps(network)], start_new_session=True)
+    try:
+        crawl_dir = _started(home)
+        with pytest.raises(CrawlBusy, match="still running in"):
+            run_crawl(home, network, profile="loopback", crawl_date="2026-01-05")
+    finally:
+        assert proc.wait(timeout=300) == 0
+    keys = article_keys(home)
+    assert len(keys) == len(set(keys)) > 100 and [d.name for d in (home / "raw").glob("2*")] == [crawl_dir.name]
+
+
+def test_a_killed_parent_stops_its_scrapy_child_and_the_next_run_resumes(network, tmp_path):
+    # `kill PID` of the CLI or a Dagster step left the Scrapy child crawling as an orphan
+    home = tmp_path / "home"
+    proc = subprocess.Popen([sys.executable, "-c", CRAWL, str(home), json.dumps(network)], start_new_session=True)
+    crawl_dir = _started(home)
+    assert _scrapy_children(crawl_dir)
+    proc.kill()  # the parent only
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while _scrapy_children(crawl_dir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _scrapy_children(crawl_dir) == []
+    assert not (crawl_dir / "done.json").exists()  # stopped before its end: open for the next run
+    assert crawl(home, network) == 0
+    keys = article_keys(home)
+    assert len(keys) == len(set(keys)) > 100

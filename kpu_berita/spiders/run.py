@@ -6,15 +6,25 @@ the spider what it already has), runs
 `python -m kpu_berita.spiders.run <crawl_dir>` and returns the crawl's stats.
 Child side: `main()` runs BeritaSpider with the spec's settings, packs the items, writes
 their columnar copy (raw_store.py) and then done.json.
+
+One crawl folder, one Scrapy process: the parent takes `<crawl_dir>/crawl.lock` and the
+child inherits it, so a second run of the same request (which would resume this folder)
+fails at once instead of appending to the same items file and crawling every host twice,
+and an orphaned child still holds it. The child ends gracefully (resumable) when its
+parent dies: a killed CLI or Dagster step leaves no crawl running behind it.
 """
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
+import fcntl
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -27,6 +37,11 @@ from kpu_berita.spiders.settings import crawl_settings
 SPEC = "spec.json"
 DONE = "done.json"
 LOG = "crawl.log"
+LOCK = "crawl.lock"
+
+
+class CrawlBusy(RuntimeError):
+    """A crawl of the same request is still running in the folder this one would resume."""
 
 
 @dataclass
@@ -85,6 +100,35 @@ def crawl_progress(items_file: Path) -> dict:
             "errors": data.count(b'"kind": "error"')}
 
 
+@contextmanager
+def _choosing(raw_dir: Path):
+    """Held while a run picks (or makes) its crawl folder and locks it."""
+    with open(raw_dir / ".choosing.lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _lock_crawl(crawl_dir: Path):
+    """The crawl folder's lock, taken, as an open file; CrawlBusy if a crawl holds it."""
+    f = open(crawl_dir / LOCK, "a+")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        holder = f.read().strip() or "another process"
+        f.close()
+        raise CrawlBusy(f"a crawl of the same request is still running in {crawl_dir} ({holder}); "
+                        "let it finish (or stop it) and run again: that run resumes it")
+    f.seek(0)
+    f.truncate()
+    f.write(f"pid {os.getpid()}")
+    f.flush()
+    return f
+
+
 def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refresh_from: str | None = None,
               known: dict | None = None, profile: str = "polite", overrides: dict | None = None,
               crawl_date: str | None = None, progress: Callable[[dict], None] | None = None) -> CrawlResult:
@@ -98,20 +142,23 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
     spec = {"sites": [{"satker_id": s["satker_id"], "base_url": s["base_url"]} for s in sites],
             "since": since, "refresh_from": refresh_from, "profile": profile, "overrides": overrides or {},
             "crawl_date": crawl_date or dt.date.today().isoformat()}
-    crawl_dir = _unfinished_crawl(raw_dir, spec)
-    resumed = crawl_dir is not None
-    if crawl_dir is None:
-        crawl_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        crawl_dir = raw_dir / crawl_id
-        crawl_dir.mkdir()
-        spec["crawl_id"] = crawl_id
-        (crawl_dir / "known.json").write_text(json.dumps(known or {}), encoding="utf-8")
-        tmp = crawl_dir / (SPEC + ".tmp")
-        tmp.write_text(json.dumps(spec, indent=1), encoding="utf-8")
-        os.replace(tmp, crawl_dir / SPEC)
-    with open(crawl_dir / LOG, "a", encoding="utf-8") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir)],
-                                stdout=log, stderr=subprocess.STDOUT)
+    with _choosing(raw_dir):  # two runs starting together: the second sees the first's folder
+        crawl_dir = _unfinished_crawl(raw_dir, spec)
+        resumed = crawl_dir is not None
+        if crawl_dir is None:
+            crawl_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+            crawl_dir = raw_dir / crawl_id
+            crawl_dir.mkdir()
+            spec["crawl_id"] = crawl_id
+            (crawl_dir / "known.json").write_text(json.dumps(known or {}), encoding="utf-8")
+            tmp = crawl_dir / (SPEC + ".tmp")
+            tmp.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+            os.replace(tmp, crawl_dir / SPEC)
+        lock = _lock_crawl(crawl_dir)
+    with lock, open(crawl_dir / LOG, "a", encoding="utf-8") as log:
+        # the child inherits the lock's open file: held while either runs
+        proc = subprocess.Popen([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir), str(os.getpid())],
+                                stdout=log, stderr=subprocess.STDOUT, pass_fds=(lock.fileno(),))
         while True:
             try:
                 proc.wait(timeout=PROGRESS_EVERY_S)
@@ -123,11 +170,26 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
     return CrawlResult(crawl_dir.name, crawl_dir, resumed, proc.returncode, stats)
 
 
-def main(crawl_dir: str) -> int:
+def _stop_with_parent(parent: int | None) -> None:
+    """SIGTERM when the parent dies (Linux): Scrapy then stops gracefully, the crawl stays
+    open and the next run resumes it. Without it, a killed CLI or Dagster step left its
+    crawl running as an orphan."""
+    if parent is None:
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the crawl runs to its end
+        return
+    if os.getppid() != parent:  # the parent died before the signal was set
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def main(crawl_dir: str, parent: int | None = None) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from kpu_berita.spiders.berita import BeritaSpider
 
+    _stop_with_parent(parent)
     crawl_dir_path = Path(crawl_dir)
     spec = json.loads((crawl_dir_path / SPEC).read_text(encoding="utf-8"))
     spec["known"] = str(crawl_dir_path / "known.json")
@@ -156,4 +218,4 @@ def main(crawl_dir: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else None))
