@@ -195,3 +195,37 @@ def test_killed_parallel_derive_leaves_no_file_and_no_workers(crawls, sequential
     assert not list(folder.glob("*.part-*"))
     assert pq.read_table(folder / "articles.parquet").equals(
         pq.read_table(stage_root(seq_home) / crawl.name / "articles.parquet"))
+
+
+def test_two_builds_deriving_one_crawl_at_once_both_finish_with_the_same_files(crawls, sequential, tmp_path):
+    # a schedule's build and an operator's on one home: both wrote .categories.parquet.tmp and
+    # the second rename failed (FileNotFoundError) before either reached the writer's lock
+    import threading
+
+    seq_home, _, seq_counts, missing = sequential
+    errors, results = [], []
+
+    def build():
+        try:
+            for crawl in crawls:
+                stage_crawl(crawl, tmp_path)
+            satker = _satker(missing)
+            results.append([derive.derive_articles(c, tmp_path, satker, 1)["articles"] for c in crawls]
+                           + [derive.derive_categories(c.name, tmp_path, Classifier.default(), 1)["categorised"]
+                              for c in crawls]
+                           + [derive.derive_views(c.name, tmp_path)["view_snapshots"] for c in crawls])
+        except Exception as exc:  # noqa: BLE001 (the test reports any)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert results[0][:len(crawls)] == [c["articles"] for c in seq_counts]
+    for crawl in crawls:
+        for name in ("articles", "categories"):
+            ours = pq.read_table(stage_root(tmp_path) / crawl.name / f"{name}.parquet")
+            assert ours.equals(pq.read_table(stage_root(seq_home) / crawl.name / f"{name}.parquet"))

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
 from kpu_berita.spiders.raw_store import write_parquet_atomically
 from kpu_berita.warehouse import worker_pool
-from kpu_berita.warehouse.stage import known_at_crawl, memory_bounded_connection, stage_root
+from kpu_berita.warehouse.stage import held, known_at_crawl, memory_bounded_connection, stage_root
 
 BATCH_ROWS = 2_000
 # Below this many rows one process does the step: starting the workers costs seconds (the
@@ -207,15 +207,16 @@ def derive_articles(crawl_dir: Path, home: Path, satker: dict[str, SatkerInfo], 
     processes > 1 and at least min_rows pages, split by satker over worker processes."""
     stage = stage_root(home) / crawl_dir.name
     target = stage / "articles.parquet"
-    _remove_parts(target)
-    if target.exists():
-        return {"articles": pq.read_metadata(target).num_rows, "undated": None}
-    known = {k: dt.date.fromisoformat(v) for k, v in known_at_crawl(crawl_dir).items() if v}
-    if processes > 1 and pq.read_metadata(stage / "pages.parquet").num_rows >= min_rows:
-        return _derive_articles_parallel(stage, crawl_dir.name, target, satker, known, processes)
-    with ParquetRows(target, ARTICLES_SCHEMA) as out:
-        undated, _ = _assemble(stage, crawl_dir.name, satker, known, out)
-    return {"articles": out.written, "undated": undated}
+    with held(target):  # a second build deriving this crawl waits, then finds the file
+        _remove_parts(target)
+        if target.exists():
+            return {"articles": pq.read_metadata(target).num_rows, "undated": None}
+        known = {k: dt.date.fromisoformat(v) for k, v in known_at_crawl(crawl_dir).items() if v}
+        if processes > 1 and pq.read_metadata(stage / "pages.parquet").num_rows >= min_rows:
+            return _derive_articles_parallel(stage, crawl_dir.name, target, satker, known, processes)
+        with ParquetRows(target, ARTICLES_SCHEMA) as out:
+            undated, _ = _assemble(stage, crawl_dir.name, satker, known, out)
+        return {"articles": out.written, "undated": undated}
 
 
 def _categorise(source: Path, classifier, out: ParquetRows, row_groups: list[int] | None = None) -> None:
@@ -237,15 +238,16 @@ def derive_categories(crawl_id: str, home: Path, classifier, processes: int = 1,
     processes > 1 and at least min_rows articles, split by row groups over worker processes."""
     stage = stage_root(home) / crawl_id
     target = stage / "categories.parquet"
-    _remove_parts(target)
-    if target.exists():
-        return {"categorised": pq.read_metadata(target).num_rows}
-    source = stage / "articles.parquet"
-    if processes > 1 and pq.read_metadata(source).num_rows >= min_rows:
-        return {"categorised": _derive_categories_parallel(source, target, classifier, processes)}
-    with ParquetRows(target, CATEGORIES_SCHEMA) as out:
-        _categorise(source, classifier, out)
-    return {"categorised": out.written}
+    with held(target):
+        _remove_parts(target)
+        if target.exists():
+            return {"categorised": pq.read_metadata(target).num_rows}
+        source = stage / "articles.parquet"
+        if processes > 1 and pq.read_metadata(source).num_rows >= min_rows:
+            return {"categorised": _derive_categories_parallel(source, target, classifier, processes)}
+        with ParquetRows(target, CATEGORIES_SCHEMA) as out:
+            _categorise(source, classifier, out)
+        return {"categorised": out.written}
 
 
 # --- several processes ------------------------------------------------------------------
@@ -390,8 +392,9 @@ def derive_views(crawl_id: str, home: Path) -> dict:
     target = stage / "views.parquet"
     con = memory_bounded_connection()
     try:
-        if not target.exists():
-            write_parquet_atomically(con, VIEWS_SQL.format(stage=stage), target)
+        with held(target):
+            if not target.exists():
+                write_parquet_atomically(con, VIEWS_SQL.format(stage=stage), target)
         return {"view_snapshots": con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]}
     finally:
         con.close()

@@ -17,12 +17,14 @@ complete file or none; a step re-run redoes only what is missing.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import multiprocessing.util
 import os
 import shutil
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -86,18 +88,33 @@ def stage_crawl(crawl_dir: Path, home: Path) -> dict:
     out = stage_root(home) / crawl_dir.name
     con = memory_bounded_connection()
     try:
-        if not raw_store.columnar_is_current(crawl_dir, con):
-            raw_store.write_columnar(crawl_dir, con)
-        out.mkdir(parents=True, exist_ok=True)
-        counts = {}
-        for name, source in raw_store.columnar_files(crawl_dir).items():
-            target = out / f"{name}.parquet"
-            if not target.exists():
-                _link_or_copy(source, target)
-            counts[name] = con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]
+        with held(out / "staged"):  # two builds staging one crawl: the second waits, then finds it
+            if not raw_store.columnar_is_current(crawl_dir, con):
+                raw_store.write_columnar(crawl_dir, con)
+            counts = {}
+            for name, source in raw_store.columnar_files(crawl_dir).items():
+                target = out / f"{name}.parquet"
+                if not target.exists():
+                    _link_or_copy(source, target)
+                counts[name] = con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]
     finally:
         con.close()
     return counts
+
+
+@contextmanager
+def held(target: Path):
+    """An exclusive lock for making `target` (a file beside it, `.<name>.lock`), waited for.
+    Two builds of one home (a schedule's and an operator's) derive the same staged files
+    with the same temporary names: the second crashed on the first's rename. Now it waits,
+    then finds the file made. Only the warehouse writer refuses a second build at once."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(f".{target.name}.lock"), "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
