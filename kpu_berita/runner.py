@@ -3,6 +3,7 @@ one code path from crawl to marts whether Dagster's UI or a shell command starts
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 
@@ -19,7 +20,11 @@ EVERYTHING = dg.AssetSelection.all()
 
 
 class RunFailed(RuntimeError):
-    pass
+    """The run failed: the first step error's message, and the blocking checks that failed."""
+
+    def __init__(self, message: str, checks: list[str] | None = None):
+        super().__init__(message)
+        self.checks = checks or []
 
 
 class _StepProgress(logging.Handler):
@@ -72,15 +77,21 @@ def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str 
     if not result.success:
         messages = [_root_cause(e.event_specific_data.error)
                     for e in result.all_events if e.is_step_failure and e.event_specific_data.error]
-        raise RunFailed(messages[0] if messages else "the Dagster run failed")
+        raise RunFailed(messages[0] if messages else "the Dagster run failed", failed_checks(result))
     return result
 
 
 def _root_cause(error) -> str:
-    """The innermost error's message: what actually went wrong, not Dagster's wrapper."""
+    """The innermost error's first line: what actually went wrong, not Dagster's wrapper (a
+    DuckDB error's last lines point at the SQL with a caret: "^" was all the CLI said)."""
     while getattr(error, "cause", None) is not None:
         error = error.cause
-    return f"{error.message.strip().splitlines()[-1]}" if error.message else "the Dagster step failed"
+    lines = [line.strip() for line in (error.message or "").splitlines() if line.strip()]
+    # "kpu_berita.warehouse.merge.BuildLocked: another build is writing ...": the words, not the class
+    return _EXCEPTION_CLASS.sub("", lines[0]) if lines else "the Dagster step failed"
+
+
+_EXCEPTION_CLASS = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*: ")
 
 
 def metadata_of(result: dg.ExecuteInProcessResult, asset_name: str) -> dict:

@@ -73,3 +73,26 @@ def test_an_output_folder_that_cannot_be_written_is_named_before_any_work(tmp_pa
     else:
         raise AssertionError("bench ran with an unwritable --out")
     assert f"cannot write in the folder {read_only}: not writable" in capsys.readouterr().err
+
+
+def test_a_failed_blocking_check_is_named_with_its_symptom(demo_home, tmp_path, capsys):
+    # the build said only "error: warehouse: categories_cover_articles,marts_match_articles"
+    # under Dagster's stack trace; the symptom (which articles) was never shown
+    import shutil
+
+    import duckdb
+
+    from kpu_berita import config
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+    published = config.warehouse_path(home).read_bytes()
+    con = duckdb.connect(str(config.working_warehouse_path(home)))
+    con.execute("INSERT INTO article_categories SELECT * FROM article_categories LIMIT 1")
+    con.close()
+    capsys.readouterr()
+    assert main(["--home", str(home), "-q", "build"]) == 2
+    err = capsys.readouterr().err
+    assert "CHECK FAILED categories_cover_articles: " in err and "articles_categorised_twice=1" in err
+    assert "Traceback" not in err and "dagster" not in err.lower()
+    assert config.warehouse_path(home).read_bytes() == published  # analysts keep yesterday's

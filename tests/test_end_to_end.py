@@ -259,3 +259,23 @@ def test_a_later_build_on_the_demo_home_keeps_its_satker(demo_home, tmp_path, mo
         assert con.execute("SELECT count(*) FROM satker").fetchone()[0] == 7
     finally:
         con.close()
+
+
+def test_a_home_whose_path_has_an_apostrophe_builds(demo_home, tmp_path):
+    # paths went into SQL string literals unquoted: "Parser Error: unterminated string literal"
+    import shutil
+
+    import duckdb
+
+    from kpu_berita import config
+
+    home = tmp_path / "kpu's home"
+    home.mkdir()
+    shutil.copytree(demo_home / "raw", home / "raw")
+    shutil.copy(demo_home / "registry.csv", home / "registry.csv")
+    assert run_cli("--home", home, "-q", "build") == 0
+    con = duckdb.connect(str(config.warehouse_path(home)), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 868
+    finally:
+        con.close()

@@ -113,9 +113,13 @@ def materialise(kpu, selection, args):
     from kpu_berita import runner
 
     try:
-        return runner.materialize(kpu, selection, log_level="INFO" if getattr(args, "verbose", False) else "ERROR",
+        # Dagster's own console lines only with -v: a failed step printed its whole stack
+        # trace above the one line the CLI gives (the cause, and the checks that failed)
+        return runner.materialize(kpu, selection, log_level="INFO" if getattr(args, "verbose", False) else "CRITICAL",
                                   progress=not getattr(args, "quiet", False))
     except runner.RunFailed as exc:
+        for line in exc.checks:
+            print(f"CHECK FAILED {line}", file=sys.stderr)
         raise UserError(str(exc))
 
 

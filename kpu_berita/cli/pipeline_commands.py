@@ -1,6 +1,7 @@
 """demo, crawl and build: the Dagster assets run in-process (kpu_berita/runner.py)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from kpu_berita import config
@@ -77,6 +78,9 @@ def cmd_build(args) -> int:
     check_registry(args)
     if not config.raw_dir(home_of(args)).exists():
         raise UserError(f"nothing crawled yet in {home_of(args)}: run `kpu-berita crawl` (or `kpu-berita demo`) first")
+    if args.satker or args.province:  # accepted since the first release; scripts may pass them
+        print("note: build merges every crawl not yet in the warehouse, of every satker; --satker and "
+              "--province choose what `kpu-berita crawl` fetches", file=sys.stderr)
     summarise(materialise(resource_of(args, rebuild=args.full, derive_processes=args.processes or 0),
                           DOWNSTREAM_OF_CRAWL, args))
     return 0

@@ -117,7 +117,7 @@ def compact_if_sparse(path: Path, settings: dict[str, str], min_bytes: int = 64 
         if size < min_bytes or free * 2 <= total:
             return False
         for name, value in settings.items():
-            con.execute(f"SET {name} = '{value}'")
+            con.execute(f"SET {name} = '{quoted_path(value)}'")
         tmp = path.with_name(f".{path.name}.compacting")
         tmp.unlink(missing_ok=True)
         source = con.execute("SELECT current_database()").fetchone()[0]

@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
 from kpu_berita.spiders.raw_store import write_parquet_atomically
 from kpu_berita.warehouse import worker_pool
+from kpu_berita.warehouse.db import quoted_path
 from kpu_berita.warehouse.stage import held, known_at_crawl, memory_bounded_connection, stage_root
 
 BATCH_ROWS = 2_000
@@ -184,9 +185,9 @@ def _assemble(stage: Path, crawl_id: str, satker: dict[str, SatkerInfo], known: 
     con = memory_bounded_connection()
     undated, added = 0, {}
     try:
-        listings = _batches_by_satker(con, LISTINGS_SQL.format(stage=stage, satker_range=in_range))
+        listings = _batches_by_satker(con, LISTINGS_SQL.format(stage=quoted_path(stage), satker_range=in_range))
         next_listing = next(listings, (None, []))
-        for satker_id, pages in _batches_by_satker(con.cursor(), PAGES_SQL.format(stage=stage, satker_range=in_range)):
+        for satker_id, pages in _batches_by_satker(con.cursor(), PAGES_SQL.format(stage=quoted_path(stage), satker_range=in_range)):
             while next_listing[0] is not None and next_listing[0] < satker_id:
                 next_listing = next(listings, (None, []))
             listed = next_listing[1] if next_listing[0] == satker_id else []
@@ -334,7 +335,7 @@ def _derive_articles_parallel(stage: Path, crawl_id: str, target: Path, satker: 
                               known: dict[str, dt.date], processes: int) -> dict:
     con = memory_bounded_connection()
     try:
-        sizes = con.execute(f"SELECT satker_id, count(*) FROM '{stage}/pages.parquet' GROUP BY 1 ORDER BY 1").fetchall()
+        sizes = con.execute(f"SELECT satker_id, count(*) FROM '{quoted_path(stage)}/pages.parquet' GROUP BY 1 ORDER BY 1").fetchall()
     finally:
         con.close()
     ranges = [(sizes[a][0], sizes[b - 1][0], {s for s, _ in sizes[a:b]})
@@ -394,7 +395,7 @@ def derive_views(crawl_id: str, home: Path) -> dict:
     try:
         with held(target):
             if not target.exists():
-                write_parquet_atomically(con, VIEWS_SQL.format(stage=stage), target)
-        return {"view_snapshots": con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]}
+                write_parquet_atomically(con, VIEWS_SQL.format(stage=quoted_path(stage)), target)
+        return {"view_snapshots": con.execute(f"SELECT count(*) FROM '{quoted_path(target)}'").fetchone()[0]}
     finally:
         con.close()

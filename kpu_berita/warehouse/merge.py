@@ -20,7 +20,7 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from kpu_berita.warehouse.db import create_marts, sql_text, transaction
+from kpu_berita.warehouse.db import create_marts, quoted_path, sql_text, transaction
 from kpu_berita.warehouse.stage import crawl_spec, crawl_stats, stage_root
 
 
@@ -91,7 +91,7 @@ def memory_settings(home: Path, budget: WriterBudget = NIGHTLY) -> dict[str, str
 
 def tune(con: duckdb.DuckDBPyConnection, home: Path, budget: WriterBudget = NIGHTLY) -> None:
     for name, value in memory_settings(home, budget).items():
-        con.execute(f"SET {name} = '{value}'")
+        con.execute(f"SET {name} = '{quoted_path(value)}'")
     con.execute("SET preserve_insertion_order = false")
 
 
@@ -144,7 +144,7 @@ def merge_crawl(con, crawl_dir: Path, home: Path) -> dict:
         counts.update(_merge_views(con, crawl_id, files["views"]))
         con.execute(f"""INSERT OR REPLACE INTO satker_last_crawl
                         SELECT satker_id, greatest(max(seen_at), coalesce(any_value(l.last_crawled_at), max(seen_at)))
-                        FROM '{files['listing']}' LEFT JOIN satker_last_crawl l USING (satker_id) GROUP BY satker_id""")
+                        FROM '{quoted_path(files['listing'])}' LEFT JOIN satker_last_crawl l USING (satker_id) GROUP BY satker_id""")
         _record_crawl(con, crawl_dir)
     return counts
 
@@ -154,13 +154,13 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
     one never replaces it. The touched articles are left in _dirty_articles."""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE incoming AS
         SELECT i.* REPLACE (least(i.first_seen_at, a.first_seen_at) AS first_seen_at), a.article_key IS NULL AS is_new
-        FROM '{files['articles']}' i LEFT JOIN articles a USING (article_key)
+        FROM '{quoted_path(files['articles'])}' i LEFT JOIN articles a USING (article_key)
         WHERE a.article_key IS NULL OR i.fetched_at >= a.fetched_at""")
     columns = ", ".join(ARTICLE_COLUMNS)
     con.execute(f"INSERT OR REPLACE INTO articles ({columns}) SELECT {columns} FROM incoming")
     # a temporary table: the file is read once for the keys to delete and the rows to insert
     con.execute(f"""CREATE OR REPLACE TEMP TABLE incoming_categories AS SELECT {CATEGORY_COLUMNS}
-                    FROM '{files['categories']}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
+                    FROM '{quoted_path(files['categories'])}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
     _replace_rows(con, "article_categories", "SELECT * FROM incoming_categories")
     con.execute("DROP TABLE incoming_categories")
     con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming")
@@ -173,14 +173,14 @@ def _merge_views(con, crawl_id: str, views_file: str) -> dict:
     """Append the crawl's view snapshots, and a per-article view count with the views gained
     since the article's previous crawl where the count changed (article_crawl_views keeps
     changes only: most archived articles show the same count night after night)."""
-    con.execute(f"INSERT INTO view_snapshots SELECT article_key, satker_id, ?, source, seen_at, views FROM '{views_file}'",
+    con.execute(f"INSERT INTO view_snapshots SELECT article_key, satker_id, ?, source, seen_at, views FROM '{quoted_path(views_file)}'",
                 [crawl_id])
     # each article's count in this crawl beside the latest one stored before it
     con.execute(f"""CREATE OR REPLACE TEMP TABLE crawl_views AS
         SELECT c.*, l.views AS previous, l.views_seen_at AS previous_seen_at, l.article_key IS NULL AS first_crawl,
                l.article_key IS NULL OR c.views <> l.views AS changed
         FROM (SELECT article_key, any_value(satker_id) AS satker_id, max(seen_at) AS seen_at, max(views) AS views
-              FROM '{views_file}' GROUP BY article_key) c
+              FROM '{quoted_path(views_file)}' GROUP BY article_key) c
         LEFT JOIN article_latest_views l USING (article_key)""")
     con.execute("""INSERT INTO article_crawl_views
         SELECT article_key, satker_id, ?, seen_at, (seen_at AT TIME ZONE 'Asia/Jakarta')::DATE, views,
@@ -190,7 +190,7 @@ def _merge_views(con, crawl_id: str, views_file: str) -> dict:
                                                   FROM crawl_views WHERE first_crawl OR seen_at >= previous_seen_at""")
     # an unchanged count changes no report row and no period's gains
     con.execute("INSERT INTO _dirty_articles SELECT article_key FROM crawl_views WHERE changed")
-    snapshots = con.execute(f"SELECT count(*) FROM '{views_file}'").fetchone()[0]
+    snapshots = con.execute(f"SELECT count(*) FROM '{quoted_path(views_file)}'").fetchone()[0]
     con.execute("DROP TABLE crawl_views")
     return {"view_snapshots": snapshots}
 

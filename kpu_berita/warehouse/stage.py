@@ -31,6 +31,7 @@ import duckdb
 
 from kpu_berita.spiders import raw_store
 from kpu_berita.spiders.run import DONE, SPEC
+from kpu_berita.warehouse.db import quoted_path
 
 MERGED = "merged"
 
@@ -66,7 +67,7 @@ def memory_bounded_connection(memory_limit: str = "512MB") -> duckdb.DuckDBPyCon
         # closes; a folder made here would outlive every process that never closes it
         # (derive workers, Dagster's step processes), one empty folder each.
         spill = Path(tempfile.gettempdir()) / f"kpu-berita-duckdb-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        _SCRATCH.execute(f"SET temp_directory = '{spill}'")
+        _SCRATCH.execute(f"SET temp_directory = '{quoted_path(spill)}'")
         _SCRATCH.execute("SET preserve_insertion_order = false")
         # Closed as the process ends, so a folder it spilled into goes too: a derive worker
         # ends through multiprocessing (no atexit, but its finalizers run), a step process
@@ -96,7 +97,7 @@ def stage_crawl(crawl_dir: Path, home: Path) -> dict:
                 target = out / f"{name}.parquet"
                 if not target.exists():
                     _link_or_copy(source, target)
-                counts[name] = con.execute(f"SELECT count(*) FROM '{target}'").fetchone()[0]
+                counts[name] = con.execute(f"SELECT count(*) FROM '{quoted_path(target)}'").fetchone()[0]
     finally:
         con.close()
     return counts
@@ -135,7 +136,7 @@ def satker_without_listing_items(crawl_dir: Path, home: Path) -> list[str]:
     listing = stage_root(home) / crawl_dir.name / "listing.parquet"
     con = memory_bounded_connection()
     try:
-        seen = {s for (s,) in con.execute(f"SELECT DISTINCT satker_id FROM '{listing}'").fetchall()}
+        seen = {s for (s,) in con.execute(f"SELECT DISTINCT satker_id FROM '{quoted_path(listing)}'").fetchall()}
     finally:
         con.close()
     return [s["satker_id"] for s in crawl_spec(crawl_dir)["sites"] if s["satker_id"] not in seen]
