@@ -101,9 +101,12 @@ def crawl_progress(items_file: Path) -> dict:
 
 
 @contextmanager
-def _choosing(raw_dir: Path):
-    """Held while a run picks (or makes) its crawl folder and locks it."""
-    with open(raw_dir / ".choosing.lock", "a") as f:
+def _choosing(home: Path):
+    """Held while a run picks (or makes) its crawl folder and locks it (HOME/work, beside the
+    build's lock: raw/ holds crawl folders only)."""
+    path = Path(home) / "work" / "crawl-choosing.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
         fcntl.flock(f, fcntl.LOCK_EX)
         try:
             yield
@@ -142,7 +145,7 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
     spec = {"sites": [{"satker_id": s["satker_id"], "base_url": s["base_url"]} for s in sites],
             "since": since, "refresh_from": refresh_from, "profile": profile, "overrides": overrides or {},
             "crawl_date": crawl_date or dt.date.today().isoformat()}
-    with _choosing(raw_dir):  # two runs starting together: the second sees the first's folder
+    with _choosing(home):  # two runs starting together: the second sees the first's folder
         crawl_dir = _unfinished_crawl(raw_dir, spec)
         resumed = crawl_dir is not None
         if crawl_dir is None:
