@@ -266,7 +266,7 @@ def test_a_crawl_counts_the_larger_of_listing_and_page_and_either_alone(warehous
 
 
 # every article's count per crawl where it changed, by one window over all rows: what the
-# recompute's four satker ranges must give together, whatever the satker
+# recompute's four parts must give together, whatever the satker
 REFERENCE_CRAWL_VIEWS = """
     SELECT article_key, satker_id, crawl_id, views, previous IS NULL AS first_crawl FROM (
         SELECT *, lag(views) OVER (PARTITION BY article_key ORDER BY seen_at) AS previous FROM (
@@ -281,7 +281,7 @@ REFERENCE_CRAWL_VIEWS = """
     (["kab-a", "kab-b"], ["kab-a", "kab-b", "kab-c", "aaa"]),  # satker outside the articles' range, both ends
     ([f"kab-{i:02d}" for i in range(9)], [f"kab-{i:02d}" for i in range(9)]),
 ])
-def test_crawl_views_in_satker_ranges_equal_one_window_over_all(tmp_path, satker_of_articles, satker_of_views):
+def test_crawl_views_in_four_parts_equal_one_window_over_all(tmp_path, satker_of_articles, satker_of_views):
     con = connect(tmp_path / "w.duckdb")
     try:
         for i, satker in enumerate(satker_of_articles):
