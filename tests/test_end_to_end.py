@@ -240,12 +240,22 @@ def test_the_out_name_chooses_the_format_and_a_contradiction_is_refused(demo_hom
     assert not (tmp_path / "x.docx").exists() and not (tmp_path / "x.json").exists()
 
 
+def published_count(home, table: str) -> int:
+    import duckdb
+
+    from kpu_berita import config
+
+    con = duckdb.connect(str(config.warehouse_path(home)), read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_a_later_build_on_the_demo_home_keeps_its_satker(demo_home, tmp_path, monkeypatch, capsys):
     # `correct && build`, as the README says, replaced the demo's 7 satker with the shipped 552:
     # the demo home now remembers its registry (HOME/registry.csv)
     import shutil
-
-    import duckdb
 
     from kpu_berita import config
 
@@ -254,28 +264,16 @@ def test_a_later_build_on_the_demo_home_keeps_its_satker(demo_home, tmp_path, mo
     shutil.copytree(demo_home, home)
     assert config.default_registry(home) == str(home / "registry.csv")
     assert run_cli("--home", home, "-q", "build") == 0
-    con = duckdb.connect(str(config.warehouse_path(home)), read_only=True)
-    try:
-        assert con.execute("SELECT count(*) FROM satker").fetchone()[0] == 7
-    finally:
-        con.close()
+    assert published_count(home, "satker") == 7
 
 
 def test_a_home_whose_path_has_an_apostrophe_builds(demo_home, tmp_path):
     # paths went into SQL string literals unquoted: "Parser Error: unterminated string literal"
     import shutil
 
-    import duckdb
-
-    from kpu_berita import config
-
     home = tmp_path / "kpu's home"
     home.mkdir()
     shutil.copytree(demo_home / "raw", home / "raw")
     shutil.copy(demo_home / "registry.csv", home / "registry.csv")
     assert run_cli("--home", home, "-q", "build") == 0
-    con = duckdb.connect(str(config.warehouse_path(home)), read_only=True)
-    try:
-        assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 868
-    finally:
-        con.close()
+    assert published_count(home, "articles") == 868
