@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
-import fcntl
 import json
 import logging
 import os
 import signal
 import subprocess
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 
+from kpu_berita import locks
 from kpu_berita.spiders.raw_store import ITEMS_OPEN, compress_items, reopen_items, seal_columnar
 from kpu_berita.spiders.settings import crawl_settings
 
@@ -100,36 +99,13 @@ def crawl_progress(items_file: Path) -> dict:
             "errors": data.count(b'"kind": "error"')}
 
 
-@contextmanager
-def _choosing(home: Path):
-    """Held while a run picks (or makes) its crawl folder and locks it (HOME/work, beside the
-    build's lock: raw/ holds crawl folders only)."""
-    path = Path(home) / "work" / "crawl-choosing.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
 def _lock_crawl(crawl_dir: Path):
     """The crawl folder's lock, taken, as an open file; CrawlBusy if a crawl holds it."""
-    f = open(crawl_dir / LOCK, "a+")
     try:
-        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        f.seek(0)
-        holder = f.read().strip() or "another process"
-        f.close()
-        raise CrawlBusy(f"a crawl of the same request is still running in {crawl_dir} ({holder}); "
+        return locks.take(crawl_dir / LOCK)
+    except locks.Held as exc:
+        raise CrawlBusy(f"a crawl of the same request is still running in {crawl_dir} ({exc.holder}); "
                         "let it finish (or stop it) and run again: that run resumes it")
-    f.seek(0)
-    f.truncate()
-    f.write(f"pid {os.getpid()}")
-    f.flush()
-    return f
 
 
 def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refresh_from: str | None = None,
@@ -145,7 +121,9 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
     spec = {"sites": [{"satker_id": s["satker_id"], "base_url": s["base_url"]} for s in sites],
             "since": since, "refresh_from": refresh_from, "profile": profile, "overrides": overrides or {},
             "crawl_date": crawl_date or dt.date.today().isoformat()}
-    with _choosing(home):  # two runs starting together: the second sees the first's folder
+    # two runs starting together: the second sees the first's folder (the lock is in HOME/work,
+    # beside the build's: raw/ holds crawl folders only)
+    with locks.waited(Path(home) / "work" / "crawl-choosing.lock"):
         crawl_dir = _unfinished_crawl(raw_dir, spec)
         resumed = crawl_dir is not None
         if crawl_dir is None:

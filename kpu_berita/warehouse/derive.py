@@ -170,7 +170,7 @@ PAGES_SQL = """
 
 
 def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
+    return f"'{quoted_path(value)}'"
 
 
 def _assemble(stage: Path, crawl_id: str, satker: dict[str, SatkerInfo], known: dict[str, dt.date], out: ParquetRows,

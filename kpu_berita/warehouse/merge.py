@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import json
-import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +19,7 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
+from kpu_berita import locks
 from kpu_berita.warehouse.db import create_marts, quoted_path, sql_text, transaction
 from kpu_berita.warehouse.stage import crawl_spec, crawl_stats, stage_root
 
@@ -64,25 +64,17 @@ def writer_lock(home: Path):
 
     DuckDB would refuse a second writer too, but only when it opens the file, mid-run, with
     a lock error that names no build; this says which home and which process."""
-    path = Path(home) / "work" / "build.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.seek(0)
-            holder = f.read().strip() or "another process"
-            raise BuildLocked(f"another build is writing {home} ({holder}); try again when it has finished")
-        f.seek(0)
-        f.truncate()
-        f.write(f"pid {os.getpid()}")
-        f.flush()
+    try:
+        lock = locks.take(Path(home) / "work" / "build.lock")
+    except locks.Held as exc:
+        raise BuildLocked(f"another build is writing {home} ({exc.holder}); try again when it has finished")
+    with lock:
         try:
             yield
         finally:
-            f.seek(0)
-            f.truncate()
-            fcntl.flock(f, fcntl.LOCK_UN)
+            lock.seek(0)
+            lock.truncate()
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def memory_settings(home: Path, budget: WriterBudget = NIGHTLY) -> dict[str, str]:

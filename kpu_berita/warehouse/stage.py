@@ -17,18 +17,17 @@ complete file or none; a step re-run redoes only what is missing.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import multiprocessing.util
 import os
 import shutil
 import tempfile
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from kpu_berita import locks
 from kpu_berita.spiders import raw_store
 from kpu_berita.spiders.run import DONE, SPEC
 from kpu_berita.warehouse.db import quoted_path
@@ -103,19 +102,12 @@ def stage_crawl(crawl_dir: Path, home: Path) -> dict:
     return counts
 
 
-@contextmanager
 def held(target: Path):
     """An exclusive lock for making `target` (a file beside it, `.<name>.lock`), waited for.
     Two builds of one home (a schedule's and an operator's) derive the same staged files
     with the same temporary names: the second crashed on the first's rename. Now it waits,
     then finds the file made. Only the warehouse writer refuses a second build at once."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(f".{target.name}.lock"), "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
+    return locks.waited(target.with_name(f".{target.name}.lock"))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

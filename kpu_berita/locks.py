@@ -1,0 +1,51 @@
+"""File locks (flock) that say who holds them: one process writes a home's warehouse, one
+Scrapy process writes a crawl folder, one build makes a staged file at a time. Released
+by the kernel when the holding process dies, however it dies."""
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+
+class Held(RuntimeError):
+    """The lock is another process's; `holder` is what it wrote ("pid N")."""
+
+    def __init__(self, holder: str):
+        super().__init__(holder)
+        self.holder = holder
+
+
+def take(path: Path) -> TextIO:
+    """The lock at `path`, taken without waiting, as the open file that holds it (closing
+    it, in every process that shares it, releases it); it says "pid N" to whoever finds it
+    held. Held if another process has it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    f = open(path, "a+")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        holder = f.read().strip() or "another process"
+        f.close()
+        raise Held(holder)
+    f.seek(0)
+    f.truncate()
+    f.write(f"pid {os.getpid()}")
+    f.flush()
+    return f
+
+
+@contextmanager
+def waited(path: Path) -> Iterator[None]:
+    """The lock at `path` for the block, waiting while another process has it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
