@@ -1,5 +1,6 @@
 """File locks (flock) that say who holds them: one process writes a home's warehouse, one
-Scrapy process writes a crawl folder, one build makes a staged file at a time. Released
+Scrapy process writes a crawl folder, one build makes a staged file at a time, and a rebuild
+clears the staged files only while no build step is at work on them. Released
 by the kernel when the holding process dies, however it dies."""
 from __future__ import annotations
 
@@ -40,11 +41,12 @@ def take(path: Path) -> TextIO:
 
 
 @contextmanager
-def waited(path: Path) -> Iterator[None]:
-    """The lock at `path` for the block, waiting while another process has it."""
+def waited(path: Path, *, shared: bool = False) -> Iterator[None]:
+    """The lock at `path` for the block, waiting while another process has it (shared: any
+    number of shared holders at once, none beside an exclusive one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+        fcntl.flock(f, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -77,7 +77,10 @@ def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str 
     if not result.success:
         messages = [_root_cause(e.event_specific_data.error)
                     for e in result.all_events if e.is_step_failure and e.event_specific_data.error]
-        raise RunFailed(messages[0] if messages else "the Dagster run failed", failed_checks(result))
+        message, checks = messages[0] if messages else "the Dagster run failed", failed_checks(result)
+        if checks and message.endswith(":"):  # Dagster's "1 blocking asset check failed ...:" names them below
+            message = f"{message[:-1]} (CHECK FAILED above); the published warehouse was left as it was"
+        raise RunFailed(message, checks)
     return result
 
 

@@ -119,6 +119,8 @@ def _handler(site: FaultSite):
                 hits = site.hits[self.path]
             if "slow" in site.faults:
                 time.sleep(0.2)
+            if "always_503" in site.faults:  # a site whose server is up and whose application is not
+                return self.send(503, b"Service Unavailable")
             path = self.path.replace("/index.php", "")
             if path == "/robots.txt":
                 return self.send(200, b"User-agent: *\nDisallow: /admin/\n", {"Content-Type": "text/plain"})

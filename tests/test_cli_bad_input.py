@@ -33,6 +33,22 @@ def test_a_home_another_build_is_writing_is_refused(tmp_path, capsys):
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 
+def test_a_rebuild_does_not_clear_the_staged_files_under_another_builds_step(tmp_path, capsys):
+    from kpu_berita.warehouse import stage
+
+    staged = stage.stage_root(tmp_path) / "20260101T000000Z" / "pages.parquet"
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(b"PAR1")
+    (tmp_path / "raw").mkdir()
+    with stage.in_use(tmp_path):  # a nightly's derive step is reading them
+        assert main(["--home", str(tmp_path), "-q", "build", "--full"]) == 2
+    assert "another build is using the staged files" in capsys.readouterr().err
+    assert staged.read_bytes() == b"PAR1"
+    # once that step is done, the rebuild may clear them (nothing is crawled here: it builds nothing)
+    assert main(["--home", str(tmp_path), "-q", "build", "--full"]) == 0
+    assert not staged.exists()
+
+
 def test_processes_must_be_a_positive_number(tmp_path, capsys):
     try:
         main(["--home", str(tmp_path), "crawl", "--processes", "0"])
@@ -95,4 +111,26 @@ def test_a_failed_blocking_check_is_named_with_its_symptom(demo_home, tmp_path, 
     err = capsys.readouterr().err
     assert "CHECK FAILED categories_cover_articles: " in err and "articles_categorised_twice=1" in err
     assert "Traceback" not in err and "dagster" not in err.lower()
+    assert "the published warehouse was left as it was" in err and not err.rstrip().endswith(":")
     assert config.warehouse_path(home).read_bytes() == published  # analysts keep yesterday's
+
+
+def test_a_registry_without_a_crawled_satker_is_named_before_anything_is_merged(demo_home, tmp_path, capsys):
+    # a first build with a registry other than the crawl's left the satker's articles out of
+    # every report, and said only "CHECK FAILED marts_match_articles: mart_articles=774 ..."
+    import shutil
+
+    from kpu_berita import config
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home / "raw", home / "raw")
+    crawled_with = (demo_home / "registry.csv").read_text(encoding="utf-8").splitlines()
+    partial = tmp_path / "partial.csv"
+    partial.write_text("\n".join(line for line in crawled_with if not line.startswith("kota-serang,")) + "\n",
+                       encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--home", str(home), "-q", "build", "--registry", str(partial)]) == 2
+    err = capsys.readouterr().err
+    assert f"the crawls fetched 1 satker that {partial} does not list (kota-serang)" in err
+    assert "CHECK FAILED" not in err and not config.warehouse_path(home).exists()
+    assert main(["--home", str(home), "-q", "build", "--registry", str(demo_home / "registry.csv")]) == 0

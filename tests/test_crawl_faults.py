@@ -95,3 +95,16 @@ def test_unreachable_site_is_given_up_for_the_night_and_counted(tmp_path):
     assert down["stop_reason"] == "site_unreachable"
     assert down["errors"] == {"refused": 1}  # the home page only: no listing attempt after it was refused
     assert result.per_satker()["kab-healthy"]["articles"] == len(healthy.articles)
+
+
+def test_a_site_answering_503_to_everything_says_why_its_walk_stopped(tmp_path):
+    healthy, failing = FaultSite("127.0.0.65", set()), FaultSite("127.0.0.66", {"always_503"})
+    with FaultNetwork([healthy, failing]) as net:
+        sites = [{"satker_id": "kab-healthy", "base_url": net.base_url(healthy)},
+                 {"satker_id": "kab-503", "base_url": net.base_url(failing)}]
+        result = run_crawl(tmp_path, sites, profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    assert result.finished
+    down = result.per_satker()["kab-503"]
+    assert down["stop_reason"] == "listing_error"  # was missing: the run's table said "-"
+    assert set(down["errors"]) == {"http_503"} and down.get("articles", 0) == 0
+    assert result.per_satker()["kab-healthy"]["stop_reason"] == "end_of_listing"

@@ -5,7 +5,9 @@ One writer by design: every asset before `warehouse` writes only files (raw craw
 lines, staged Parquet under HOME/work/stage), so Dagster's multiprocess executor can run
 them in parallel processes. `warehouse` is the only step that opens the DuckDB working
 file, and it runs its checks on the connection it holds; `published_warehouse` copies the
-checked file. No two processes ever open the DuckDB file at once.
+checked file. No two processes ever open the DuckDB file at once. Each step holds
+`stage.in_use` while it works on the staged files: a rebuild clears them only when no step
+of another build is at work on them.
 """
 
 import dagster as dg
@@ -39,12 +41,13 @@ def staged_crawl_items(context: dg.AssetExecutionContext, kpu: KpuBerita):
     if kpu.rebuild:
         stage.clear_stage(kpu.home_path)
     totals, empty = {"crawls": 0, "listing": 0, "pages": 0, "errors": 0}, []
-    for crawl_dir in crawls_to_build(kpu):
-        counts = stage.stage_crawl(crawl_dir, kpu.home_path)
-        totals["crawls"] += 1
-        for name, n in counts.items():
-            totals[name] += n
-        empty += stage.satker_without_listing_items(crawl_dir, kpu.home_path)
+    with stage.in_use(kpu.home_path):
+        for crawl_dir in crawls_to_build(kpu):
+            counts = stage.stage_crawl(crawl_dir, kpu.home_path)
+            totals["crawls"] += 1
+            for name, n in counts.items():
+                totals[name] += n
+            empty += stage.satker_without_listing_items(crawl_dir, kpu.home_path)
     context.log.info(f"{PROGRESS_MARK} staged {totals['crawls']} crawl(s): {totals['pages']} article pages")
     check = dg.AssetCheckResult(
         check_name="listing_not_empty", passed=not empty,
@@ -63,10 +66,11 @@ def articles(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materializ
     """The staged pages as cleaned articles: dated, boilerplate removed, credit and reposts
     flagged (HOME/work/stage/<crawl_id>/articles.parquet)."""
     satker, rows, undated = _satker_info(kpu), 0, 0
-    for crawl_dir in crawls_to_build(kpu):
-        counts = derive.derive_articles(crawl_dir, kpu.home_path, satker, kpu.derive_process_count)
-        rows += counts["articles"]
-        undated += counts["undated"] or 0
+    with stage.in_use(kpu.home_path):
+        for crawl_dir in crawls_to_build(kpu):
+            counts = derive.derive_articles(crawl_dir, kpu.home_path, satker, kpu.derive_process_count)
+            rows += counts["articles"]
+            undated += counts["undated"] or 0
     context.log.info(f"{PROGRESS_MARK} articles: {rows} cleaned ({undated} undated)")
     return dg.MaterializeResult(metadata={"rows": rows, "undated": undated})
 
@@ -76,9 +80,10 @@ def article_categories(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.
     """One activity category per new or changed article (rules, then the model)."""
     classifier, rows = Classifier.for_home(kpu.home_path), 0  # the newest `kpu-berita train` model, else shipped
     try:
-        for crawl_dir in crawls_to_build(kpu):
-            rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier,
-                                             kpu.derive_process_count)["categorised"]
+        with stage.in_use(kpu.home_path):
+            for crawl_dir in crawls_to_build(kpu):
+                rows += derive.derive_categories(crawl_dir.name, kpu.home_path, classifier,
+                                                 kpu.derive_process_count)["categorised"]
     finally:
         worker_pool.stop_workers()  # the articles step's forkserver served this one too; the writer needs no workers
     context.log.info(f"{PROGRESS_MARK} categories: {rows} articles classified")
@@ -88,7 +93,8 @@ def article_categories(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.
 @dg.asset(group_name="articles", deps=[staged_crawl_items], kinds={"parquet"})
 def view_snapshots(kpu: KpuBerita) -> dg.MaterializeResult:
     """Views per article per crawl, from listing pages and article pages."""
-    rows = sum(derive.derive_views(c.name, kpu.home_path)["view_snapshots"] for c in crawls_to_build(kpu))
+    with stage.in_use(kpu.home_path):
+        rows = sum(derive.derive_views(c.name, kpu.home_path)["view_snapshots"] for c in crawls_to_build(kpu))
     return dg.MaterializeResult(metadata={"rows": rows})
 
 

@@ -37,19 +37,25 @@ def _previews(con) -> dict:
 def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.MaterializeResult:
     """HOME/work/warehouse.duckdb: the staged crawls merged (articles, categories, views),
     report_articles and the marts refreshed for the periods they touched, checked."""
-    with merge.writer_lock(kpu.home_path):
+    with merge.writer_lock(kpu.home_path), stage.in_use(kpu.home_path):
         ensure_working_copy(kpu.warehouse_path, kpu.published_path)
         con = connect(kpu.warehouse_path)
         budget = merge.REBUILD if kpu.rebuild else merge.NIGHTLY
         merged, totals = [], {"new_articles": 0, "updated_articles": 0, "view_snapshots": 0}
         try:
             merge.tune(con, kpu.home_path, budget)
-            merge.load_dimensions(con, kpu.registry_rows(), CATEGORY_LABELS)
+            crawl_dirs, registry_rows = crawls_to_build(kpu), kpu.registry_rows()
+            unknown = merge.satker_unknown_to(con, crawl_dirs, registry_rows)
+            if unknown:
+                raise merge.UnlistedSatker(
+                    f"the crawls fetched {len(unknown)} satker that {kpu.registry_name} does not list "
+                    f"({', '.join(unknown[:10])}{' ...' if len(unknown) > 10 else ''}): build with the registry "
+                    "they were crawled with (--registry or KPU_BERITA_REGISTRY); nothing was merged")
+            merge.load_dimensions(con, registry_rows, CATEGORY_LABELS)
             if kpu.rebuild:
-                crawl_dirs = crawls_to_build(kpu)
                 totals["new_articles"] = merge.rebuild_from_stage(con, crawl_dirs, kpu.home_path).get("articles", 0)
                 merged = [c.name for c in crawl_dirs]
-            for crawl_dir in [] if kpu.rebuild else crawls_to_build(kpu):
+            for crawl_dir in [] if kpu.rebuild else crawl_dirs:
                 counts = merge.merge_crawl(con, crawl_dir, kpu.home_path)
                 merged.append(crawl_dir.name)
                 for key in totals:

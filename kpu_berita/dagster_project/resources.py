@@ -55,6 +55,11 @@ class KpuBerita(dg.ConfigurableResource):
 
         return self.derive_processes if self.derive_processes > 0 else default_processes()
 
+    @property
+    def registry_name(self) -> str:
+        """The registry file in use, or "the shipped registry" (for messages)."""
+        return self.registry or config.default_registry(self.home_path) or "the shipped registry"
+
     def registry_rows(self) -> list[dict]:
         return load_registry(self.registry or config.default_registry(self.home_path))
 

@@ -193,7 +193,7 @@ class BeritaSpider(scrapy.Spider):
 
     def listing_failed(self, failure):
         satker_id = failure.request.cb_kwargs["satker_id"]
-        self.walks[satker_id].stopped = "listing_error"
+        self._stop(self.walks[satker_id], "listing_error")  # the per-satker table said "-" for a site down all night
         yield self._error(satker_id, failure)
 
     # -- article pages -------------------------------------------------------------------

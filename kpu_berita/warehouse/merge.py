@@ -87,6 +87,19 @@ def tune(con: duckdb.DuckDBPyConnection, home: Path, budget: WriterBudget = NIGH
     con.execute("SET preserve_insertion_order = false")
 
 
+class UnlistedSatker(ValueError):
+    """The crawls fetched satker that neither the registry nor the warehouse knows."""
+
+
+def satker_unknown_to(con, crawl_dirs: list[Path], registry_rows: list[dict]) -> list[str]:
+    """The satker the crawls were asked for that neither the registry nor the warehouse's
+    satker table lists. Their articles would join no satker row: left out of every report
+    and mart, which a blocking check then refuses with only counts to go on."""
+    known = {r["satker_id"] for r in registry_rows}
+    known |= {s for (s,) in con.execute("SELECT satker_id FROM satker").fetchall()}
+    return sorted({s["satker_id"] for c in crawl_dirs for s in crawl_spec(c)["sites"]} - known)
+
+
 def load_dimensions(con, registry_rows: list[dict], category_labels: dict[str, str]) -> None:
     """Upsert the registry's satker and the taxonomy's categories."""
     # one statement over an Arrow table: executemany costs a statement per row (2 s for 552)

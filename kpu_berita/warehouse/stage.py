@@ -162,6 +162,30 @@ def mark_merged(home: Path, crawl_id: str) -> None:
     (folder / MERGED).touch()
 
 
+class StageInUse(RuntimeError):
+    """Another build's step is reading or writing the staged files."""
+
+
+def _stage_lock(home: Path) -> Path:
+    return Path(home) / "work" / "stage.lock"
+
+
+def in_use(home: Path):
+    """Held, shared, by each build step for as long as it reads or writes the staged files,
+    so that a rebuild (clear_stage) never deletes them under another build's step."""
+    return locks.waited(_stage_lock(home), shared=True)
+
+
 def clear_stage(home: Path) -> None:
-    """A full rebuild stages every crawl again, with the current rules and model."""
-    shutil.rmtree(stage_root(home), ignore_errors=True)
+    """A full rebuild stages every crawl again, with the current rules and model. Refused at
+    once while a step of another build is at work on the staged files (a nightly's derive
+    would fail on files deleted under it); between its steps it holds nothing, and its next
+    step finds the crawls staged again."""
+    try:
+        lock = locks.take(_stage_lock(home))
+    except locks.Held:
+        raise StageInUse(f"another build is using the staged files in {stage_root(home)}; "
+                         "try again when it has finished")
+    with lock:
+        shutil.rmtree(stage_root(home), ignore_errors=True)
+        lock.truncate(0)  # the "pid N" take() wrote: shared holders write none, so it would go stale
