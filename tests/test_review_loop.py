@@ -196,6 +196,12 @@ def test_corrections_as_analysts_send_them(demo_home, tmp_path, capsys):
     assert corrections_of(demo_home, [second, third]) == {second: ("audiensi", "2021-08-02", ""),
                                                           third: (None, "2021-09-01", "tanggal di judul")}
 
+    # a CSV's headers typed as in the Excel case ("Article_Key "): a pre-check on the raw names refused it
+    typed = tmp_path / "typed.csv"
+    typed.write_text(f"Article_Key ,Category\n{third},sosialisasi\n", encoding="utf-8")
+    assert run_cli("--home", demo_home, "correct", "--file", typed) == 0
+    assert corrections_of(demo_home, [third])[third][0] == "sosialisasi"
+
     # --remove counts the corrections it dropped, not the keys it was given
     assert run_cli("--home", demo_home, "correct", "--article", "kab-serang/id:999999", "--remove") == 0
     assert "removed 0 correction(s)" in capsys.readouterr().err

@@ -90,8 +90,6 @@ def cmd_correct(args) -> int:
 
     if not (args.file or args.article):
         raise UserError("correct needs --article KEY (with --category/--date/--remove) or --file CSV")
-    if args.file and args.file.suffix.lower() != ".xlsx":
-        read_csv(args.file, ("article_key",))  # one clear line for a missing file or column
     try:
         rows = (categories.read_corrections(args.file) if args.file else
                 [{"article_key": args.article, "category": args.category, "published_date": args.date, "note": args.note}])

@@ -24,6 +24,7 @@ import duckdb
 from itemadapter import ItemAdapter
 
 from kpu_berita.spiders.items import ITEM_KINDS, item_columns, raw_columns
+from kpu_berita.sql_literal import quoted_path
 
 ITEMS_OPEN = "items.jsonl"
 ITEMS_DONE = "items.jsonl.gz"
@@ -93,7 +94,7 @@ def columnar_is_current(crawl_dir: Path, con: duckdb.DuckDBPyConnection) -> bool
         declared = ", ".join(f'NULL::{t} AS "{c}"' for c, t in columnar_columns(name).items())
         # DuckDB spells the types of both sides (TIMESTAMPTZ is TIMESTAMP WITH TIME ZONE)
         described = [con.execute(f"DESCRIBE SELECT {select}").fetchall()
-                     for select in (f"* FROM '{_sql_path(path)}'", declared)]
+                     for select in (f"* FROM '{quoted_path(path)}'", declared)]
         if [r[:2] for r in described[0]] != [r[:2] for r in described[1]]:
             return False
     return True
@@ -108,7 +109,7 @@ def write_columnar(crawl_dir: Path, con: duckdb.DuckDBPyConnection) -> None:
     article seen twice because the listing shifted while it was read.
     """
     folder = crawl_dir / COLUMNAR
-    files = "[" + ", ".join(f"'{_sql_path(f)}'" for f in crawl_item_files(crawl_dir)) + "]"
+    files = "[" + ", ".join(f"'{quoted_path(f)}'" for f in crawl_item_files(crawl_dir)) + "]"
     types = "{" + ", ".join(f"'{c}': '{t}'" for c, t in raw_columns().items()) + "}"
     parsed = folder / "items.parquet"
     # ignore_errors: a crawl killed mid-write and resumed holds one torn line; the rest is good
@@ -122,7 +123,7 @@ def write_columnar(crawl_dir: Path, con: duckdb.DuckDBPyConnection) -> None:
             keyed = " AND article_key IS NOT NULL" if kind != "error" else ""
             order = f" ORDER BY {COLUMNAR_ORDER[name]}" if name in COLUMNAR_ORDER else ""
             write_parquet_atomically(
-                con, f"SELECT {columns} FROM '{_sql_path(parsed)}' WHERE kind = '{kind}'{keyed}{order}", target)
+                con, f"SELECT {columns} FROM '{quoted_path(parsed)}' WHERE kind = '{kind}'{keyed}{order}", target)
     finally:
         parsed.unlink()
 
@@ -134,7 +135,7 @@ def seal_columnar(crawl_dir: Path, memory_limit: str = "512MB") -> None:
         con = duckdb.connect()
         try:
             con.execute(f"SET memory_limit = '{memory_limit}'")
-            con.execute(f"SET temp_directory = '{_sql_path(Path(spill))}'")
+            con.execute(f"SET temp_directory = '{quoted_path(Path(spill))}'")
             con.execute("SET preserve_insertion_order = false")
             write_columnar(crawl_dir, con)
         finally:
@@ -146,13 +147,9 @@ def write_parquet_atomically(con: duckdb.DuckDBPyConnection, select_sql: str, ta
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     # small row groups: the writer buffers one per thread, and article bodies are large
-    con.execute(f"COPY ({select_sql}) TO '{_sql_path(tmp)}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)",
+    con.execute(f"COPY ({select_sql}) TO '{quoted_path(tmp)}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)",
                 params or [])
     os.replace(tmp, target)
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 class WriteRawItems:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from kpu_berita.sql_literal import quoted_path
+
 
 class WarehouseMissing(FileNotFoundError):
     pass
@@ -136,7 +138,3 @@ def fsync_file(path: Path) -> None:
     with open(path, "rb") as f:
         os.fsync(f.fileno())
 
-
-def quoted_path(path: Path) -> str:
-    """A path inside a single-quoted SQL string literal (ATTACH takes no parameters)."""
-    return str(path).replace("'", "''")

@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
 from kpu_berita.spiders.raw_store import write_parquet_atomically
 from kpu_berita.warehouse import worker_pool
-from kpu_berita.warehouse.db import quoted_path
+from kpu_berita.sql_literal import quoted_path
 from kpu_berita.warehouse.stage import held, known_at_crawl, memory_bounded_connection, stage_root
 
 BATCH_ROWS = 2_000

@@ -20,7 +20,8 @@ import duckdb
 import pyarrow as pa
 
 from kpu_berita import locks
-from kpu_berita.warehouse.db import create_marts, quoted_path, sql_text, transaction
+from kpu_berita.sql_literal import quoted_path
+from kpu_berita.warehouse.db import create_marts, sql_text, transaction
 from kpu_berita.warehouse.stage import crawl_spec, crawl_stats, stage_root
 
 

@@ -21,7 +21,8 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from kpu_berita.warehouse.db import connect, fsync_file, quoted_path, transaction
+from kpu_berita.sql_literal import quoted_path
+from kpu_berita.warehouse.db import connect, fsync_file, transaction
 
 BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 

@@ -30,7 +30,7 @@ import duckdb
 from kpu_berita import locks
 from kpu_berita.spiders import raw_store
 from kpu_berita.spiders.run import DONE, SPEC
-from kpu_berita.warehouse.db import quoted_path
+from kpu_berita.sql_literal import quoted_path
 
 MERGED = "merged"
 
