@@ -86,6 +86,11 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(network, tmp_path):
     assert len(got) == len(set(got))  # a page is fetched again only if its line was torn (and skipped)
     crawls = [d for d in (interrupted / "raw").iterdir() if (d / "spec.json").exists()]
     assert len(crawls) == 1  # resumed, not restarted
+    # the run's table counts the whole crawl's pages, not only its last process's (it showed those)
+    from kpu_berita.spiders.raw_store import fetched_articles
+
+    fetched = fetched_articles(crawls[0])
+    assert set().union(*fetched.values()) == set(expected) and set(fetched) == set(SATKER)
 
 
 def _started(home, timeout: float = 60.0):

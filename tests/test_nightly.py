@@ -21,16 +21,18 @@ def crawl_and_build(home, as_of: dt.date, new_per_site: int, crawl_date: dt.date
     with DemoNetwork(sites, as_of=as_of) as network:
         registry = network.write_registry(home / "registry.csv")
         kpu = KpuBerita(home=str(home), registry=str(registry), profile="loopback", crawl_date=crawl_date.isoformat())
-        runner.materialize(kpu, runner.EVERYTHING)
-        return list(network.request_log), sites
+        crawled = runner.metadata_of(runner.materialize(kpu, runner.EVERYTHING), "raw_crawl")
+        return list(network.request_log), sites, crawled
 
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
     home = tmp_path_factory.mktemp("nightly")
-    full_log, _ = crawl_and_build(home, DEFAULT_AS_OF, 0, DEFAULT_AS_OF + dt.timedelta(days=1))
+    full_log, _, first = crawl_and_build(home, DEFAULT_AS_OF, 0, DEFAULT_AS_OF + dt.timedelta(days=1))
     later = DEFAULT_AS_OF + dt.timedelta(days=7)
-    nightly_log, sites = crawl_and_build(home, later, NEW_PER_SITE, later + dt.timedelta(days=1))
+    nightly_log, sites, second = crawl_and_build(home, later, NEW_PER_SITE, later + dt.timedelta(days=1))
+    assert first["new_articles"] == first["fetched"] == len(article_requests(full_log))
+    assert second["new_articles"] == second["fetched"] == len(article_requests(nightly_log))
     return home, full_log, nightly_log, sites
 
 
@@ -80,3 +82,15 @@ def test_listing_views_of_the_window_are_snapshotted_again(two_runs):
     finally:
         con.close()
     assert refreshed >= 6 and grew == refreshed
+
+
+def test_a_full_recrawl_counts_what_it_fetched_again_as_fetched_not_new(two_runs, tmp_path):
+    # `crawl --full` said "868 new articles" on a home that held all 868
+    home, *_ = two_runs
+    later = DEFAULT_AS_OF + dt.timedelta(days=7)
+    sites = [s for s in build_demo_sites(as_of=later, new_per_site=NEW_PER_SITE) if s.satker_id in SATKER]
+    with DemoNetwork(sites, as_of=later) as network:
+        kpu = KpuBerita(home=str(home), registry=str(network.write_registry(tmp_path / "registry.csv")),
+                        profile="loopback", crawl_date=(later + dt.timedelta(days=1)).isoformat(), full=True)
+        crawled = runner.metadata_of(runner.materialize(kpu, runner.CRAWL), "raw_crawl")
+    assert crawled["fetched"] == sum(len(s.articles) for s in sites) and crawled["new_articles"] == 0

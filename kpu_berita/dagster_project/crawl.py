@@ -14,18 +14,25 @@ from kpu_berita.dagster_project.assets import PROGRESS_MARK, markdown_table
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.registry import shards
 from kpu_berita.spiders.plan import known_articles_in, refresh_window_start
+from kpu_berita.spiders.raw_store import fetched_articles
 from kpu_berita.spiders.run import run_crawl
 
-SUMMARY_COLUMNS = ["satker", "listing_pages", "new_articles", "retitled", "view_snapshots", "errors", "error_kinds",
-                   "stop"]
+SUMMARY_COLUMNS = ["satker", "listing_pages", "fetched", "new_articles", "retitled", "view_snapshots", "errors",
+                   "error_kinds", "stop"]
 
 
-def crawl_summary_rows(per_satker: dict[str, dict]) -> list[dict]:
+def crawl_summary_rows(per_satker: dict[str, dict], fetched: dict[str, set[str]], held: set[str]) -> list[dict]:
+    """One row per satker of the crawl's stats (`per_satker`). `fetched`
+    (raw_store.fetched_articles) counts the article pages of the whole crawl, a resumed one
+    included, where the stats count only its last process's; an article is new when `held`,
+    the keys the warehouse held as the crawl began, lacks it: a full crawl fetches the held
+    ones again and a retitled one is fetched again, and neither is new."""
     rows = []
     for satker_id, s in sorted(per_satker.items()):
-        errors = s.get("errors", {})
+        errors, keys = s.get("errors", {}), fetched.get(satker_id, set())
         rows.append({"satker": satker_id, "listing_pages": s.get("listing_pages", 0),
-                     "new_articles": s.get("articles", 0), "retitled": s.get("retitled", 0),
+                     "fetched": len(keys), "new_articles": len(keys - held),
+                     "retitled": s.get("retitled", 0),
                      "view_snapshots": s.get("view_snapshots", 0), "errors": sum(errors.values()),
                      "error_kinds": ", ".join(f"{k}:{v}" for k, v in sorted(errors.items())) or "-",
                      "stop": s.get("stop_reason", "-")})
@@ -49,7 +56,8 @@ def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, sites: list) -> 
     against the published warehouse unless `full`."""
     today = dt.date.fromisoformat(kpu.crawl_date) if kpu.crawl_date else dt.date.today()
     # the published copy: never opened for writing, so reading it can't collide with a build
-    known = {} if kpu.full else known_articles_in(kpu.published_path, [s["satker_id"] for s in sites])
+    held = known_articles_in(kpu.published_path, [s["satker_id"] for s in sites])
+    known = {} if kpu.full else held  # a full crawl walks as if nothing were held; `held` only counts what is new
     refresh_from = refresh_window_start(today).isoformat() if known else None
 
     def progress(counts: dict) -> None:
@@ -61,7 +69,7 @@ def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, sites: list) -> 
     if not result.finished:
         raise dg.Failure(f"crawl {result.crawl_id} stopped before the end (exit {result.returncode}); "
                          f"see {result.crawl_dir / 'crawl.log'}; the next run resumes it")
-    rows = crawl_summary_rows(result.per_satker())
+    rows = crawl_summary_rows(result.per_satker(), fetched_articles(result.crawl_dir), set(held))
     context.add_output_metadata({"crawl_id": result.crawl_id,
                                  "per_satker": dg.MetadataValue.md(markdown_table(rows, SUMMARY_COLUMNS))})
     return {"crawl_id": result.crawl_id, "resumed": result.resumed, "incremental": refresh_from is not None,
@@ -76,6 +84,7 @@ def summarise_crawl(context: dg.OpExecutionContext, shard_results: list) -> dict
                "resumed": any(s["resumed"] for s in shard_results),
                "incremental": all(s["incremental"] for s in shard_results),
                "requests": sum(s["requests"] for s in shard_results),
+               "fetched": sum(r["fetched"] for r in rows),
                "new_articles": sum(r["new_articles"] for r in rows),
                "errors": sum(r["errors"] for r in rows)}
     context.add_output_metadata({**summary, "shards": len(shard_results),
