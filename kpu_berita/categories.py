@@ -160,8 +160,6 @@ def read_corrections(path: Path) -> list[dict]:
     """A corrections CSV, or a review sheet (.csv/.xlsx) from `kpu-berita review`."""
     from kpu_berita.warehouse.review import read_sheet
 
-    import csv
-
     try:
         rows = read_sheet(path)  # headers as the sheet writes them: "Article_Key " is article_key
     except (OSError, ValueError, KeyError, csv.Error) as exc:

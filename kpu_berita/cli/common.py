@@ -128,8 +128,8 @@ def summarise(result) -> None:
 
     crawl = runner.metadata_of(result, "raw_crawl")
     if crawl:
-        print(f"crawl {crawl['crawl_id']}: {crawl['requests']} requests, {crawl['new_articles']} new articles ({crawl['fetched']} pages fetched), "
-              f"{crawl['errors']} errors{' (resumed)' if crawl['resumed'] else ''}"
+        print(f"crawl {crawl['crawl_id']}: {crawl['requests']} requests, {crawl['new_articles']} new articles "
+              f"({crawl['fetched']} pages fetched), {crawl['errors']} errors{' (resumed)' if crawl['resumed'] else ''}"
               f"{' (incremental)' if crawl['incremental'] else ' (full)'}")
         print(crawl["per_satker"])
     built = runner.metadata_of(result, "warehouse")
