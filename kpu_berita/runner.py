@@ -27,6 +27,19 @@ class RunFailed(RuntimeError):
         self.checks = checks or []
 
 
+class Interrupted(RunFailed):
+    """A signal (Ctrl-C, SIGTERM) stopped the run. A crawl resumes where it stopped and a
+    build leaves the published warehouse as it was, so the remedy is to run it again."""
+
+
+def _interrupted(error) -> bool:
+    while error is not None:
+        if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
+            return True
+        error = getattr(error, "cause", None)
+    return False
+
+
 class _StepProgress(logging.Handler):
     """One line per asset step (started / done in N s / failed) and the crawl's progress."""
 
@@ -75,8 +88,11 @@ def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str 
                           loggers={"console": dg.colored_console_logger, "progress": progress_logger})
     result = defs.resolve_job_def("cli_run").execute_in_process(run_config={"loggers": loggers}, raise_on_error=False)
     if not result.success:
-        messages = [_root_cause(e.event_specific_data.error)
-                    for e in result.all_events if e.is_step_failure and e.event_specific_data.error]
+        errors = [e.event_specific_data.error for e in result.all_events
+                  if e.is_step_failure and e.event_specific_data.error]
+        if any(_interrupted(error) for error in errors):
+            raise Interrupted("interrupted")
+        messages = [_root_cause(error) for error in errors]
         message, checks = messages[0] if messages else "the Dagster run failed", failed_checks(result)
         if checks and message.endswith(":"):  # Dagster's "1 blocking asset check failed ...:" names them below
             message = f"{message[:-1]} (CHECK FAILED above); the published warehouse was left as it was"

@@ -150,3 +150,24 @@ def test_a_killed_parent_stops_its_scrapy_child_and_the_next_run_resumes(network
     assert crawl(home, network) == 0
     keys = article_keys(home)
     assert len(keys) == len(set(keys)) > 100
+
+
+def test_sigterm_to_the_cli_is_an_interruption_not_bad_input_and_the_next_run_resumes(network, tmp_path):
+    # it printed "error: dagster._core.errors.DagsterExecutionInterruptedError" and exited 2
+    home, registry = tmp_path / "home", tmp_path / "registry.csv"
+    registry.write_text("satker_id,name,level,province,kode_wilayah,base_url\n" + "".join(
+        f"{s['satker_id']},KPU {s['satker_id']},kabupaten,Banten,36.{n:02d},{s['base_url']}\n"
+        for n, s in enumerate(network, start=1)), encoding="utf-8")
+    command = [sys.executable, "-m", "kpu_berita.cli", "--home", str(home), "-q", "crawl",
+               "--registry", str(registry), "--profile", "loopback"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _started(home)
+    proc.terminate()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    assert "interrupted" in err and "run the same command again" in err
+    assert "Traceback" not in err and "Dagster" not in err
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "(resumed)" in again.stdout
+    keys = article_keys(home)
+    assert len(keys) == len(set(keys)) > 100

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from kpu_berita.cli import category_commands, pipeline_commands, warehouse_commands
-from kpu_berita.cli.common import UserError
+from kpu_berita.cli.common import INTERRUPTED_EXIT, Interrupted, UserError
 from kpu_berita.cli.parser import parse_args
 
 COMMANDS = {"demo": pipeline_commands.cmd_demo, "crawl": pipeline_commands.cmd_crawl,
@@ -28,3 +28,6 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"kpu-berita {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as exc:
+        print(f"kpu-berita {args.command}: {exc}", file=sys.stderr)
+        return INTERRUPTED_EXIT

@@ -17,6 +17,13 @@ class UserError(Exception):
     """Bad input: printed as one line naming the problem, exit status 2."""
 
 
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM stopped the run: one line, exit status 130 (not bad input's 2)."""
+
+
+INTERRUPTED_EXIT = 130
+
+
 def date_arg(text: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
@@ -117,6 +124,9 @@ def materialise(kpu, selection, args):
         # trace above the one line the CLI gives (the cause, and the checks that failed)
         return runner.materialize(kpu, selection, log_level="INFO" if getattr(args, "verbose", False) else "CRITICAL",
                                   progress=not getattr(args, "quiet", False))
+    except runner.Interrupted:
+        raise Interrupted("interrupted; nothing published was touched: run the same command again "
+                          "to go on (a crawl resumes where it stopped)")
     except runner.RunFailed as exc:
         for line in exc.checks:
             print(f"CHECK FAILED {line}", file=sys.stderr)

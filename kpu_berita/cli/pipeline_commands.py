@@ -1,6 +1,7 @@
 """demo, crawl and build: the Dagster assets run in-process (kpu_berita/runner.py)."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -32,8 +33,21 @@ def cmd_demo(args) -> int:
     summarise(result)
     written = _demo_reports(home, args)
     print(f"\nwarehouse: {config.warehouse_path(home)}\nsample reports: {', '.join(str(p) for p in written)}")
-    print("next: kpu-berita report --satker kab-serang --quarter 2021Q3 --format md")
+    print(f"next: {_program()} report --satker kab-serang --quarter 2021Q3 --format md")
     return 0
+
+
+def _program() -> str:
+    """How to call kpu-berita again from this shell: `make demo` runs .venv/bin/kpu-berita,
+    which a shell without the venv activated doesn't find as plain `kpu-berita`."""
+    called = Path(sys.argv[0])
+    on_path = shutil.which("kpu-berita")
+    if called.name != "kpu-berita" or (on_path and Path(on_path).resolve() == called.resolve()):
+        return "kpu-berita"
+    try:
+        return str(called.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(called.resolve())
 
 
 def _prefetch_demo_photos(home: Path, args) -> None:

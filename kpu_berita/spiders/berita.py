@@ -201,6 +201,8 @@ class BeritaSpider(scrapy.Spider):
         walk = self.walks[satker_id]
         self._stat(satker_id, "articles")
         data = extract_article(response.text, response.url)
+        if data.views is not None:  # the article page's count is a snapshot too, as the listing's are
+            self._stat(satker_id, "view_snapshots")
         found = decide_article_date(header=data.header_text, meta=data.meta_date, body=data.body,
                                     listing_date_text=listing_date_text, reference=self.crawl_date)
         walk.dates[key] = found.date if found else None

@@ -39,6 +39,9 @@ LOG = "crawl.log"
 LOCK = "crawl.lock"
 
 
+STOP_GRACE_S = 60  # Scrapy's graceful stop finishes the requests in flight, then closes the items file
+
+
 class CrawlBusy(RuntimeError):
     """A crawl of the same request is still running in the folder this one would resume."""
 
@@ -140,13 +143,24 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
         # the child inherits the lock's open file: held while either runs
         proc = subprocess.Popen([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir), str(os.getpid())],
                                 stdout=log, stderr=subprocess.STDOUT, pass_fds=(lock.fileno(),))
-        while True:
+        try:
+            while True:
+                try:
+                    proc.wait(timeout=PROGRESS_EVERY_S)
+                    break
+                except subprocess.TimeoutExpired:
+                    if progress is not None:
+                        progress(crawl_progress(crawl_dir / ITEMS_OPEN))
+        except BaseException:
+            # Ctrl-C or SIGTERM (a Dagster run terminated): stop Scrapy gracefully before the
+            # lock goes, so that the same command run again at once resumes the crawl
+            proc.terminate()
             try:
-                proc.wait(timeout=PROGRESS_EVERY_S)
-                break
+                proc.wait(timeout=STOP_GRACE_S)
             except subprocess.TimeoutExpired:
-                if progress is not None:
-                    progress(crawl_progress(crawl_dir / ITEMS_OPEN))
+                proc.kill()  # the items file's torn last line is skipped on resume
+                proc.wait()
+            raise
     stats = json.loads((crawl_dir / DONE).read_text(encoding="utf-8"))["stats"] if (crawl_dir / DONE).exists() else {}
     return CrawlResult(crawl_dir.name, crawl_dir, resumed, proc.returncode, stats)
 

@@ -2,7 +2,8 @@
 -- (month or quarter), satker and category, the articles published, their views (latest
 -- and as the last crawl before the period ended saw them) and the views all the satker's
 -- articles gained in the period. An article's first crawl has no baseline: its views
--- count as gained only in the period the article was published in (they all happened then).
+-- count as gained only when that crawl falls in the period the article was published in
+-- (they all happened then); a backfill's first crawl of old articles gains nothing.
 CREATE OR REPLACE TEMP TABLE dirty AS
 SELECT DISTINCT grain, period, satker_id,
        CASE grain WHEN 'month' THEN strptime(period || '-01', '%Y-%m-%d')::DATE
