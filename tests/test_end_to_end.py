@@ -277,3 +277,21 @@ def test_a_home_whose_path_has_an_apostrophe_builds(demo_home, tmp_path):
     shutil.copy(demo_home / "registry.csv", home / "registry.csv")
     assert run_cli("--home", home, "-q", "build") == 0
     assert published_count(home, "articles") == 868
+
+
+def test_the_crawl_counts_every_view_snapshot_the_warehouse_stores(demo_home):
+    # the crawl table counted listing views only: kota-palu, whose listing shows none, said 0
+    import duckdb
+
+    from kpu_berita import config
+
+    (done,) = (demo_home / "raw").glob("*/done.json")
+    stats = json.loads(done.read_text(encoding="utf-8"))["stats"]
+    con = duckdb.connect(str(config.warehouse_path(demo_home)), read_only=True)
+    try:
+        stored = dict(con.execute("""SELECT a.satker_id, count(*) FROM view_snapshots v JOIN articles a USING (article_key)
+                                     GROUP BY ALL""").fetchall())
+    finally:
+        con.close()
+    counted = {k.split("/")[1]: v for k, v in stats.items() if k.endswith("/view_snapshots")}
+    assert counted == stored and stored["kota-palu"] > 0
