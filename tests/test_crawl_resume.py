@@ -152,22 +152,39 @@ def test_a_killed_parent_stops_its_scrapy_child_and_the_next_run_resumes(network
     assert len(keys) == len(set(keys)) > 100
 
 
-def test_sigterm_to_the_cli_is_an_interruption_not_bad_input_and_the_next_run_resumes(network, tmp_path):
-    # it printed "error: dagster._core.errors.DagsterExecutionInterruptedError" and exited 2
+def _started_all(home, count: int, timeout: float = 60.0) -> list:
+    """The crawl folders, once `count` Scrapy processes have begun storing items."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        folders = sorted(d for d in (home / "raw").glob("*") if (d / "items.jsonl").exists()) if (home / "raw").exists() else []
+        if len(folders) >= count:
+            return folders
+        time.sleep(0.1)
+    raise AssertionError(f"{count} crawls did not start")
+
+
+def test_the_cli_crawls_its_shards_side_by_side_stops_them_on_sigterm_and_resumes_both(network, tmp_path):
+    # `crawl --processes 2` ran its shards one after another (the in-process executor runs
+    # one step at a time), and SIGTERM printed "error: ...DagsterExecutionInterruptedError", exit 2
     home, registry = tmp_path / "home", tmp_path / "registry.csv"
+    provinces = {"kab-serang": "Banten", "kota-palu": "Sulawesi Tengah"}  # one shard each
     registry.write_text("satker_id,name,level,province,kode_wilayah,base_url\n" + "".join(
-        f"{s['satker_id']},KPU {s['satker_id']},kabupaten,Banten,36.{n:02d},{s['base_url']}\n"
+        f"{s['satker_id']},KPU {s['satker_id']},kabupaten,{provinces[s['satker_id']]},36.{n:02d},{s['base_url']}\n"
         for n, s in enumerate(network, start=1)), encoding="utf-8")
     command = [sys.executable, "-m", "kpu_berita.cli", "--home", str(home), "-q", "crawl",
-               "--registry", str(registry), "--profile", "loopback"]
+               "--registry", str(registry), "--profile", "loopback", "--processes", "2"]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _started(home)
+    folders = _started_all(home, 2)  # both shards crawling at once
     proc.terminate()
-    out, err = proc.communicate(timeout=120)
+    out, err = proc.communicate(timeout=180)
     assert proc.returncode == 130, (out, err)
     assert "interrupted" in err and "run the same command again" in err
     assert "Traceback" not in err and "Dagster" not in err
+    assert not any(_scrapy_children(f) for f in folders)  # both stopped before the CLI went
     again = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert again.returncode == 0 and "(resumed)" in again.stdout
+    assert again.returncode == 0 and "(resumed)" in again.stdout, again.stderr
+    runs = [json.loads((f / "done.json").read_text(encoding="utf-8"))["stats"] for f in folders]
+    assert runs[0]["start_time"] < runs[1]["finish_time"] and runs[1]["start_time"] < runs[0]["finish_time"]
     keys = article_keys(home)
     assert len(keys) == len(set(keys)) > 100
+    assert {k.split("/")[0] for k in keys} == set(provinces)

@@ -3,10 +3,15 @@ provinces, so a host is never crawled by two processes), each shard is one Scrap
 in its own Dagster step, and the run shows each shard's per-satker table.
 
 With the multiprocess executor the shards run side by side on one machine; with
-dagster-k8s or dagster-celery each shard is a pod or a worker (docs/operations.md).
+dagster-k8s or dagster-celery each shard is a pod or a worker (docs/operations.md). The
+CLI's in-process executor runs steps one after another, so it asks for every shard in one
+step (`crawl_in_one_step`), which starts their Scrapy processes side by side.
 """
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 
 import dagster as dg
 
@@ -15,7 +20,7 @@ from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.registry import shards
 from kpu_berita.spiders.plan import known_articles_in, refresh_window_start
 from kpu_berita.spiders.raw_store import fetched_articles
-from kpu_berita.spiders.run import run_crawl
+from kpu_berita.spiders.run import run_crawl, stop_running_crawls
 
 SUMMARY_COLUMNS = ["satker", "listing_pages", "fetched", "new_articles", "retitled", "view_snapshots", "errors",
                    "error_kinds", "stop"]
@@ -41,37 +46,66 @@ def crawl_summary_rows(per_satker: dict[str, dict], fetched: dict[str, set[str]]
 
 @dg.op(out=dg.DynamicOut(list))
 def plan_crawl_shards(context: dg.OpExecutionContext, kpu: KpuBerita):
-    """The selected satker in `crawl_processes` shards of whole provinces."""
-    sites = kpu.selected_rows()
-    for n, shard in enumerate(shards(sites, kpu.crawl_processes)):
+    """The selected satker in `crawl_processes` shards of whole provinces: one step per
+    shard, or all of them in one step with `crawl_in_one_step` (the CLI)."""
+    parts = []
+    for n, shard in enumerate(shards(kpu.selected_rows(), kpu.crawl_processes)):
         provinces = sorted({r["province"] for r in shard})
         context.log.info(f"shard {n}: {len(shard)} satker of {', '.join(provinces)}")
-        yield dg.DynamicOutput([{"satker_id": r["satker_id"], "base_url": r["base_url"]} for r in shard],
-                               mapping_key=f"shard_{n}")
+        parts.append([{"satker_id": r["satker_id"], "base_url": r["base_url"]} for r in shard])
+    if kpu.crawl_in_one_step:
+        yield dg.DynamicOutput(parts, mapping_key="all_shards")
+        return
+    for n, part in enumerate(parts):
+        yield dg.DynamicOutput([part], mapping_key=f"shard_{n}")
 
 
 @dg.op
-def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, sites: list) -> dict:
-    """Crawl one shard's satker into HOME/raw in its own Scrapy process; incremental
-    against the published warehouse unless `full`."""
+def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, shard_group: list) -> list:
+    """Crawl each shard of the group into HOME/raw, each in its own Scrapy process, side by
+    side; incremental against the published warehouse unless `full`."""
     today = dt.date.fromisoformat(kpu.crawl_date) if kpu.crawl_date else dt.date.today()
+    log_lock, latest = threading.Lock(), {}  # the shards report from their threads; the line sums them
+
+    def progress_of(shard: int):
+        def progress(counts: dict) -> None:
+            with log_lock:
+                latest[shard] = counts
+                total = {k: sum(c[k] for c in latest.values()) for k in ("listing_items", "articles", "errors")}
+                context.log.info(f"{PROGRESS_MARK} crawl: {total['listing_items']} listing items, "
+                                 f"{total['articles']} articles, {total['errors']} errors so far")
+        return progress
+
+    if len(shard_group) == 1:
+        results = [_crawl_one_shard(kpu, shard_group[0], today, progress_of(0))]
+    else:
+        # the threads only wait: each shard's work is in its Scrapy process
+        with ThreadPoolExecutor(len(shard_group)) as pool:
+            futures = [pool.submit(_crawl_one_shard, kpu, sites, today, progress_of(n))
+                       for n, sites in enumerate(shard_group)]
+            try:
+                futures_wait(futures)
+            except BaseException:  # Ctrl-C or SIGTERM: stop every shard's Scrapy gracefully, then go
+                stop_running_crawls()
+                raise
+        results = [f.result() for f in futures]  # a shard that stopped early fails the step, once all have ended
+    rows = [r for result in results for r in result["rows"]]
+    context.add_output_metadata({"crawl_id": ", ".join(r["crawl_id"] for r in results),
+                                 "per_satker": dg.MetadataValue.md(markdown_table(rows, SUMMARY_COLUMNS))})
+    return results
+
+
+def _crawl_one_shard(kpu: KpuBerita, sites: list, today: dt.date, progress) -> dict:
     # the published copy: never opened for writing, so reading it can't collide with a build
     held = known_articles_in(kpu.published_path, [s["satker_id"] for s in sites])
     known = {} if kpu.full else held  # a full crawl walks as if nothing were held; `held` only counts what is new
     refresh_from = refresh_window_start(today).isoformat() if known else None
-
-    def progress(counts: dict) -> None:
-        context.log.info(f"{PROGRESS_MARK} crawl: {counts['listing_items']} listing items, "
-                         f"{counts['articles']} articles, {counts['errors']} errors so far")
-
     result = run_crawl(kpu.home_path, sites, since=kpu.since, refresh_from=refresh_from, known=known,
                        profile=kpu.profile, crawl_date=today.isoformat(), progress=progress)
     if not result.finished:
         raise dg.Failure(f"crawl {result.crawl_id} stopped before the end (exit {result.returncode}); "
                          f"see {result.crawl_dir / 'crawl.log'}; the next run resumes it")
     rows = crawl_summary_rows(result.per_satker(), fetched_articles(result.crawl_dir), set(held))
-    context.add_output_metadata({"crawl_id": result.crawl_id,
-                                 "per_satker": dg.MetadataValue.md(markdown_table(rows, SUMMARY_COLUMNS))})
     return {"crawl_id": result.crawl_id, "resumed": result.resumed, "incremental": refresh_from is not None,
             "requests": result.stats.get("downloader/request_count", 0), "rows": rows}
 
@@ -79,6 +113,7 @@ def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, sites: list) -> 
 @dg.op
 def summarise_crawl(context: dg.OpExecutionContext, shard_results: list) -> dict:
     """One per-satker table for the whole crawl (the asset's metadata)."""
+    shard_results = [shard for group in shard_results for shard in group]
     rows = sorted((r for s in shard_results for r in s["rows"]), key=lambda r: r["satker"])
     summary = {"crawl_id": ", ".join(s["crawl_id"] for s in shard_results),
                "resumed": any(s["resumed"] for s in shard_results),

@@ -27,6 +27,9 @@ class KpuBerita(dg.ConfigurableResource):
     full: bool = False  # backfill crawl: walk every listing page, fetch every article
     rebuild: bool = False  # build everything again from every raw crawl (new rules, model or schema)
     crawl_processes: int = 1  # split the crawl into this many shards, one Scrapy process each
+    # every shard in one step, their Scrapy processes side by side (the CLI: its in-process
+    # executor runs steps one after another); Dagster's executors run a step per shard
+    crawl_in_one_step: bool = False
     derive_processes: int = 0  # articles/categories of a large crawl in this many processes (0: one per CPU, at most 2)
     profile: str = "polite"  # crawl settings profile; "loopback" only for 127.0.0.0/8 sites
     crawl_date: Optional[str] = None  # pretend today is this day (tests, replays)

@@ -42,6 +42,24 @@ LOCK = "crawl.lock"
 STOP_GRACE_S = 60  # Scrapy's graceful stop finishes the requests in flight, then closes the items file
 
 
+# The Scrapy processes this process's run_crawl calls are waiting on (a step crawling its
+# shards side by side waits on several, from threads)
+_RUNNING: set[subprocess.Popen] = set()
+
+
+def stop_running_crawls() -> None:
+    """Stop every Scrapy process this process started and still waits on, gracefully (up to
+    STOP_GRACE_S, then killed); their crawls stay open and the next run resumes them."""
+    running = list(_RUNNING)
+    for proc in running:
+        proc.terminate()
+    for proc in running:
+        try:
+            proc.wait(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 class CrawlBusy(RuntimeError):
     """A crawl of the same request is still running in the folder this one would resume."""
 
@@ -143,6 +161,7 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
         # the child inherits the lock's open file: held while either runs
         proc = subprocess.Popen([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir), str(os.getpid())],
                                 stdout=log, stderr=subprocess.STDOUT, pass_fds=(lock.fileno(),))
+        _RUNNING.add(proc)
         try:
             while True:
                 try:
@@ -161,6 +180,8 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
                 proc.kill()  # the items file's torn last line is skipped on resume
                 proc.wait()
             raise
+        finally:
+            _RUNNING.discard(proc)
     stats = json.loads((crawl_dir / DONE).read_text(encoding="utf-8"))["stats"] if (crawl_dir / DONE).exists() else {}
     return CrawlResult(crawl_dir.name, crawl_dir, resumed, proc.returncode, stats)
 
