@@ -188,3 +188,17 @@ def test_the_cli_crawls_its_shards_side_by_side_stops_them_on_sigterm_and_resume
     keys = article_keys(home)
     assert len(keys) == len(set(keys)) > 100
     assert {k.split("/")[0] for k in keys} == set(provinces)
+
+
+def test_a_shard_asked_to_stop_before_its_crawl_began_starts_nothing(tmp_path):
+    # a step interrupted while one shard's thread was still reading the warehouse must not
+    # start that shard's crawl afterwards (the step would wait for it to the end)
+    import threading
+
+    from kpu_berita.spiders.run import CrawlStopped, run_crawl
+
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(CrawlStopped):
+        run_crawl(tmp_path, [{"satker_id": "kab-x", "base_url": "http://127.0.0.1:9"}], profile="loopback", stop=stop)
+    assert not (tmp_path / "raw").exists()

@@ -20,7 +20,7 @@ from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.registry import shards
 from kpu_berita.spiders.plan import known_articles_in, refresh_window_start
 from kpu_berita.spiders.raw_store import fetched_articles
-from kpu_berita.spiders.run import run_crawl, stop_running_crawls
+from kpu_berita.spiders.run import run_crawl
 
 SUMMARY_COLUMNS = ["satker", "listing_pages", "fetched", "new_articles", "retitled", "view_snapshots", "errors",
                    "error_kinds", "stop"]
@@ -80,13 +80,14 @@ def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, shard_group: lis
         results = [_crawl_one_shard(kpu, shard_group[0], today, progress_of(0))]
     else:
         # the threads only wait: each shard's work is in its Scrapy process
+        stop = threading.Event()
         with ThreadPoolExecutor(len(shard_group)) as pool:
-            futures = [pool.submit(_crawl_one_shard, kpu, sites, today, progress_of(n))
+            futures = [pool.submit(_crawl_one_shard, kpu, sites, today, progress_of(n), stop)
                        for n, sites in enumerate(shard_group)]
             try:
                 futures_wait(futures)
-            except BaseException:  # Ctrl-C or SIGTERM: stop every shard's Scrapy gracefully, then go
-                stop_running_crawls()
+            except BaseException:  # Ctrl-C or SIGTERM: every shard stops its Scrapy gracefully, then we go
+                stop.set()
                 raise
         results = [f.result() for f in futures]  # a shard that stopped early fails the step, once all have ended
     rows = [r for result in results for r in result["rows"]]
@@ -95,13 +96,13 @@ def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, shard_group: lis
     return results
 
 
-def _crawl_one_shard(kpu: KpuBerita, sites: list, today: dt.date, progress) -> dict:
+def _crawl_one_shard(kpu: KpuBerita, sites: list, today: dt.date, progress, stop: threading.Event | None = None) -> dict:
     # the published copy: never opened for writing, so reading it can't collide with a build
     held = known_articles_in(kpu.published_path, [s["satker_id"] for s in sites])
     known = {} if kpu.full else held  # a full crawl walks as if nothing were held; `held` only counts what is new
     refresh_from = refresh_window_start(today).isoformat() if known else None
     result = run_crawl(kpu.home_path, sites, since=kpu.since, refresh_from=refresh_from, known=known,
-                       profile=kpu.profile, crawl_date=today.isoformat(), progress=progress)
+                       profile=kpu.profile, crawl_date=today.isoformat(), progress=progress, stop=stop)
     if not result.finished:
         raise dg.Failure(f"crawl {result.crawl_id} stopped before the end (exit {result.returncode}); "
                          f"see {result.crawl_dir / 'crawl.log'}; the next run resumes it")

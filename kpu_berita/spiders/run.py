@@ -23,6 +23,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -37,27 +39,12 @@ SPEC = "spec.json"
 DONE = "done.json"
 LOG = "crawl.log"
 LOCK = "crawl.lock"
-
-
 STOP_GRACE_S = 60  # Scrapy's graceful stop finishes the requests in flight, then closes the items file
+STOP_POLL_S = 0.5  # how soon a waiting run_crawl notices its `stop` event
 
 
-# The Scrapy processes this process's run_crawl calls are waiting on (a step crawling its
-# shards side by side waits on several, from threads)
-_RUNNING: set[subprocess.Popen] = set()
-
-
-def stop_running_crawls() -> None:
-    """Stop every Scrapy process this process started and still waits on, gracefully (up to
-    STOP_GRACE_S, then killed); their crawls stay open and the next run resumes them."""
-    running = list(_RUNNING)
-    for proc in running:
-        proc.terminate()
-    for proc in running:
-        try:
-            proc.wait(timeout=STOP_GRACE_S)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+class CrawlStopped(RuntimeError):
+    """run_crawl was asked to stop before its Scrapy process started."""
 
 
 class CrawlBusy(RuntimeError):
@@ -131,10 +118,15 @@ def _lock_crawl(crawl_dir: Path):
 
 def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refresh_from: str | None = None,
               known: dict | None = None, profile: str = "polite", overrides: dict | None = None,
-              crawl_date: str | None = None, progress: Callable[[dict], None] | None = None) -> CrawlResult:
+              crawl_date: str | None = None, progress: Callable[[dict], None] | None = None,
+              stop: threading.Event | None = None) -> CrawlResult:
     """Crawl `sites` ([{satker_id, base_url}]) into HOME/raw; resume an interrupted twin.
 
-    `progress`, if given, is called every few seconds with the counts so far."""
+    `progress`, if given, is called every few seconds with the counts so far. `stop`, once
+    set (from another thread: a step crawling its shards side by side was interrupted),
+    stops the Scrapy process gracefully; the crawl stays open for the next run."""
+    if stop is not None and stop.is_set():
+        raise CrawlStopped("asked to stop before the crawl began")
     raw_dir = Path(home) / "raw"
     raw_dir.mkdir(parents=True, exist_ok=True)
     # validate the profile before anything is written
@@ -161,29 +153,44 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
         # the child inherits the lock's open file: held while either runs
         proc = subprocess.Popen([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir), str(os.getpid())],
                                 stdout=log, stderr=subprocess.STDOUT, pass_fds=(lock.fileno(),))
-        _RUNNING.add(proc)
         try:
-            while True:
-                try:
-                    proc.wait(timeout=PROGRESS_EVERY_S)
-                    break
-                except subprocess.TimeoutExpired:
-                    if progress is not None:
-                        progress(crawl_progress(crawl_dir / ITEMS_OPEN))
+            _wait_for(proc, crawl_dir, progress, stop)
         except BaseException:
             # Ctrl-C or SIGTERM (a Dagster run terminated): stop Scrapy gracefully before the
             # lock goes, so that the same command run again at once resumes the crawl
-            proc.terminate()
-            try:
-                proc.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                proc.kill()  # the items file's torn last line is skipped on resume
-                proc.wait()
+            _stop_gracefully(proc)
             raise
-        finally:
-            _RUNNING.discard(proc)
     stats = json.loads((crawl_dir / DONE).read_text(encoding="utf-8"))["stats"] if (crawl_dir / DONE).exists() else {}
     return CrawlResult(crawl_dir.name, crawl_dir, resumed, proc.returncode, stats)
+
+
+def _wait_for(proc: subprocess.Popen, crawl_dir: Path, progress: Callable[[dict], None] | None,
+              stop: threading.Event | None) -> None:
+    """Wait for the Scrapy process to end, reporting progress every PROGRESS_EVERY_S, and
+    stop it gracefully once `stop` is set."""
+    next_progress = time.monotonic() + PROGRESS_EVERY_S
+    while proc.poll() is None:
+        if stop is not None and stop.is_set():
+            _stop_gracefully(proc)
+            return
+        try:
+            proc.wait(timeout=STOP_POLL_S)
+        except subprocess.TimeoutExpired:
+            pass
+        if progress is not None and proc.returncode is None and time.monotonic() >= next_progress:
+            progress(crawl_progress(crawl_dir / ITEMS_OPEN))
+            next_progress = time.monotonic() + PROGRESS_EVERY_S
+
+
+def _stop_gracefully(proc: subprocess.Popen) -> None:
+    """SIGTERM: Scrapy finishes the requests in flight and closes the items file; killed
+    after STOP_GRACE_S (a torn last line is skipped when the crawl resumes)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _stop_with_parent(parent: int | None) -> None:
