@@ -10,6 +10,7 @@ step (`crawl_in_one_step`), which starts their Scrapy processes side by side.
 
 import datetime as dt
 import threading
+from collections.abc import Container
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 
@@ -26,7 +27,7 @@ SUMMARY_COLUMNS = ["satker", "listing_pages", "fetched", "new_articles", "retitl
                    "error_kinds", "stop"]
 
 
-def crawl_summary_rows(per_satker: dict[str, dict], fetched: dict[str, set[str]], held: set[str]) -> list[dict]:
+def crawl_summary_rows(per_satker: dict[str, dict], fetched: dict[str, set[str]], held: Container[str]) -> list[dict]:
     """One row per satker of the crawl's stats (`per_satker`). `fetched`
     (raw_store.fetched_articles) counts the article pages of the whole crawl, a resumed one
     included, where the stats count only its last process's; an article is new when `held`,
@@ -36,7 +37,7 @@ def crawl_summary_rows(per_satker: dict[str, dict], fetched: dict[str, set[str]]
     for satker_id, s in sorted(per_satker.items()):
         errors, keys = s.get("errors", {}), fetched.get(satker_id, set())
         rows.append({"satker": satker_id, "listing_pages": s.get("listing_pages", 0),
-                     "fetched": len(keys), "new_articles": len(keys - held),
+                     "fetched": len(keys), "new_articles": sum(key not in held for key in keys),
                      "retitled": s.get("retitled", 0),
                      "view_snapshots": s.get("view_snapshots", 0), "errors": sum(errors.values()),
                      "error_kinds": ", ".join(f"{k}:{v}" for k, v in sorted(errors.items())) or "-",
@@ -106,7 +107,7 @@ def _crawl_one_shard(kpu: KpuBerita, sites: list, today: dt.date, progress, stop
     if not result.finished:
         raise dg.Failure(f"crawl {result.crawl_id} stopped before the end (exit {result.returncode}); "
                          f"see {result.crawl_dir / 'crawl.log'}; the next run resumes it")
-    rows = crawl_summary_rows(result.per_satker(), fetched_articles(result.crawl_dir), set(held))
+    rows = crawl_summary_rows(result.per_satker(), fetched_articles(result.crawl_dir), held)
     return {"crawl_id": result.crawl_id, "resumed": result.resumed, "incremental": refresh_from is not None,
             "requests": result.stats.get("downloader/request_count", 0), "rows": rows}
 

@@ -83,24 +83,17 @@ def columnar_files(crawl_dir: Path) -> dict[str, Path]:
 def fetched_articles(crawl_dir: Path) -> dict[str, set[str]]:
     """satker_id -> keys of the article pages a finished crawl fetched, over every process
     that worked on it (the Scrapy stats of a resumed crawl are only its last process's)."""
-    fetched: dict[str, set[str]] = {}
     pages = columnar_files(crawl_dir)["pages"]
     if pages.exists():
-        with duckdb.connect() as con:
-            rows = con.execute(f"SELECT DISTINCT satker_id, article_key FROM '{quoted_path(pages)}'").fetchall()
-    else:  # its columns were not written (staging writes them): the JSON lines say the same
-        rows = []
-        for path in crawl_item_files(crawl_dir):
-            with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")) as f:
-                for line in f:
-                    try:
-                        item = json.loads(line)
-                    except ValueError:  # the torn last line of a killed process
-                        continue
-                    if item.get("kind") == "article":
-                        rows.append((item["satker_id"], item["article_key"]))
-    for satker_id, key in rows:
-        fetched.setdefault(satker_id, set()).add(key)
+        source = f"'{quoted_path(pages)}'"
+    else:  # its columns were not written (staging writes them): the JSON lines, as write_columnar reads them
+        files = "[" + ", ".join(f"'{quoted_path(f)}'" for f in crawl_item_files(crawl_dir)) + "]"
+        source = (f"read_json({files}, format='newline_delimited', ignore_errors=true, "
+                  "columns={'kind': 'VARCHAR', 'satker_id': 'VARCHAR', 'article_key': 'VARCHAR'}) WHERE kind = 'article'")
+    fetched: dict[str, set[str]] = {}
+    with duckdb.connect() as con:
+        for satker_id, key in con.execute(f"SELECT DISTINCT satker_id, article_key FROM {source}").fetchall():
+            fetched.setdefault(satker_id, set()).add(key)
     return fetched
 
 
