@@ -40,6 +40,7 @@ from kpu_berita.registry import load_registry, shards
 from kpu_berita.spiders.plan import refresh_window_start
 from kpu_berita.spiders.run import run_crawl
 from kpu_berita.spiders.settings import POLITE
+from kpu_berita.warehouse.worker_pool import default_processes
 
 CRAWL_DATE = dt.date(2026, 2, 16)  # mid-quarter: the refresh window then reaches back 4.5 months
 SEED = 552
@@ -420,6 +421,16 @@ def two_process_figures(sites: list[NationalSite], two: dict, log: list[tuple], 
             "min_host_gap_s": round(min([one["nightly_min_host_spacing_s"]] + ([min(gaps)[0]] if gaps else [])), 3)}
 
 
+def default_nightly_figures(figures: dict) -> dict:
+    """The nightly as an operator gets it: crawl_processes' default on this machine (one per
+    CPU, at most 2) picks the one-process or the two-process run above."""
+    processes = default_processes()
+    prefix = "nightly_2proc" if processes == 2 else "nightly"
+    return {"nightly_default_processes": processes,
+            "nightly_default_wall_s": figures[f"{prefix}_wall_s"],
+            "nightly_default_bound_ratio": figures[f"{prefix}_bound_ratio"]}
+
+
 def pick_backfill_sample(sites: list[NationalSite], quick: bool, rng: random.Random) -> list[NationalSite]:
     live = [s for s in sites if s.behaviour == "ok"]
     if quick:  # ~1 minute at 1 s per request: sites of 40-80 articles
@@ -512,6 +523,7 @@ def run(quick: bool = True) -> dict:
         two = two_process_nightly(tmp / "nightly2", network, sites, refresh_from=refresh_from.isoformat(),
                                   known=known, profile="polite", crawl_date=CRAWL_DATE.isoformat())
         figures.update(two_process_figures(sites, two, network.take_log(tmp / "nightly2.log"), figures))
+        figures.update(default_nightly_figures(figures))
 
         # 2. the backfill sample (a crawl subprocess) and the naive peer (a thread here), at the
         # same time on disjoint sites: both are bound by their per-host sleeps, not by CPU

@@ -80,6 +80,9 @@ def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str 
 
     progress: print each step and the crawl's progress on stderr (the CLI does)."""
     loggers = {"console": {"config": {"log_level": log_level}}}
+    # the in-process executor runs one step at a time: every crawl shard in one step, so
+    # their Scrapy processes run side by side (crawl.crawl_shard)
+    kpu = KpuBerita(**{**{name: getattr(kpu, name) for name in KpuBerita.model_fields}, "crawl_in_one_step": True})
     if progress:
         loggers["progress"] = {}
     # the same assets and checks as definitions.py; a job so the CLI can add its progress logger

@@ -77,6 +77,15 @@ def test_bound_and_spacing_from_a_log():
     assert national.min_host_spacing(log) == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("processes, wall, ratio", [(1, 84.4, 1.24), (2, 76.5, 1.12)])
+def test_the_default_nightly_is_the_run_the_default_processes_make(monkeypatch, processes, wall, ratio):
+    monkeypatch.setattr(national, "default_processes", lambda: processes)
+    figures = {"nightly_wall_s": 84.4, "nightly_bound_ratio": 1.24, "nightly_2proc_wall_s": 76.5,
+               "nightly_2proc_bound_ratio": 1.12}
+    assert national.default_nightly_figures(figures) == {
+        "nightly_default_processes": processes, "nightly_default_wall_s": wall, "nightly_default_bound_ratio": ratio}
+
+
 def test_nightly_finds_exactly_the_new_articles(tiny_nightly):
     sites, live, result, _, _, _ = tiny_nightly
     assert result.finished

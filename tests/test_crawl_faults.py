@@ -108,3 +108,11 @@ def test_a_site_answering_503_to_everything_says_why_its_walk_stopped(tmp_path):
     assert down["stop_reason"] == "listing_error"  # was missing: the run's table said "-"
     assert set(down["errors"]) == {"http_503"} and down.get("articles", 0) == 0
     assert result.per_satker()["kab-healthy"]["stop_reason"] == "end_of_listing"
+    # the run's table counts errors from the crawl's files (a resumed crawl's earlier processes too)
+    from kpu_berita.dagster_project.crawl import crawl_summary_rows
+    from kpu_berita.spiders.raw_store import crawl_counts
+
+    rows = {r["satker"]: r for r in crawl_summary_rows(result.per_satker(), crawl_counts(result.crawl_dir), {}, {})}
+    assert rows["kab-503"]["errors"] == sum(down["errors"].values()) > 0
+    assert rows["kab-503"]["error_kinds"] == f"http_503:{down['errors']['http_503']}"
+    assert rows["kab-503"]["stop"] == "listing_error" and rows["kab-healthy"]["errors"] == 0

@@ -87,10 +87,13 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(network, tmp_path):
     crawls = [d for d in (interrupted / "raw").iterdir() if (d / "spec.json").exists()]
     assert len(crawls) == 1  # resumed, not restarted
     # the run's table counts the whole crawl's pages, not only its last process's (it showed those)
-    from kpu_berita.spiders.raw_store import fetched_articles
+    from kpu_berita.spiders.raw_store import crawl_counts
 
-    fetched = fetched_articles(crawls[0])
-    assert set().union(*fetched.values()) == set(expected) and set(fetched) == set(SATKER)
+    counts = crawl_counts(crawls[0])
+    assert set().union(*(c.fetched for c in counts.values())) == set(expected) and set(counts) == set(SATKER)
+    (uninterrupted,) = (reference / "raw").iterdir()  # and its view snapshots, as the table shows them
+    assert {s: c.view_snapshots for s, c in counts.items()} == \
+        {s: c.view_snapshots for s, c in crawl_counts(uninterrupted).items()}
 
 
 def _started(home, timeout: float = 60.0):

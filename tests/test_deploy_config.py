@@ -29,3 +29,16 @@ def test_shards_keep_each_province_whole_and_cover_every_satker():
     provinces = [{r["province"] for r in shard} for shard in split]
     assert all(a.isdisjoint(b) for i, a in enumerate(provinces) for b in provinces[i + 1:])
     assert max(map(len, split)) < 1.5 * min(map(len, split))  # similar sizes
+
+
+def test_the_crawl_splits_one_process_per_cpu_by_default_at_most_two(monkeypatch):
+    from kpu_berita.dagster_project.resources import KpuBerita
+    from kpu_berita.warehouse import worker_pool
+
+    for cpus, expected in ((1, 1), (2, 2), (8, 2)):
+        monkeypatch.setattr(worker_pool.os, "sched_getaffinity", lambda _pid, n=cpus: set(range(n)))
+        assert KpuBerita().crawl_process_count == expected
+        assert KpuBerita(crawl_processes=3).crawl_process_count == 3  # an operator's choice stands
+    # whole provinces: a one-province re-crawl stays one Scrapy process whatever the count
+    banten = [r for r in load_registry() if r["province"] == "Banten"]
+    assert len(shards(banten, 2)) == 1

@@ -94,3 +94,21 @@ def test_a_full_recrawl_counts_what_it_fetched_again_as_fetched_not_new(two_runs
                         profile="loopback", crawl_date=(later + dt.timedelta(days=1)).isoformat(), full=True)
         crawled = runner.metadata_of(runner.materialize(kpu, runner.CRAWL), "raw_crawl")
     assert crawled["fetched"] == sum(len(s.articles) for s in sites) and crawled["new_articles"] == 0
+
+
+def test_the_crawl_table_tells_new_from_retitled_and_refetched():
+    from kpu_berita.dagster_project.crawl import crawl_summary_rows
+    from kpu_berita.spiders.raw_store import SatkerCounts
+
+    stats = {"kab-serang": {"listing_pages": 3, "stop_reason": "known_older_than_window"}}
+    counts = {"kab-serang": SatkerCounts(fetched={"kab-serang/1", "kab-serang/2", "kab-serang/9"}, view_snapshots=40,
+                                         errors={"timeout": 2, "http_404": 1}),
+              "kota-palu": SatkerCounts(errors={"refused": 1})}  # no stats: its process never got far
+    held = {"kab-serang/1": {}, "kab-serang/2": {}}
+    nightly = crawl_summary_rows(stats, counts, held, known=held)
+    assert nightly[0] == {"satker": "kab-serang", "listing_pages": 3, "fetched": 3, "new_articles": 1, "retitled": 2,
+                          "view_snapshots": 40, "errors": 3, "error_kinds": "http_404:1, timeout:2",
+                          "stop": "known_older_than_window"}
+    assert nightly[1]["satker"] == "kota-palu" and nightly[1]["errors"] == 1 and nightly[1]["stop"] == "-"
+    full = crawl_summary_rows(stats, counts, held, known={})  # --full fetches the held again: neither new nor retitled
+    assert (full[0]["new_articles"], full[0]["retitled"]) == (1, 0)

@@ -72,6 +72,14 @@ def test_a_crawl_from_before_the_columns_stages_the_same_and_gains_them(crawl, t
     assert all(f.exists() for f in raw_store.columnar_files(crawl).values())  # the next rebuild reads these
 
 
+def test_the_crawl_table_counts_the_same_from_the_json_lines_as_from_the_columns(crawl):
+    from_columns = raw_store.crawl_counts(crawl)
+    assert sum(len(c.fetched) for c in from_columns.values()) == json_items(crawl)["article"]
+    assert all(c.view_snapshots > 0 for c in from_columns.values())
+    shutil.rmtree(crawl / raw_store.COLUMNAR)  # a crawl whose columns were not written
+    assert raw_store.crawl_counts(crawl) == from_columns
+
+
 def test_columns_out_of_date_with_the_items_are_written_again(crawl, tmp_path):
     listing = raw_store.columnar_files(crawl)["listing"]
     expected = rows(listing)

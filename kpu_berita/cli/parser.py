@@ -89,8 +89,9 @@ def _pipeline_commands(command) -> None:
     crawl.add_argument("--full", action="store_true", help="backfill: walk every listing page, fetch every article")
     crawl.add_argument("--profile", default="polite", choices=["polite", "loopback"],
                        help="crawl settings; 'loopback' (no delays) only runs against 127.0.0.0/8")
-    crawl.add_argument("--processes", type=positive_int, default=1,
-                       help="split the crawl into N shards of whole provinces, one Scrapy process each")
+    crawl.add_argument("--processes", type=positive_int, default=None,
+                       help="split the crawl into N shards of whole provinces, one Scrapy process each "
+                            "(default: one per CPU, at most 2)")
 
     build = command("build", "Merge the new crawls into the warehouse, refresh the marts they touched, publish.")
     build.add_argument("--full", action="store_true",

@@ -80,9 +80,7 @@ def cmd_crawl(args) -> int:
     from kpu_berita.runner import CRAWL
 
     check_registry(args)
-    # its shards side by side: the in-process executor would run one step per shard in turn
-    kpu = resource_of(args, since=args.since, full=args.full, profile=args.profile, crawl_processes=args.processes,
-                      crawl_in_one_step=True)
+    kpu = resource_of(args, since=args.since, full=args.full, profile=args.profile, crawl_processes=args.processes or 0)
     result = materialise(kpu, CRAWL, args)
     summarise(result)
     return 0

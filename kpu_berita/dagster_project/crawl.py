@@ -20,37 +20,41 @@ from kpu_berita.dagster_project.assets import PROGRESS_MARK, markdown_table
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.registry import shards
 from kpu_berita.spiders.plan import known_articles_in, refresh_window_start
-from kpu_berita.spiders.raw_store import fetched_articles
+from kpu_berita.spiders.raw_store import SatkerCounts, crawl_counts
 from kpu_berita.spiders.run import run_crawl
 
 SUMMARY_COLUMNS = ["satker", "listing_pages", "fetched", "new_articles", "retitled", "view_snapshots", "errors",
                    "error_kinds", "stop"]
 
 
-def crawl_summary_rows(per_satker: dict[str, dict], fetched: dict[str, set[str]], held: Container[str]) -> list[dict]:
-    """One row per satker of the crawl's stats (`per_satker`). `fetched`
-    (raw_store.fetched_articles) counts the article pages of the whole crawl, a resumed one
-    included, where the stats count only its last process's; an article is new when `held`,
-    the keys the warehouse held as the crawl began, lacks it: a full crawl fetches the held
-    ones again and a retitled one is fetched again, and neither is new."""
+def crawl_summary_rows(per_satker: dict[str, dict], counts: dict[str, SatkerCounts], held: Container[str],
+                       known: Container[str]) -> list[dict]:
+    """One row per satker of the crawl. Pages fetched, view snapshots and errors come from the
+    crawl's own files (raw_store.crawl_counts), so a resumed crawl counts its earlier
+    processes too; listing pages and why the walk stopped are the last process's stats (each
+    process walks the listing from page 1). An article is new when `held`, the keys the
+    warehouse held as the crawl began, lacks it: a full crawl fetches the held ones again,
+    and neither they nor a retitled one are new. A fetched article the crawl `known` (empty
+    in a full crawl) is retitled: the spider fetches a known article only when the listing
+    shows it under another title."""
     rows = []
-    for satker_id, s in sorted(per_satker.items()):
-        errors, keys = s.get("errors", {}), fetched.get(satker_id, set())
-        rows.append({"satker": satker_id, "listing_pages": s.get("listing_pages", 0),
-                     "fetched": len(keys), "new_articles": sum(key not in held for key in keys),
-                     "retitled": s.get("retitled", 0),
-                     "view_snapshots": s.get("view_snapshots", 0), "errors": sum(errors.values()),
-                     "error_kinds": ", ".join(f"{k}:{v}" for k, v in sorted(errors.items())) or "-",
-                     "stop": s.get("stop_reason", "-")})
+    for satker_id in sorted(set(per_satker) | set(counts)):
+        stats, found = per_satker.get(satker_id, {}), counts.get(satker_id, SatkerCounts())
+        rows.append({"satker": satker_id, "listing_pages": stats.get("listing_pages", 0),
+                     "fetched": len(found.fetched), "new_articles": sum(key not in held for key in found.fetched),
+                     "retitled": sum(key in known for key in found.fetched),
+                     "view_snapshots": found.view_snapshots, "errors": sum(found.errors.values()),
+                     "error_kinds": ", ".join(f"{k}:{v}" for k, v in sorted(found.errors.items())) or "-",
+                     "stop": stats.get("stop_reason", "-")})
     return rows
 
 
 @dg.op(out=dg.DynamicOut(list))
 def plan_crawl_shards(context: dg.OpExecutionContext, kpu: KpuBerita):
-    """The selected satker in `crawl_processes` shards of whole provinces: one step per
+    """The selected satker in `crawl_process_count` shards of whole provinces: one step per
     shard, or all of them in one step with `crawl_in_one_step` (the CLI)."""
     parts = []
-    for n, shard in enumerate(shards(kpu.selected_rows(), kpu.crawl_processes)):
+    for n, shard in enumerate(shards(kpu.selected_rows(), kpu.crawl_process_count)):
         provinces = sorted({r["province"] for r in shard})
         context.log.info(f"shard {n}: {len(shard)} satker of {', '.join(provinces)}")
         parts.append([{"satker_id": r["satker_id"], "base_url": r["base_url"]} for r in shard])
@@ -107,7 +111,7 @@ def _crawl_one_shard(kpu: KpuBerita, sites: list, today: dt.date, progress, stop
     if not result.finished:
         raise dg.Failure(f"crawl {result.crawl_id} stopped before the end (exit {result.returncode}); "
                          f"see {result.crawl_dir / 'crawl.log'}; the next run resumes it")
-    rows = crawl_summary_rows(result.per_satker(), fetched_articles(result.crawl_dir), held)
+    rows = crawl_summary_rows(result.per_satker(), crawl_counts(result.crawl_dir), held, known)
     return {"crawl_id": result.crawl_id, "resumed": result.resumed, "incremental": refresh_from is not None,
             "requests": result.stats.get("downloader/request_count", 0), "rows": rows}
 

@@ -26,9 +26,10 @@ class KpuBerita(dg.ConfigurableResource):
     since: Optional[str] = None  # YYYY-MM-DD: don't walk listings past articles older than this
     full: bool = False  # backfill crawl: walk every listing page, fetch every article
     rebuild: bool = False  # build everything again from every raw crawl (new rules, model or schema)
-    crawl_processes: int = 1  # split the crawl into this many shards, one Scrapy process each
-    # every shard in one step, their Scrapy processes side by side (the CLI: its in-process
-    # executor runs steps one after another); Dagster's executors run a step per shard
+    # split the crawl into this many shards, one Scrapy process each (0: one per CPU, at most 2)
+    crawl_processes: int = 0
+    # every shard in one step, their Scrapy processes side by side (runner.materialize sets it:
+    # the in-process executor runs steps one after another); Dagster's executors run a step per shard
     crawl_in_one_step: bool = False
     derive_processes: int = 0  # articles/categories of a large crawl in this many processes (0: one per CPU, at most 2)
     profile: str = "polite"  # crawl settings profile; "loopback" only for 127.0.0.0/8 sites
@@ -50,6 +51,17 @@ class KpuBerita(dg.ConfigurableResource):
     @property
     def raw_path(self) -> Path:
         return config.raw_dir(self.home_path)
+
+    @property
+    def crawl_process_count(self) -> int:
+        """crawl_processes, 0 (the default) resolved to one per CPU, at most 2. One Scrapy
+        process spends ~6 ms of CPU a request (Scrapy's and Twisted's machinery), so on a slow
+        core the national nightly waits for its event loop: 1.16-1.24x of the politeness bound
+        in one process, 1.12x in two (docs/PERFORMANCE.md). The shards are whole provinces, so
+        a one-province re-crawl stays one process."""
+        from kpu_berita.warehouse.worker_pool import default_processes
+
+        return self.crawl_processes if self.crawl_processes > 0 else default_processes()
 
     @property
     def derive_process_count(self) -> int:

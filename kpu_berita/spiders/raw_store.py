@@ -80,21 +80,43 @@ def columnar_files(crawl_dir: Path) -> dict[str, Path]:
     return {name: crawl_dir / COLUMNAR / f"{name}.parquet" for name in COLUMNAR_KINDS}
 
 
-def fetched_articles(crawl_dir: Path) -> dict[str, set[str]]:
-    """satker_id -> keys of the article pages a finished crawl fetched, over every process
-    that worked on it (the Scrapy stats of a resumed crawl are only its last process's)."""
-    pages = columnar_files(crawl_dir)["pages"]
-    if pages.exists():
-        source = f"'{quoted_path(pages)}'"
+@dataclasses.dataclass
+class SatkerCounts:
+    """What one satker's part of a crawl holds, counted from the crawl's files."""
+    fetched: set[str] = dataclasses.field(default_factory=set)  # keys of the article pages fetched
+    # articles that showed a view count, per source (listing, article page): the snapshots the
+    # warehouse keeps of this crawl (derive.VIEWS_SQL keeps one per article and source)
+    view_snapshots: int = 0
+    errors: dict[str, int] = dataclasses.field(default_factory=dict)  # error kind -> requests failed for good
+
+
+def crawl_counts(crawl_dir: Path) -> dict[str, SatkerCounts]:
+    """satker_id -> what a finished crawl fetched, over every process that worked on it: the
+    Scrapy stats of a resumed crawl are only its last process's."""
+    files = columnar_files(crawl_dir)
+    if all(f.exists() for f in files.values()):
+        pages, listing, errors = (f"'{quoted_path(files[name])}'" for name in ("pages", "listing", "errors"))
     else:  # its columns were not written (staging writes them): the JSON lines, as write_columnar reads them
-        files = "[" + ", ".join(f"'{quoted_path(f)}'" for f in crawl_item_files(crawl_dir)) + "]"
-        source = (f"read_json({files}, format='newline_delimited', ignore_errors=true, "
-                  "columns={'kind': 'VARCHAR', 'satker_id': 'VARCHAR', 'article_key': 'VARCHAR'}) WHERE kind = 'article'")
-    fetched: dict[str, set[str]] = {}
+        items = "[" + ", ".join(f"'{quoted_path(f)}'" for f in crawl_item_files(crawl_dir)) + "]"
+        items = (f"(SELECT * FROM read_json({items}, format='newline_delimited', ignore_errors=true, "
+                 "columns={'kind': 'VARCHAR', 'satker_id': 'VARCHAR', 'article_key': 'VARCHAR', 'views': 'INTEGER', "
+                 "'error': 'VARCHAR'}))")
+        pages, listing, errors = (f"(SELECT * FROM {items} WHERE kind = '{kind}'{keyed})" for kind, keyed in (
+            ("article", " AND article_key IS NOT NULL"), ("listing", " AND article_key IS NOT NULL"), ("error", "")))
+    counts: dict[str, SatkerCounts] = {}
     with duckdb.connect() as con:
-        for satker_id, key in con.execute(f"SELECT DISTINCT satker_id, article_key FROM {source}").fetchall():
-            fetched.setdefault(satker_id, set()).add(key)
-    return fetched
+        for satker_id, key in con.execute(f"SELECT DISTINCT satker_id, article_key FROM {pages}").fetchall():
+            counts.setdefault(satker_id, SatkerCounts()).fetched.add(key)
+        for satker_id, n in con.execute(f"""
+                SELECT satker_id, sum(n)::BIGINT FROM (
+                    SELECT satker_id, count(DISTINCT article_key) AS n FROM {listing} WHERE views IS NOT NULL GROUP BY 1
+                    UNION ALL
+                    SELECT satker_id, count(DISTINCT article_key) FROM {pages} WHERE views IS NOT NULL GROUP BY 1)
+                GROUP BY 1""").fetchall():
+            counts.setdefault(satker_id, SatkerCounts()).view_snapshots = n
+        for satker_id, kind, n in con.execute(f"SELECT satker_id, error, count(*) FROM {errors} GROUP BY ALL").fetchall():
+            counts.setdefault(satker_id, SatkerCounts()).errors[kind] = n
+    return counts
 
 
 def columnar_columns(name: str) -> dict[str, str]:
