@@ -187,7 +187,9 @@ async def _handle(site: NationalSite, log: list, reader: asyncio.StreamReader, w
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
-            arrived = time.time()
+            # the monotonic clock, system-wide on Linux: comparable with the measuring
+            # process's, and a wall-clock step (NTP) during a run bends no gap
+            arrived = time.monotonic()
             request_line, *header_lines = head.decode("latin-1").split("\r\n")
             method, target, version = (request_line.split(" ", 2) + ["", ""])[:3]
             headers = {}
@@ -311,7 +313,8 @@ class NationalNetwork:
         return f"http://{site.address}:{self.port}"
 
     def take_log(self, path: Path) -> list[tuple[int, str, float, int]]:
-        """Requests served since the last call: (site index, target, arrival epoch s, status)."""
+        """Requests served since the last call: (site index, target, arrival s on the
+        monotonic clock, status)."""
         self._conn.send(("dump", str(path)))
         self._conn.recv()
         text = Path(path).read_text(encoding="utf-8")

@@ -117,3 +117,20 @@ def test_naive_peer_finds_the_same_new_articles(tiny_nightly):
     sites, live, _, _, naive, _ = tiny_nightly
     assert naive.new_keys == national.new_article_keys(live)
     assert naive.failed_sites == [sites[4].satker_id]
+
+
+def test_the_server_logs_arrivals_on_the_measuring_process_clock(tmp_path):
+    """The log's times and the crawl's start share the monotonic clock, so a wall-clock step
+    during a run moves neither the gaps nor the time the last live host answered."""
+    import time
+    import urllib.request
+
+    site = tiny_sites()[0]
+    with NationalNetwork([site]) as network:
+        before = time.monotonic()
+        with urllib.request.urlopen(network.base_url(site) + "/robots.txt", timeout=10) as response:
+            assert response.status == 200
+        after = time.monotonic()
+        ((index, target, arrived, status),) = network.take_log(tmp_path / "log")
+    assert (index, target, status) == (site.index, "/robots.txt", 200)
+    assert before <= arrived <= after
