@@ -52,7 +52,7 @@ def crawl_summary_rows(per_satker: dict[str, dict], counts: dict[str, SatkerCoun
 @dg.op(out=dg.DynamicOut(list))
 def plan_crawl_shards(context: dg.OpExecutionContext, kpu: KpuBerita):
     """The selected satker in `crawl_process_count` shards of whole provinces: one step per
-    shard, or all of them in one step with `crawl_in_one_step` (the CLI)."""
+    shard, or all of them in one step with `crawl_in_one_step` (runner.materialize: the CLI, the demo)."""
     parts = []
     for n, shard in enumerate(shards(kpu.selected_rows(), kpu.crawl_process_count)):
         provinces = sorted({r["province"] for r in shard})

@@ -94,27 +94,29 @@ def crawl_counts(crawl_dir: Path) -> dict[str, SatkerCounts]:
     """satker_id -> what a finished crawl fetched, over every process that worked on it: the
     Scrapy stats of a resumed crawl are only its last process's."""
     files = columnar_files(crawl_dir)
-    if all(f.exists() for f in files.values()):
-        pages, listing, errors = (f"'{quoted_path(files[name])}'" for name in ("pages", "listing", "errors"))
-    else:  # its columns were not written (staging writes them): the JSON lines, as write_columnar reads them
-        items = "[" + ", ".join(f"'{quoted_path(f)}'" for f in crawl_item_files(crawl_dir)) + "]"
-        items = (f"(SELECT * FROM read_json({items}, format='newline_delimited', ignore_errors=true, "
-                 "columns={'kind': 'VARCHAR', 'satker_id': 'VARCHAR', 'article_key': 'VARCHAR', 'views': 'INTEGER', "
-                 "'error': 'VARCHAR'}))")
-        pages, listing, errors = (f"(SELECT * FROM {items} WHERE kind = '{kind}'{keyed})" for kind, keyed in (
-            ("article", " AND article_key IS NOT NULL"), ("listing", " AND article_key IS NOT NULL"), ("error", "")))
     counts: dict[str, SatkerCounts] = {}
     with duckdb.connect() as con:
-        for satker_id, key in con.execute(f"SELECT DISTINCT satker_id, article_key FROM {pages}").fetchall():
+        if all(f.exists() for f in files.values()):
+            for name, path in files.items():
+                con.execute(f"CREATE VIEW {name} AS FROM '{quoted_path(path)}'")
+        else:  # its columns were not written (staging writes them): the JSON lines, parsed once
+            items = ", ".join(f"'{quoted_path(f)}'" for f in crawl_item_files(crawl_dir))
+            con.execute(f"""CREATE TABLE items AS FROM read_json([{items}], format='newline_delimited',
+                ignore_errors=true, columns={{'kind': 'VARCHAR', 'satker_id': 'VARCHAR', 'article_key': 'VARCHAR',
+                                             'views': 'INTEGER', 'error': 'VARCHAR'}})""")
+            for name, kind in COLUMNAR_KINDS.items():  # as write_columnar keeps them
+                keyed = " AND article_key IS NOT NULL" if kind != "error" else ""
+                con.execute(f"CREATE VIEW {name} AS FROM items WHERE kind = '{kind}'{keyed}")
+        for satker_id, key in con.execute("SELECT DISTINCT satker_id, article_key FROM pages").fetchall():
             counts.setdefault(satker_id, SatkerCounts()).fetched.add(key)
-        for satker_id, n in con.execute(f"""
+        for satker_id, n in con.execute("""
                 SELECT satker_id, sum(n)::BIGINT FROM (
-                    SELECT satker_id, count(DISTINCT article_key) AS n FROM {listing} WHERE views IS NOT NULL GROUP BY 1
+                    SELECT satker_id, count(DISTINCT article_key) AS n FROM listing WHERE views IS NOT NULL GROUP BY 1
                     UNION ALL
-                    SELECT satker_id, count(DISTINCT article_key) FROM {pages} WHERE views IS NOT NULL GROUP BY 1)
+                    SELECT satker_id, count(DISTINCT article_key) FROM pages WHERE views IS NOT NULL GROUP BY 1)
                 GROUP BY 1""").fetchall():
             counts.setdefault(satker_id, SatkerCounts()).view_snapshots = n
-        for satker_id, kind, n in con.execute(f"SELECT satker_id, error, count(*) FROM {errors} GROUP BY ALL").fetchall():
+        for satker_id, kind, n in con.execute("SELECT satker_id, error, count(*) FROM errors GROUP BY ALL").fetchall():
             counts.setdefault(satker_id, SatkerCounts()).errors[kind] = n
     return counts
 
