@@ -42,3 +42,9 @@ def test_the_crawl_splits_one_process_per_cpu_by_default_at_most_two(monkeypatch
     # whole provinces: a one-province re-crawl stays one Scrapy process whatever the count
     banten = [r for r in load_registry() if r["province"] == "Banten"]
     assert len(shards(banten, 2)) == 1
+
+
+def test_every_resource_field_says_what_it_does_in_the_launchpad():
+    config = defs.resolve_job_def("nightly").resource_defs["kpu"].config_schema.as_field().config_type
+    assert "crawl_processes" in config.fields
+    assert all(field.description for field in config.fields.values())

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Optional
 
 import dagster as dg
+from pydantic import Field
 
 from kpu_berita import config
 from kpu_berita.registry import load_registry, select_partition
@@ -19,21 +20,29 @@ class KpuBerita(dg.ConfigurableResource):
     ./.kpu-berita and the home's own registry.csv or the shipped 552; the profile falls back
     to polite, the safe side."""
 
-    home: str = ""
-    registry: Optional[str] = None
-    satker: list[str] = []  # only these satker (empty: every satker of the registry)
-    province: list[str] = []  # only the satker of these provinces
-    since: Optional[str] = None  # YYYY-MM-DD: don't walk listings past articles older than this
-    full: bool = False  # backfill crawl: walk every listing page, fetch every article
-    rebuild: bool = False  # build everything again from every raw crawl (new rules, model or schema)
-    # split the crawl into this many shards, one Scrapy process each (0: one per CPU, at most 2)
-    crawl_processes: int = 0
-    # every shard in one step, their Scrapy processes side by side (runner.materialize sets it:
-    # the in-process executor runs steps one after another); Dagster's executors run a step per shard
-    crawl_in_one_step: bool = False
-    derive_processes: int = 0  # articles/categories of a large crawl in this many processes (0: one per CPU, at most 2)
-    profile: str = "polite"  # crawl settings profile; "loopback" only for 127.0.0.0/8 sites
-    crawl_date: Optional[str] = None  # pretend today is this day (tests, replays)
+    # the descriptions are what Dagster's launchpad shows an operator beside each field
+    home: str = Field(default="", description="Folder holding all state (raw crawls, staged files, warehouse); "
+                                              "empty: $KPU_BERITA_HOME, else ./.kpu-berita")
+    registry: Optional[str] = Field(default=None, description="Satker registry CSV; empty: $KPU_BERITA_REGISTRY, "
+                                                              "else the home's registry.csv, else the shipped 552")
+    satker: list[str] = Field(default=[], description="Only these satker, e.g. kab-serang (empty: the whole registry)")
+    province: list[str] = Field(default=[], description="Only the satker of these provinces, e.g. Banten")
+    since: Optional[str] = Field(default=None, description="YYYY-MM-DD: don't walk listings past older articles")
+    full: bool = Field(default=False, description="Backfill crawl: walk every listing page, fetch every article")
+    rebuild: bool = Field(default=False, description="Build everything again from every raw crawl "
+                                                     "(after new rules, model or schema)")
+    crawl_processes: int = Field(default=0, description="Split the crawl into this many shards of whole provinces, "
+                                                        "one Scrapy process each (0: one per CPU, at most 2)")
+    # runner.materialize sets it: the in-process executor runs steps one after another
+    crawl_in_one_step: bool = Field(default=False, description="Every crawl shard in one step, their Scrapy "
+                                                               "processes side by side (the CLI); Dagster's "
+                                                               "executors run a step per shard")
+    derive_processes: int = Field(default=0, description="Clean and classify a large crawl in this many processes "
+                                                         "(0: one per CPU, at most 2)")
+    profile: str = Field(default="polite", description="Crawl settings: polite (production), or loopback "
+                                                       "(no delays; refused for any site outside 127.0.0.0/8)")
+    crawl_date: Optional[str] = Field(default=None, description="YYYY-MM-DD: pretend today is this day "
+                                                                "(tests, replays)")
 
     @property
     def home_path(self) -> Path:
