@@ -40,6 +40,14 @@ def take(path: Path) -> TextIO:
     return f
 
 
+def release(f: TextIO) -> None:
+    """Let a lock from take() go, first blanking the "pid N" it wrote: the file outlives the
+    holder (shared holders of the same path write nothing), and must not name one that has gone."""
+    f.seek(0)
+    f.truncate()
+    fcntl.flock(f, fcntl.LOCK_UN)
+
+
 @contextmanager
 def waited(path: Path, *, shared: bool = False) -> Iterator[None]:
     """The lock at `path` for the block, waiting while another process has it (shared: any

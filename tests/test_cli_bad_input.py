@@ -1,6 +1,8 @@
 """Bad input to crawl and build is one line naming it, exit 2, and nothing stored is touched."""
 from __future__ import annotations
 
+import os
+
 from kpu_berita.cli import main
 from kpu_berita.warehouse.merge import writer_lock
 
@@ -30,6 +32,8 @@ def test_a_home_another_build_is_writing_is_refused(tmp_path, capsys):
         assert main(["--home", str(tmp_path), "-q", "build"]) == 2
     err = capsys.readouterr().err
     assert "another build is writing" in err and str(tmp_path) in err
+    assert f"(pid {os.getpid()})" in err  # which process holds it
+    assert (tmp_path / "work" / "build.lock").read_text() == ""  # released: it names no holder that has gone
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 

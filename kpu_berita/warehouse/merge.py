@@ -10,7 +10,6 @@ so re-merging, or merging crawls of one satker from several processes, never goe
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import json
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,9 +72,7 @@ def writer_lock(home: Path):
         try:
             yield
         finally:
-            lock.seek(0)
-            lock.truncate()
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            locks.release(lock)
 
 
 def memory_settings(home: Path, budget: WriterBudget = NIGHTLY) -> dict[str, str]:

@@ -188,4 +188,4 @@ def clear_stage(home: Path) -> None:
                          "try again when it has finished")
     with lock:
         shutil.rmtree(stage_root(home), ignore_errors=True)
-        lock.truncate(0)  # the "pid N" take() wrote: shared holders write none, so it would go stale
+        locks.release(lock)
