@@ -32,12 +32,17 @@ class Interrupted(RunFailed):
     build leaves the published warehouse as it was, so the remedy is to run it again."""
 
 
-def _interrupted(error) -> bool:
+def _cause_chain(error) -> list:
+    """A step's serialised error, then what caused it, down to the innermost."""
+    chain = []
     while error is not None:
-        if error.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt"):
-            return True
+        chain.append(error)
         error = getattr(error, "cause", None)
-    return False
+    return chain
+
+
+def _interrupted(error) -> bool:
+    return any(e.cls_name in ("DagsterExecutionInterruptedError", "KeyboardInterrupt") for e in _cause_chain(error))
 
 
 class _StepProgress(logging.Handler):
@@ -106,8 +111,7 @@ def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str 
 def _root_cause(error) -> str:
     """The innermost error's first line: what actually went wrong, not Dagster's wrapper (a
     DuckDB error's last lines point at the SQL with a caret: "^" was all the CLI said)."""
-    while getattr(error, "cause", None) is not None:
-        error = error.cause
+    error = _cause_chain(error)[-1]
     lines = [line.strip() for line in (error.message or "").splitlines() if line.strip()]
     # "kpu_berita.warehouse.merge.BuildLocked: another build is writing ...": the words, not the class
     return _EXCEPTION_CLASS.sub("", lines[0]) if lines else "the Dagster step failed"
