@@ -13,7 +13,7 @@ from kpu_berita.cli.common import INTERRUPTED_EXIT, Interrupted, UserError
 from kpu_berita.cli.parser import parse_args
 
 COMMANDS = {"demo": pipeline_commands.cmd_demo, "crawl": pipeline_commands.cmd_crawl,
-            "build": pipeline_commands.cmd_build, "report": warehouse_commands.cmd_report,
+            "build": pipeline_commands.cmd_build, "status": pipeline_commands.cmd_status, "report": warehouse_commands.cmd_report,
             "social": warehouse_commands.cmd_social, "correct": warehouse_commands.cmd_correct,
             "export": warehouse_commands.cmd_export, "bench": warehouse_commands.cmd_bench,
             "sql": warehouse_commands.cmd_sql, "classify": category_commands.cmd_classify,

@@ -18,6 +18,7 @@ EPILOG = {
              "         kpu-berita crawl --processes 2                (two Scrapy processes)",
     "build": "example: kpu-berita build            (the crawls not yet in the warehouse)\n"
              "         kpu-berita build --full     (everything again, after new rules or a new model)",
+    "status": "example: kpu-berita status   (before a build: which crawls wait for it, which stopped early)",
     "report": "example: kpu-berita report --satker kab-serang --quarter 2021Q3 --format docx --out serang-2021Q3.docx\n"
               "         kpu-berita report --satker kab-kayongutara --period 2021-03-01..2021-06-30 --layout table\n"
               "         kpu-berita report --satker kab-serang --quarter 2021Q3 --full --out laporan-tw3-2021.docx\n"
@@ -98,6 +99,9 @@ def _pipeline_commands(command) -> None:
                        help="rebuild everything from every raw crawl (after a change of rules, model or schema)")
     build.add_argument("--processes", type=positive_int, default=None,
                        help="clean and classify a large crawl in N processes (default: one per CPU, at most 2)")
+    status = command("status", "What the home holds: the published warehouse's figures and each crawl's state.")
+    status.add_argument("--crawls", type=positive_int, default=10, help="show the newest N crawls (default: 10)")
+
     for sub_parser in (crawl, build):
         sub_parser.add_argument("--province", type=province_arg, action="append", metavar="NAME",
                                 help="only the satker of this province, e.g. Banten (repeatable)")

@@ -1,4 +1,5 @@
-"""demo, crawl and build: the Dagster assets run in-process (kpu_berita/runner.py)."""
+"""demo, crawl and build: the Dagster assets run in-process (kpu_berita/runner.py); status:
+what a home holds."""
 from __future__ import annotations
 
 import shutil
@@ -6,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kpu_berita import config
-from kpu_berita.cli.common import (UserError, check_registry, home_of, materialise, resource_of,
+from kpu_berita.cli.common import (UserError, check_registry, home_of, materialise, print_table, resource_of,
                                     summarise)
 
 
@@ -83,6 +84,30 @@ def cmd_crawl(args) -> int:
     kpu = resource_of(args, since=args.since, full=args.full, profile=args.profile, crawl_processes=args.processes or 0)
     result = materialise(kpu, CRAWL, args)
     summarise(result)
+    return 0
+
+
+def cmd_status(args) -> int:
+    import duckdb
+
+    from kpu_berita.warehouse import status
+
+    home = home_of(args).resolve()
+    if not home.exists():
+        raise UserError(f"no kpu-berita home at {home}: `kpu-berita crawl` (or `kpu-berita demo`) makes one")
+    published = config.warehouse_path(home)
+    states = status.crawl_states(config.raw_dir(home), home)
+    try:
+        figures = status.warehouse_figures(published) if published.exists() else None
+    except duckdb.Error as exc:  # a file from an older release, or not a warehouse at all
+        raise UserError(f"cannot read the published warehouse {published} ({exc}); `kpu-berita build` writes it anew")
+    for line in status.status_lines(home, published, states, figures):
+        print(line)
+    if states:
+        shown = states[:args.crawls]
+        print_table([{"crawl": s.crawl_id, "state": s.state, "satker": s.satker} for s in shown])
+        if len(states) > len(shown):
+            print(f"({len(states) - len(shown)} older crawl(s) not shown; --crawls N shows more)")
     return 0
 
 

@@ -1,0 +1,88 @@
+"""What a home holds, for `kpu-berita status`: the state of every crawl folder and the
+published warehouse's figures. It only reads: the raw folder, the stage's merge markers and
+the published copy (never the writer's working file, which a build may hold)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from kpu_berita.spiders.run import DONE, SPEC
+from kpu_berita.warehouse.stage import MERGED, stage_root
+
+MERGED_STATE, WAITING, UNFINISHED = "merged", "waiting for `kpu-berita build`", "unfinished (the same crawl resumes it)"
+
+
+@dataclass(frozen=True)
+class CrawlState:
+    crawl_id: str
+    state: str  # MERGED_STATE | WAITING | UNFINISHED
+    satker: int  # how many satker it was asked for
+
+
+def crawl_states(raw_dir: Path, home: Path) -> list[CrawlState]:
+    """Every crawl folder of the home, newest first. Merged means the writer committed it
+    (the marker `build` itself goes by); a finished crawl without it waits for a build; one
+    without done.json stopped before its end, and the next crawl of the same satker resumes it."""
+    states = []
+    for folder in sorted(Path(raw_dir).glob("*"), reverse=True):
+        if not (folder / SPEC).exists():
+            continue
+        sites = json.loads((folder / SPEC).read_text(encoding="utf-8")).get("sites", [])
+        if not (folder / DONE).exists():
+            state = UNFINISHED
+        elif (stage_root(home) / folder.name / MERGED).exists():
+            state = MERGED_STATE
+        else:
+            state = WAITING
+        states.append(CrawlState(folder.name, state, len(sites)))
+    return states
+
+
+@dataclass(frozen=True)
+class WarehouseFigures:
+    written_at: dt.datetime  # when the published file was last replaced (UTC)
+    articles: int
+    satker: int
+    newest_published: dt.date | None
+    needs_review: int
+    silent_satker: list[tuple[str, int | None]]  # (satker_id, days since its newest article), most silent first
+
+
+def warehouse_figures(published: Path) -> WarehouseFigures:
+    """The published warehouse's figures; the file must exist."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        articles, satker, newest, flagged = con.execute(
+            "SELECT count(*), count(DISTINCT satker_id), max(published_date), count(*) FILTER (WHERE needs_review) "
+            "FROM article_facts").fetchone()
+        silent = con.execute("SELECT satker_id, days_since_last_article FROM mart_satker_activity WHERE silent_30d "
+                             "ORDER BY days_since_last_article DESC NULLS FIRST, satker_id").fetchall()
+    finally:
+        con.close()
+    written = dt.datetime.fromtimestamp(published.stat().st_mtime, dt.timezone.utc)
+    return WarehouseFigures(written, articles, satker, newest, flagged, [(s, d) for s, d in silent])
+
+
+def status_lines(home: Path, published: Path, states: list[CrawlState], figures: WarehouseFigures | None) -> list[str]:
+    """The summary `kpu-berita status` prints above its table of crawls."""
+    lines = [f"home: {home}"]
+    if figures is None:
+        lines.append("published warehouse: none yet (`kpu-berita build` writes it once a crawl has finished)")
+    else:
+        lines.append(f"published warehouse: {published} (written {figures.written_at:%Y-%m-%d %H:%M} UTC): "
+                     f"{figures.articles} articles of {figures.satker} satker, newest published "
+                     f"{figures.newest_published or '-'}; {figures.needs_review} flagged needs_review")
+        if figures.silent_satker:
+            named = ", ".join(f"{s} ({d} days)" if d is not None else f"{s} (no article)"
+                              for s, d in figures.silent_satker[:10])
+            more = len(figures.silent_satker) - 10
+            lines.append(f"silent for more than 30 days by their last crawl: {len(figures.silent_satker)} satker: "
+                         f"{named}" + (f" and {more} more" if more > 0 else ""))
+    counts = {state: sum(s.state == state for s in states) for state in (MERGED_STATE, WAITING, UNFINISHED)}
+    lines.append(f"crawls: {counts[MERGED_STATE]} merged, {counts[WAITING]} {WAITING}, "
+                 f"{counts[UNFINISHED]} {UNFINISHED}")
+    return lines

@@ -1,0 +1,67 @@
+"""`kpu-berita status`: what a home holds, read without writing anything."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from kpu_berita import config
+from kpu_berita.cli import main
+from kpu_berita.warehouse.stage import MERGED, stage_root
+
+
+def _crawl(home, crawl_id: str, satker: list[str], *, finished: bool, merged: bool) -> None:
+    folder = config.raw_dir(home) / crawl_id
+    folder.mkdir(parents=True)
+    (folder / "spec.json").write_text(json.dumps({"sites": [{"satker_id": s, "base_url": ""} for s in satker]}))
+    if finished:
+        (folder / "done.json").write_text(json.dumps({"stats": {"finish_reason": "finished"}}))
+    if merged:
+        (stage_root(home) / crawl_id).mkdir(parents=True)
+        (stage_root(home) / crawl_id / MERGED).touch()
+
+
+def test_every_crawl_state_is_told_apart_before_anything_is_built(tmp_path, capsys):
+    _crawl(tmp_path, "20260101T010000Z", ["kab-serang", "kota-palu"], finished=True, merged=True)
+    _crawl(tmp_path, "20260102T010000Z", ["kab-serang"], finished=True, merged=False)
+    _crawl(tmp_path, "20260103T010000Z", ["kota-palu"], finished=False, merged=False)
+    assert main(["--home", str(tmp_path), "status", "--crawls", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "published warehouse: none yet" in out
+    assert "crawls: 1 merged, 1 waiting for `kpu-berita build`, 1 unfinished" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith("2026")]
+    assert [(r[0], r[1], r[-1]) for r in rows] == [("20260103T010000Z", "unfinished", "1"),
+                                                   ("20260102T010000Z", "waiting", "1")]  # newest first, 2 shown
+    assert "1 older crawl(s) not shown" in out
+
+
+def test_a_missing_home_or_an_unreadable_warehouse_is_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["--home", str(tmp_path / "nowhere"), "status"]) == 2
+    assert f"no kpu-berita home at {tmp_path / 'nowhere'}" in capsys.readouterr().err
+    config.warehouse_path(tmp_path).write_bytes(b"not a database")
+    assert main(["--home", str(tmp_path), "status"]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot read the published warehouse {config.warehouse_path(tmp_path)}" in err
+    assert config.warehouse_path(tmp_path).read_bytes() == b"not a database"  # read, never written
+
+
+@pytest.mark.slow  # the demo home
+def test_the_demo_homes_figures(demo_home, tmp_path, capsys):
+    import duckdb
+
+    shutil.copy(config.warehouse_path(demo_home), config.warehouse_path(tmp_path))
+    con = duckdb.connect(str(config.warehouse_path(tmp_path)), read_only=True)
+    try:  # other tests of this worker may have crawled its demo home again: its own figures, not constants
+        articles, satker, newest, flagged = con.execute(
+            "SELECT count(*), count(DISTINCT satker_id), max(published_date), count(*) FILTER (WHERE needs_review) "
+            "FROM article_facts").fetchone()
+        silent = con.execute("SELECT count(*) FROM mart_satker_activity WHERE silent_30d").fetchone()[0]
+    finally:
+        con.close()
+    assert main(["--home", str(tmp_path), "status"]) == 0
+    out = capsys.readouterr().out
+    assert articles >= 868 and satker == 7
+    assert f"{articles} articles of 7 satker, newest published {newest}; {flagged} flagged needs_review" in out
+    # the mirrored sites stop at the end of 2025: the freshness check's satker, counted as the mart counts them
+    assert silent > 0 and f"silent for more than 30 days by their last crawl: {silent} satker" in out
