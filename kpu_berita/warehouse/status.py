@@ -26,7 +26,7 @@ class CrawlState:
 def crawl_states(raw_dir: Path, home: Path) -> list[CrawlState]:
     """Every crawl folder of the home, newest first. Merged means the writer committed it
     (the marker `build` itself goes by); a finished crawl without it waits for a build; one
-    without done.json stopped before its end, and the next crawl of the same satker resumes it."""
+    without done.json stopped before its end, and the same crawl, asked for again, resumes it."""
     states = []
     for folder in sorted(Path(raw_dir).glob("*"), reverse=True):
         if not (folder / SPEC).exists():
