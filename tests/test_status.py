@@ -65,3 +65,20 @@ def test_the_demo_homes_figures(demo_home, tmp_path, capsys):
     assert f"{articles} articles of 7 satker, newest published {newest}; {flagged} flagged needs_review" in out
     # the mirrored sites stop at the end of 2025: the freshness check's satker, counted as the mart counts them
     assert silent > 0 and f"silent for more than 30 days by their last crawl: {silent} satker" in out
+
+
+def test_output_piped_into_head_ends_quietly(tmp_path):
+    """`kpu-berita status | head -1`: the reader goes after one line; before, a BrokenPipeError
+    traceback followed on stderr."""
+    import subprocess
+    import sys
+
+    for n in range(3000):  # ~150 KB of rows: more than a pipe's buffer (64 KiB) holds
+        _crawl(tmp_path, f"2026{n:04d}T010000Z", ["kab-serang"], finished=True, merged=True)
+    program = [sys.executable, "-c", "import sys; from kpu_berita.cli import main; sys.exit(main())",
+               "--home", str(tmp_path), "status", "--crawls", "3000"]
+    writer = subprocess.Popen(program, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert writer.stdout.readline().startswith(b"home: ")
+    writer.stdout.close()  # as head does after its line
+    _, err = writer.communicate(timeout=60)
+    assert writer.returncode in (0, 141) and b"Traceback" not in err, err.decode()

@@ -6,14 +6,18 @@ The commands and options are a contract that users' scripts rely on: extend, nev
 """
 from __future__ import annotations
 
+import os
 import sys
 
 from kpu_berita.cli import category_commands, pipeline_commands, warehouse_commands
 from kpu_berita.cli.common import INTERRUPTED_EXIT, Interrupted, UserError
 from kpu_berita.cli.parser import parse_args
 
+BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE, as the shell reports `yes | head`
+
 COMMANDS = {"demo": pipeline_commands.cmd_demo, "crawl": pipeline_commands.cmd_crawl,
-            "build": pipeline_commands.cmd_build, "status": pipeline_commands.cmd_status, "report": warehouse_commands.cmd_report,
+            "build": pipeline_commands.cmd_build, "status": pipeline_commands.cmd_status,
+            "report": warehouse_commands.cmd_report,
             "social": warehouse_commands.cmd_social, "correct": warehouse_commands.cmd_correct,
             "export": warehouse_commands.cmd_export, "bench": warehouse_commands.cmd_bench,
             "sql": warehouse_commands.cmd_sql, "classify": category_commands.cmd_classify,
@@ -31,3 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except Interrupted as exc:
         print(f"kpu-berita {args.command}: {exc}", file=sys.stderr)
         return INTERRUPTED_EXIT
+    except BrokenPipeError:
+        # `kpu-berita status | head`: the reader stopped reading, nothing went wrong. Point
+        # stdout at /dev/null so the interpreter's own flush at exit doesn't fail again, and
+        # exit as a program killed by SIGPIPE does (Python ignores that signal)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE_EXIT
