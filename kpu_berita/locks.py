@@ -40,6 +40,25 @@ def take(path: Path) -> TextIO:
     return f
 
 
+def live_holder(path: Path) -> str | None:
+    """The "pid N" take() wrote at `path`, if that process is still alive; None otherwise.
+    Reads only, so it never competes with a process about to take the lock (a pid reused
+    after a crash would read as alive: the answer is a hint for people, not a lock)."""
+    try:
+        note = Path(path).read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return None
+    if not note.startswith("pid ") or not note[4:].isdigit():
+        return None
+    try:
+        os.kill(int(note[4:]), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # alive, another user's
+        pass
+    return note
+
+
 def release(f: TextIO) -> None:
     """Let a lock from take() go, first blanking the "pid N" it wrote: the file outlives the
     holder (shared holders of the same path write nothing), and must not name one that has gone."""

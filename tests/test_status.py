@@ -36,6 +36,27 @@ def test_every_crawl_state_is_told_apart_before_anything_is_built(tmp_path, caps
     assert "1 older crawl(s) not shown" in out
 
 
+def test_a_crawl_whose_process_lives_is_running_not_unfinished(tmp_path, capsys):
+    import os
+    import subprocess
+    import sys
+
+    from kpu_berita import locks
+
+    _crawl(tmp_path, "20260101T010000Z", ["kab-serang"], finished=False, merged=False)
+    _crawl(tmp_path, "20260102T010000Z", ["kota-palu"], finished=False, merged=False)
+    lock = locks.take(config.raw_dir(tmp_path) / "20260102T010000Z" / "crawl.lock")  # as run_crawl holds it
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (config.raw_dir(tmp_path) / "20260101T010000Z" / "crawl.lock").write_text(f"pid {gone.stdout.strip()}")  # killed
+    try:
+        assert main(["--home", str(tmp_path), "status"]) == 0
+    finally:
+        lock.close()
+    out = capsys.readouterr().out
+    assert "1 unfinished (the same crawl resumes it), 1 running" in out
+    assert f"running (pid {os.getpid()})" in out
+
+
 def test_a_missing_home_or_an_unreadable_warehouse_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["--home", str(tmp_path / "nowhere"), "status"]) == 2
     assert f"no kpu-berita home at {tmp_path / 'nowhere'}" in capsys.readouterr().err

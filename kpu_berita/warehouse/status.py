@@ -10,30 +10,34 @@ from pathlib import Path
 
 import duckdb
 
-from kpu_berita.spiders.run import DONE, SPEC
+from kpu_berita import locks
+from kpu_berita.spiders.run import DONE, LOCK, SPEC
 from kpu_berita.warehouse.stage import MERGED, stage_root
 
 MERGED_STATE, WAITING, UNFINISHED = "merged", "waiting for `kpu-berita build`", "unfinished (the same crawl resumes it)"
+RUNNING = "running"
 
 
 @dataclass(frozen=True)
 class CrawlState:
     crawl_id: str
-    state: str  # MERGED_STATE | WAITING | UNFINISHED
+    state: str  # MERGED_STATE | WAITING | UNFINISHED | "running (pid N)"
     satker: int  # how many satker it was asked for
 
 
 def crawl_states(raw_dir: Path, home: Path) -> list[CrawlState]:
     """Every crawl folder of the home, newest first. Merged means the writer committed it
     (the marker `build` itself goes by); a finished crawl without it waits for a build; one
-    without done.json stopped before its end, and the same crawl, asked for again, resumes it."""
+    without done.json is running while the process its lock names lives, else it stopped
+    before its end, and the same crawl, asked for again, resumes it."""
     states = []
     for folder in sorted(Path(raw_dir).glob("*"), reverse=True):
         if not (folder / SPEC).exists():
             continue
         sites = json.loads((folder / SPEC).read_text(encoding="utf-8")).get("sites", [])
         if not (folder / DONE).exists():
-            state = UNFINISHED
+            holder = locks.live_holder(folder / LOCK)  # its crawl process still at work
+            state = f"{RUNNING} ({holder})" if holder else UNFINISHED
         elif (stage_root(home) / folder.name / MERGED).exists():
             state = MERGED_STATE
         else:
@@ -83,6 +87,7 @@ def status_lines(home: Path, published: Path, states: list[CrawlState], figures:
             lines.append(f"silent for more than 30 days by their last crawl: {len(figures.silent_satker)} satker: "
                          f"{named}" + (f" and {more} more" if more > 0 else ""))
     counts = {state: sum(s.state == state for s in states) for state in (MERGED_STATE, WAITING, UNFINISHED)}
+    running = sum(s.state.startswith(RUNNING) for s in states)
     lines.append(f"crawls: {counts[MERGED_STATE]} merged, {counts[WAITING]} {WAITING}, "
-                 f"{counts[UNFINISHED]} {UNFINISHED}")
+                 f"{counts[UNFINISHED]} {UNFINISHED}" + (f", {running} running" if running else ""))
     return lines
