@@ -81,27 +81,24 @@ def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, shard_group: lis
                                  f"{total['articles']} articles, {total['errors']} errors so far")
         return progress
 
-    if len(shard_group) == 1:
-        results = [_crawl_one_shard(kpu, shard_group[0], today, progress_of(0))]
-    else:
-        # the threads only wait: each shard's work is in its Scrapy process
-        stop = threading.Event()
-        with ThreadPoolExecutor(len(shard_group)) as pool:
-            futures = [pool.submit(_crawl_one_shard, kpu, sites, today, progress_of(n), stop)
-                       for n, sites in enumerate(shard_group)]
-            try:
-                futures_wait(futures)
-            except BaseException:  # Ctrl-C or SIGTERM: every shard stops its Scrapy gracefully, then we go
-                stop.set()
-                raise
-        results = [f.result() for f in futures]  # a shard that stopped early fails the step, once all have ended
+    # the threads only wait: each shard's work is in its Scrapy process
+    stop = threading.Event()
+    with ThreadPoolExecutor(len(shard_group)) as pool:
+        futures = [pool.submit(_crawl_one_shard, kpu, sites, today, progress_of(n), stop)
+                   for n, sites in enumerate(shard_group)]
+        try:
+            futures_wait(futures)
+        except BaseException:  # Ctrl-C or SIGTERM: every shard stops its Scrapy gracefully, then we go
+            stop.set()
+            raise
+    results = [f.result() for f in futures]  # a shard that stopped early fails the step, once all have ended
     rows = [r for result in results for r in result["rows"]]
     context.add_output_metadata({"crawl_id": ", ".join(r["crawl_id"] for r in results),
                                  "per_satker": dg.MetadataValue.md(markdown_table(rows, SUMMARY_COLUMNS))})
     return results
 
 
-def _crawl_one_shard(kpu: KpuBerita, sites: list, today: dt.date, progress, stop: threading.Event | None = None) -> dict:
+def _crawl_one_shard(kpu: KpuBerita, sites: list, today: dt.date, progress, stop: threading.Event) -> dict:
     # the published copy: never opened for writing, so reading it can't collide with a build
     held = known_articles_in(kpu.published_path, [s["satker_id"] for s in sites])
     known = {} if kpu.full else held  # a full crawl walks as if nothing were held; `held` only counts what is new
