@@ -36,6 +36,16 @@ def test_markdown_social_and_humas_sections():
     assert "*Keterangan Gambar: Rapat Migrasi Template Website di Aula KPU Kabupaten Serang.*" in md
 
 
+
+def test_content_type_recap_alone_is_still_shown(tmp_path):
+    # both renderers returned before the recap when the per-platform figures were empty
+    report = dict(sample_report(), social=[])
+    md = render_markdown(report)
+    assert "## 2. Akun Media Sosial" in md and "| 1. | Foto Berita | 98 | 19 |" in md and "| Platform |" not in md
+    document = docx.Document(str(render_docx(report, tmp_path / "r.docx")))
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    assert [t[0][0] for t in tables] == ["Kategori", "No"] and tables[1][1] == ["1.", "Foto Berita", "98", "19"]
+
 def test_humas_item_without_photo_says_nothing_about_it():
     md = render_markdown(sample_report(photo_url=None))
     humas = md[md.index("## 3."):]

@@ -2,6 +2,7 @@
 idempotent; a later import replaces; a bad row keeps the whole file out (exit 2, one line)."""
 from __future__ import annotations
 
+import docx
 import duckdb
 import pytest
 
@@ -115,3 +116,58 @@ def test_a_month_inside_an_imported_quarter_is_not_counted_twice(home, tmp_path)
                                            "kab-serang,2021-07-01..2021-07-31,YouTube,5,\n"
                                            "kab-serang,2021-08-01..2021-08-31,YouTube,7,90\n") == 0
     assert social_in_report(home) == {"Instagram": (120, 800), "Youtube": (12, 90)}
+
+
+def test_figures_split_by_content_type_reach_every_report_format(home, tmp_path, capsys):
+    # an import with content types only gave social=[]: no section in Markdown or docx, and
+    # --full showed the red placeholder instead of the figures and their followers
+    assert social(home, tmp_path, "satker_id,period,platform,posts,followers,content_type\n"
+                                  "kab-serang,2021Q3,Instagram,40,3100,Foto Berita\n"
+                                  "kab-serang,2021Q3,Facebook,12,4926,Video\n") == 0
+    assert social_in_report(home) == {"Facebook": (12, 4926), "Instagram": (40, 3100)}
+    capsys.readouterr()
+    assert main(["--home", str(home), "report", "--satker", "kab-serang", "--quarter", "2021Q3"]) == 0
+    md = capsys.readouterr().out
+    assert "| Facebook | 12 | 4926 |" in md and "| 1. | Foto Berita | 40 | - |" in md
+    out = tmp_path / "laporan.docx"
+    assert main(["--home", str(home), "report", "--satker", "kab-serang", "--quarter", "2021Q3", "--full",
+                 "--out", str(out)]) == 0
+    document = docx.Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "1. Foto Berita: Instagram 40, Facebook -" in text and "[isi jumlah unggahan" not in text
+    assert ["Instagram", "40", "3100"] in [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+
+
+def test_a_platform_total_holds_its_content_types_once(home, tmp_path):
+    # the quarter's Instagram total holds its own split and July's; Facebook's split quarter holds
+    # July's total; Youtube, split only, is the sum of its content types
+    assert social(home, tmp_path, "satker_id,period,platform,posts,followers,content_type\n"
+                                  "kab-serang,2021Q3,Instagram,120,800,\n"
+                                  "kab-serang,2021Q3,Instagram,100,,Foto Berita\n"
+                                  "kab-serang,2021-07-01..2021-07-31,Instagram,30,,Video\n"
+                                  "kab-serang,2021-07-01..2021-07-31,Facebook,50,4900,\n"
+                                  "kab-serang,2021Q3,Facebook,98,4926,Foto Berita\n"
+                                  "kab-serang,2021Q3,Facebook,74,4926,Infografik\n"
+                                  "kab-serang,2021Q3,Youtube,19,246,Foto Berita\n"
+                                  "kab-serang,2021Q3,Youtube,5,246,Infografik\n") == 0
+    assert social_in_report(home) == {"Instagram": (120, 800), "Facebook": (172, 4926), "Youtube": (24, 246)}
+
+
+@pytest.mark.parametrize("sep, posts, followers, problem", [
+    (",", "1.5", "175", "posts '1.5' is not a whole number"),
+    (",", "12.34", "175", "posts '12.34' is not a whole number"),
+    (",", "1.2345", "175", "posts '1.2345' is not a whole number"),
+    (",", '"1,5"', "175", "posts '1,5' is not a whole number"),
+    (";", "1,5", "175", "posts '1,5' is not a whole number"),
+    (";", "701", "4.9260", "followers '4.9260' is not a whole number"),
+])
+def test_a_decimal_is_refused_not_read_as_thousands(home, tmp_path, capsys, sep, posts, followers, problem):
+    # "1.5" (or "1,5" in a ";" file) was stored as 15 posts; "4.926" is still 4926
+    header, good = HEADER.replace(",", sep), sep.join(["kab-serang", "2021Q3", "Facebook", "458", "4.926"]) + "\n"
+    bad = sep.join(["kab-serang", "2021Q3", "Twitter", posts, followers]) + "\n"
+    assert social(home, tmp_path, header + good + bad) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"medsos.csv row 2: {problem}" in err
+    assert rows(config.warehouse_path(home)) == [] and rows(config.working_warehouse_path(home)) == []
+    assert social(home, tmp_path, header + good) == 0
+    assert [r[5:7] for r in rows(config.warehouse_path(home))] == [(458, 4926)]

@@ -71,13 +71,13 @@ def _platform_rank(platform: str) -> tuple:
     return (PLATFORM_ORDER.index(name) if name in PLATFORM_ORDER else len(PLATFORM_ORDER), name)
 
 
-def _social_rows(con, satker_id: str, period: Period, *, by_content_type: bool) -> list[dict]:
-    """The imported figures of the satker inside `period` (a handful of rows)."""
-    cursor = con.execute(f"""
+def _social_rows(con, satker_id: str, period: Period) -> list[dict]:
+    """The imported figures of the satker inside `period`, with or without a content type
+    (a handful of rows)."""
+    cursor = con.execute("""
         SELECT platform, content_type, period_start, period_end, posts, followers, imported_at, source_row
         FROM social_media_stats
-        WHERE satker_id = ? AND content_type {'<>' if by_content_type else '='} '' AND period_start >= ?
-          AND period_end <= ?""", [satker_id, period.start, period.end])
+        WHERE satker_id = ? AND period_start >= ? AND period_end <= ?""", [satker_id, period.start, period.end])
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
@@ -95,29 +95,53 @@ def counted_social_rows(rows: list[dict]) -> list[dict]:
     return [r for r in rows if not any(contains(o, r) for o in rows)]
 
 
+def _within(inner: dict, outer: dict) -> bool:
+    """Same platform (in any case) and `inner`'s period inside `outer`'s, or the same."""
+    return (inner["platform"].casefold() == outer["platform"].casefold()
+            and outer["period_start"] <= inner["period_start"] and inner["period_end"] <= outer["period_end"])
+
+
+def platform_total_rows(rows: list[dict]) -> list[dict]:
+    """The rows whose posts add up to the platforms' totals. Posts split by content type (seed
+    003's recap) are the platform's posts too, so an import with content types only still
+    gives its platforms and followers. A total (content type '') holds its platform's split
+    rows of the same period or one inside it, and a split period holds a total inside it:
+    the same posts count once."""
+    def period(r: dict) -> tuple:
+        return (r["period_start"], r["period_end"])
+
+    totals = counted_social_rows([r for r in rows if not r["content_type"]])
+    split = counted_social_rows([r for r in rows if r["content_type"]])
+    return ([t for t in totals if not any(_within(t, s) and period(t) != period(s) for s in split)]
+            + [s for s in split if not any(_within(s, t) for t in totals)])
+
+
 def social_figures(con, satker_id: str, period: Period) -> list[dict]:
     """Posts per platform summed over the imported periods inside `period` (one inside
-    another imported one is counted in it, not again); followers as of the latest of them
-    (followers are a level, not a flow). Done in Python: a handful of rows, where the same in
-    SQL (a self-join) cost ~4 ms a report more."""
-    rows = _social_rows(con, satker_id, period, by_content_type=False)
+    another imported one is counted in it, not again; platform_total_rows); followers as of
+    the latest of them, with or without a content type (followers are a level, not a flow).
+    Done in Python: a handful of rows, where the same in SQL (a self-join) cost ~4 ms a
+    report more."""
+    rows = _social_rows(con, satker_id, period)
     figures: dict[str, dict] = {}
-    for r in sorted(counted_social_rows(rows), key=lambda r: r["imported_at"]):
+    for r in sorted(platform_total_rows(rows), key=lambda r: r["imported_at"]):
         figure = figures.setdefault(r["platform"].casefold(), {"platform": r["platform"], "posts": 0})
         figure["platform"] = r["platform"]  # the latest import's spelling
         figure["posts"] += int(r["posts"])
     for figure in figures.values():
         levels = [r for r in rows if r["platform"].casefold() == figure["platform"].casefold()
                   and r["followers"] is not None]
-        figure["followers"] = int(max(levels, key=lambda r: r["period_end"])["followers"]) if levels else None
+        # content types of one period repeat the account's followers; the latest import decides a tie
+        latest = max(levels, key=lambda r: (r["period_end"], r["imported_at"], r["source_row"]), default=None)
+        figure["followers"] = None if latest is None else int(latest["followers"])
     return sorted(figures.values(), key=lambda f: _platform_rank(f["platform"]))
 
 
 def social_by_content_type(con, satker_id: str, period: Period) -> list[dict]:
     """Seed 003's recap: posts per content type and platform, when the import had content types."""
     recap: dict[str, dict] = {}
-    for r in sorted(counted_social_rows(_social_rows(con, satker_id, period, by_content_type=True)),
-                    key=lambda r: r["source_row"]):
+    split = [r for r in _social_rows(con, satker_id, period) if r["content_type"]]
+    for r in sorted(counted_social_rows(split), key=lambda r: r["source_row"]):
         posts = recap.setdefault(r["content_type"], {"content_type": r["content_type"], "posts": {}})["posts"]
         name = next((p for p in posts if p.casefold() == r["platform"].casefold()), r["platform"])
         posts[name] = posts.get(name, 0) + int(r["posts"])

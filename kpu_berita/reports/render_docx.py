@@ -82,13 +82,16 @@ def _categories_and_chart(document, report: dict) -> None:
 
 
 def _social(document, report: dict) -> None:
-    if not report.get("social"):
+    recap = report.get("social_by_content_type") or []
+    # a report dict with only the content-type recap still has figures to show
+    if not report.get("social") and not recap:
         return
     document.add_heading(SOCIAL_HEADING, level=2)
-    document.add_paragraph(f"Jumlah unggahan akun media sosial, {report['period_label']}:")
-    _table(document, ["Platform", "Postingan", "Teman/Pengikut"],
-           [[s["platform"], s["posts"], "—" if s["followers"] is None else s["followers"]] for s in report["social"]])
-    recap = report.get("social_by_content_type") or []
+    if report.get("social"):
+        document.add_paragraph(f"Jumlah unggahan akun media sosial, {report['period_label']}:")
+        _table(document, ["Platform", "Postingan", "Teman/Pengikut"],
+               [[s["platform"], s["posts"], "—" if s["followers"] is None else s["followers"]]
+                for s in report["social"]])
     if recap:
         platforms = list(dict.fromkeys(p for row in recap for p in row["posts"]))
         document.add_heading("Rekapitulasi media sosial menurut jenis konten", level=3)

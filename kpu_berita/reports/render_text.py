@@ -57,13 +57,17 @@ def _md_table(report: dict) -> list[str]:
 
 
 def _md_social(report: dict) -> list[str]:
-    if not report.get("social"):
+    # a report dict with only the content-type recap still has figures to show
+    if not report.get("social") and not report.get("social_by_content_type"):
         return []
-    lines = [f"## {SOCIAL_HEADING}", "", f"Jumlah unggahan akun media sosial, {md(report['period_label'])}:", "",
-             "| Platform | Postingan | Teman/Pengikut |", "|---|---:|---:|"]
-    lines += [f"| {md(s['platform'])} | {s['posts']} | {'—' if s['followers'] is None else s['followers']} |"
-              for s in report["social"]]
-    return lines + [""] + _md_content_types(report)
+    lines = [f"## {SOCIAL_HEADING}", ""]
+    if report.get("social"):
+        lines += [f"Jumlah unggahan akun media sosial, {md(report['period_label'])}:", "",
+                  "| Platform | Postingan | Teman/Pengikut |", "|---|---:|---:|"]
+        lines += [f"| {md(s['platform'])} | {s['posts']} | {'—' if s['followers'] is None else s['followers']} |"
+                  for s in report["social"]]
+        lines.append("")
+    return lines + _md_content_types(report)
 
 
 def _md_content_types(report: dict) -> list[str]:

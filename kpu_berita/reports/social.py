@@ -4,6 +4,7 @@ stored, so one bad row keeps the whole file out."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from kpu_berita.reports.periods import quarter_period, range_period
@@ -32,13 +33,18 @@ class SocialFigure:
         return (self.satker_id, self.period_start, self.period_end, self.platform, self.content_type)
 
 
+# "4.926" (or "4,926") is how the reports write thousands; a group after the separator of
+# other than 3 digits ("1.5", "1,5" in a ";" file, "12.34") is a decimal, not a count
+WHOLE_NUMBER = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:,[0-9]{3})+")
+
+
 def _count(text: str | None, column: str, where: str, *, required: bool) -> int | None:
-    value = (text or "").strip().replace(".", "").replace(",", "")  # "4.926" is how the reports write thousands
+    value = (text or "").strip()
     if not value and not required:
         return None
-    if not value.isdigit():
+    if not WHOLE_NUMBER.fullmatch(value):
         raise BadSocialRow(f"{where}: {column} {text!r} is not a whole number")
-    return int(value)
+    return int(value.replace(".", "").replace(",", ""))
 
 
 def _period(text: str, where: str):
