@@ -12,6 +12,7 @@ from kpu_berita.pipelines.classify.labelled import (LabelError, check_label, fro
                                                     shipped_paths, split_frozen)
 from kpu_berita.pipelines.classify.rules import Rules
 from kpu_berita.user_csv import delimiter_of, dict_reader, open_text
+from kpu_berita.user_files import written_whole
 
 OUTPUT_COLUMNS = ("category", "confidence", "needs_review", "reason")
 
@@ -37,18 +38,23 @@ def read_input_csv(path: Path) -> tuple[list[str], list[dict], str]:
 
 def classify_csv(in_path: Path, out_path: Path, classifier: Classifier) -> int:
     """Every input column kept as given, plus category, confidence, needs_review (true/false),
-    reason; written with the input's delimiter, so a ";" file from Excel opens as it came."""
+    reason; written with the input's delimiter, so a ";" file from Excel opens as it came.
+    An input with all four (an earlier output) has them written anew."""
     columns, rows, delimiter = read_input_csv(in_path)
+    taken = [c for c in OUTPUT_COLUMNS if c in columns]
+    # all four: an earlier output classified again, and its columns are refreshed; fewer are the
+    # user's own (labels to compare with, say), which a silent overwrite would lose
+    if taken and len(taken) < len(OUTPUT_COLUMNS):
+        raise InputError(f"{in_path}: has column(s) {', '.join(taken)}, which classify writes: rename them "
+                         f"(e.g. {taken[0]}_manual) to keep them")
     results = classifier.classify_many([r["title"] for r in rows], [r.get("body") for r in rows])
     fieldnames = columns + [c for c in OUTPUT_COLUMNS if c not in columns]
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    with written_whole(out_path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=fieldnames, delimiter=delimiter)
         writer.writeheader()
         for row, result in zip(rows, results):
             writer.writerow({**row, "category": result.category, "confidence": f"{result.confidence:.2f}",
                              "needs_review": "true" if result.needs_review else "false", "reason": result.reason})
-    tmp.replace(out_path)
     return len(rows)
 
 
@@ -158,13 +164,15 @@ def train_in_home(home: Path, labelled_paths: list[Path] | None, *, with_correct
 
 def read_corrections(path: Path) -> list[dict]:
     """A corrections CSV, or a review sheet (.csv/.xlsx) from `kpu-berita review`."""
-    from kpu_berita.warehouse.review import read_sheet
+    from kpu_berita.warehouse.review import read_sheet_columns
 
     try:
-        rows = read_sheet(path)  # headers as the sheet writes them: "Article_Key " is article_key
+        columns, rows = read_sheet_columns(path)  # headers as the sheet writes them: "Article_Key " is article_key
     except (OSError, ValueError, KeyError, csv.Error) as exc:
         raise InputError(f"cannot read {path}: {exc}")
-    if rows and "article_key" not in rows[0]:
+    if not columns:  # an empty file is not a sheet nobody has filled yet: the wrong file, most likely
+        raise InputError(f"{path}: the file is empty (no header row)")
+    if "article_key" not in columns:
         raise InputError(f"{path}: missing column(s) article_key")
     return rows
 

@@ -34,6 +34,11 @@ def test_classify_keeps_every_column_and_adds_four(tmp_path):
     assert rows[0]["category"] == "rapat" and rows[0]["needs_review"] == "false"
     assert {r["needs_review"] for r in rows} <= {"true", "false"}
     assert all(0 < float(r["confidence"]) <= 1 and r["reason"] for r in rows)
+    # its own output classified again: the four columns written anew, not twice
+    again = tmp_path / "again.csv"
+    assert run_cli("--home", tmp_path / "home", "classify", "--input", out, "--output", again) == 0
+    with open(again, newline="", encoding="utf-8") as f:
+        assert list(csv.DictReader(f)) == rows
 
 
 def test_a_semicolon_file_from_excel_is_read_and_written_back_as_it_came(tmp_path):
@@ -53,6 +58,8 @@ def test_a_semicolon_file_from_excel_is_read_and_written_back_as_it_came(tmp_pat
     ("id,judul\n1,Rapat Pleno\n", "missing column title"),
     ("", "empty"),
     ("id,title\n", "no rows"),
+    # the user's own labels would have been overwritten by the output's column
+    ("title,category\nRapat Pleno,rapat\n", "has column(s) category, which classify writes: rename them"),
 ])
 def test_classify_bad_input_is_one_line_and_exit_2(tmp_path, capsys, content, message):
     source = write(tmp_path / "in.csv", content)
@@ -110,3 +117,14 @@ def test_too_little_labelled_data_is_one_line(tmp_path, capsys, command, rows, m
     assert run_cli(*argv) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "home" / "models").exists()
+
+
+def test_labelled_titles_without_a_body_can_be_cross_validated(tmp_path, capsys):
+    # the seed documents' titles (four satker, no article text): the lead block had no term in
+    # any fold and sklearn refused the fit, "cannot cross-validate ...: empty vocabulary"
+    from importlib import resources
+
+    titles_only = resources.files("kpu_berita") / "data" / "labeled_dev.csv"
+    assert run_cli("--home", tmp_path, "eval", "--labeled", titles_only, "--cv") == 0
+    report = capsys.readouterr().out
+    assert "rows 95" in report and "macro-F1" in report

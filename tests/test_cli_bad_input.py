@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from kpu_berita.cli import main
 from kpu_berita.warehouse.merge import writer_lock
 
@@ -138,3 +140,35 @@ def test_a_registry_without_a_crawled_satker_is_named_before_anything_is_merged(
     assert f"the crawls fetched 1 satker that {partial} does not list (kota-serang)" in err
     assert "CHECK FAILED" not in err and not config.warehouse_path(home).exists()
     assert main(["--home", str(home), "-q", "build", "--registry", str(demo_home / "registry.csv")]) == 0
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["correct", "--article", "k", "--date", "2021-02-30"], "argument --date: not a date (YYYY-MM-DD): '2021-02-30'"),
+    (["export", "--mart", "m", "--quarter", "2021Q5", "--out", "x.csv"], "argument --quarter: malformed quarter '2021Q5'"),
+    (["demo", "--as-of", "2026-13-01"], "argument --as-of: not a date (YYYY-MM-DD): '2026-13-01'"),
+    (["status", "--crawls", "0"], "argument --crawls: not a positive whole number: '0'"),
+    (["export", "--out", "x.csv"], "the following arguments are required: --mart"),
+])
+def test_an_option_argparse_refuses_is_one_line(tmp_path, capsys, argv, named):
+    # argparse printed its usage block above the line naming the problem (and, for --as-of,
+    # Python's "invalid fromisoformat value")
+    with pytest.raises(SystemExit) as stopped:
+        main(["--home", str(tmp_path), *argv])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and named in err and "usage:" not in err, err
+
+
+@pytest.mark.parametrize("content, code, message", [
+    ("", 2, "the file is empty (no header row)"),
+    ("title\n", 2, "missing column(s) article_key"),  # both were "no correction in ...", exit 0
+    ("title,category\nRapat Pleno,rapat\n", 2, "missing column(s) article_key"),
+    ("article_key,category,published_date,note\n", 0, "no correction in"),  # a sheet nobody has filled yet
+])
+def test_a_corrections_file_without_its_key_column_is_named(tmp_path, capsys, content, code, message):
+    sheet = tmp_path / "corrections.csv"
+    sheet.write_text(content, encoding="utf-8")
+    assert main(["--home", str(tmp_path), "correct", "--file", str(sheet)]) == code
+    err = capsys.readouterr().err
+    assert message in err and str(sheet) in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "warehouse.duckdb").exists() and not (tmp_path / "work").exists()

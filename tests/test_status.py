@@ -63,8 +63,12 @@ def test_a_missing_home_or_an_unreadable_warehouse_is_one_line_and_exit_2(tmp_pa
     config.warehouse_path(tmp_path).write_bytes(b"not a database")
     assert main(["--home", str(tmp_path), "status"]) == 2
     err = capsys.readouterr().err
-    assert f"cannot read the published warehouse {config.warehouse_path(tmp_path)}" in err
+    assert f"cannot open {config.warehouse_path(tmp_path)} as a DuckDB warehouse" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert config.warehouse_path(tmp_path).read_bytes() == b"not a database"  # read, never written
+    # a file given as the home (`--home medsos.csv`) is not a home with nothing in it yet
+    assert main(["--home", str(config.warehouse_path(tmp_path)), "status"]) == 2
+    assert "is a file, not a kpu-berita home" in capsys.readouterr().err
 
 
 @pytest.mark.slow  # the demo home

@@ -12,6 +12,7 @@ import sys
 from kpu_berita.cli import category_commands, pipeline_commands, warehouse_commands
 from kpu_berita.cli.common import INTERRUPTED_EXIT, Interrupted, UserError
 from kpu_berita.cli.parser import parse_args
+from kpu_berita.user_files import FileProblem
 
 BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE, as the shell reports `yes | head`
 
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except UserError as exc:
+    except (UserError, FileProblem) as exc:  # FileProblem: an output that can't be written, a warehouse held
         print(f"kpu-berita {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except Interrupted as exc:

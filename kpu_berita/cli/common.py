@@ -36,8 +36,11 @@ def output_file(text: str) -> Path:
     a folder given instead of a file, or one that can't be written in, is named before any
     work is done (a bench runs for minutes before it writes)."""
     path = Path(text)
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text} is a folder: give a file name in it")
+    try:
+        if path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text} is a folder: give a file name in it")
+    except OSError as exc:  # a name the file system refuses outright (too long)
+        raise argparse.ArgumentTypeError(f"cannot write {text}: {exc.strerror or exc}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

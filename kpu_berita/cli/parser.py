@@ -41,6 +41,15 @@ EPILOG = {
 }
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """An option argparse refuses is one line, as every other bad input of the CLI: its usage
+    block above it buried the line that names the problem (`--help` still shows the usage).
+    The subcommands' parsers are of this class too (add_subparsers makes them so)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (`{self.prog} --help` lists the options)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--home", type=Path, default=argparse.SUPPRESS,
@@ -57,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                         help="no progress lines while crawling and building")
 
-    parser = argparse.ArgumentParser(prog="kpu-berita", description=DESCRIPTION, parents=[common])
+    parser = OneLineErrors(prog="kpu-berita", description=DESCRIPTION, parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name, help_text):
@@ -83,7 +92,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _pipeline_commands(command) -> None:
     """demo, crawl and build."""
     demo = command("demo", "Serve the embedded demo network on loopback, crawl it, build the warehouse, write sample reports.")
-    demo.add_argument("--as-of", type=dt.date.fromisoformat, help="the demo network's date (default 2025-12-31)")
+    demo.add_argument("--as-of", type=lambda text: dt.date.fromisoformat(date_arg(text)),
+                      help="the demo network's date (default 2025-12-31)")
 
     crawl = command("crawl", "Crawl the satker's Berita Terkini (incremental unless --full) into HOME/raw.")
     crawl.add_argument("--since", type=date_arg, help="YYYY-MM-DD: stop walking listings past older articles")

@@ -2,6 +2,7 @@
 what a home holds."""
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -34,7 +35,10 @@ def cmd_demo(args) -> int:
     summarise(result)
     written = _demo_reports(home, args)
     print(f"\nwarehouse: {config.warehouse_path(home)}\nsample reports: {', '.join(str(p) for p in written)}")
-    print(f"next: {_program()} report --satker kab-serang --quarter 2021Q3 --format md")
+    # the same home and a satker the demo crawled: the line is meant to be pasted as it is
+    home_option = f" --home {shlex.quote(str(home))}" if getattr(args, "home", None) else ""
+    print(f"next: {_program()}{home_option} report --satker {(args.satker or ['kab-serang'])[0]} "
+          "--quarter 2021Q3 --format md")
     return 0
 
 
@@ -95,11 +99,13 @@ def cmd_status(args) -> int:
     home = home_of(args).resolve()
     if not home.exists():
         raise UserError(f"no kpu-berita home at {home}: `kpu-berita crawl` (or `kpu-berita demo`) makes one")
+    if not home.is_dir():
+        raise UserError(f"{home} is a file, not a kpu-berita home (a folder): give --home the folder")
     published = config.warehouse_path(home)
     states = status.crawl_states(config.raw_dir(home), home)
     try:
         figures = status.warehouse_figures(published) if published.exists() else None
-    except duckdb.Error as exc:  # a file from an older release, or not a warehouse at all
+    except duckdb.Error as exc:  # a file from an older release: it opens, but lacks the tables read
         raise UserError(f"cannot read the published warehouse {published} ({exc}); `kpu-berita build` writes it anew")
     for line in status.status_lines(home, published, states, figures):
         print(line)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kpu_berita import config
 from kpu_berita.cli.common import UserError, home_of, print_table, read_csv, read_only_warehouse
+from kpu_berita.user_files import written_whole
 
 
 def cmd_report(args) -> int:
@@ -36,12 +37,17 @@ def cmd_report(args) -> int:
 
 
 REPORT_SUFFIXES = {".docx": "docx", ".json": "json", ".md": "md", ".markdown": "md"}
+TEXT_SUFFIXES = ("", ".txt")  # Markdown is text: these took it before the suffix told the format, and still do
 
 
 def _report_format(args) -> str:
     """--format, else what --out's name says (`--out laporan.docx` wrote Markdown into a file
     Word can't open), else md; a format the file name contradicts is refused."""
     word_only = args.template or args.full
+    if args.out and not args.format and args.out.suffix.lower() not in (*REPORT_SUFFIXES, *TEXT_SUFFIXES):
+        # it wrote Markdown into `laporan.pdf`, which then opened as a broken file
+        raise UserError(f"--out {args.out}: report writes Word, JSON or Markdown; name the file "
+                        f"{' / '.join(REPORT_SUFFIXES)}, or give --format")
     if word_only and args.format not in (None, "docx"):
         raise UserError(f"--template and --full write a Word file: leave out --format {args.format}")
     by_name = REPORT_SUFFIXES.get(args.out.suffix.lower()) if args.out else None
@@ -163,7 +169,8 @@ def _benchmarks():
 def cmd_bench(args) -> int:
     run_benchmarks = _benchmarks().run_benchmarks
     figures = run_benchmarks(quick=args.quick, parts=args.only, full_size=args.full_size, progress=sys.stderr)
-    args.out.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
+    with written_whole(args.out) as tmp:
+        tmp.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
     print_table([{"figure": k, "value": v} for k, v in figures.items() if not isinstance(v, (dict, list))])
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
@@ -175,11 +182,14 @@ def cmd_sql(args) -> int:
     con = read_only_warehouse(args)
     try:
         cursor = con.execute(args.query)
-        columns = [d[0] for d in cursor.description or []]
-        rows = [dict(zip(columns, r)) for r in cursor.fetchall()]
+        ran = cursor is not None  # DuckDB returns no result for a text of comments and semicolons only
+        columns = [d[0] for d in cursor.description or []] if ran else []
+        rows = [dict(zip(columns, r)) for r in cursor.fetchall()] if ran else []
     except Exception as exc:  # duckdb raises many error classes; all are the user's query
         raise UserError(f"query failed: {str(exc).splitlines()[0]}")
     finally:
         con.close()
+    if not ran:
+        raise UserError(f"the query {args.query!r} holds no statement, only comments or semicolons")
     print_table(rows)
     return 0

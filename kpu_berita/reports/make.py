@@ -17,6 +17,7 @@ from kpu_berita.reports.periods import PARSERS, Period
 from kpu_berita.reports.render_docx import render_docx, render_province_docx
 from kpu_berita.reports.render_text import render_json, render_markdown, render_province_markdown
 from kpu_berita.reports.template import TemplateProblem, fill_template
+from kpu_berita.user_files import written_whole
 
 FULL_TEMPLATE = "laporan_bakohumas.docx"
 
@@ -126,7 +127,8 @@ def _write_text(text: str, out: Path | None, stdout) -> Path | None:
     if out is None:
         stdout.write(text if text.endswith("\n") else text + "\n")
         return None
-    Path(out).write_text(text, encoding="utf-8")
+    with written_whole(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return Path(out)
 
 

@@ -13,6 +13,7 @@ from kpu_berita.reports.periods import date_id
 from kpu_berita.reports.render_text import HUMAS_HEADING, SOCIAL_HEADING
 from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, clean_xml,
                                         count_sentence, province_row_note, review_line, table_rows, views_text)
+from kpu_berita.user_files import written_whole
 
 
 def _table(document, header: list[str], rows: list[list], bold_last: bool = False, shade_rows: set[int] | None = None):
@@ -130,9 +131,7 @@ def render_docx(report: dict, path, layout: str = "list", photos: dict[str, Path
                                              f"{views_text(article)})"))
     _social(document, report)
     _humas(document, report, photos or {})
-    path = Path(path)
-    document.save(str(path))
-    return path
+    return _save(document, path)
 
 
 def render_province_docx(report: dict, path) -> Path:
@@ -150,6 +149,10 @@ def render_province_docx(report: dict, path) -> Path:
     _table(document, ["Satker", "Artikel", "Dilihat"], rows, bold_last=True, shade_rows=silent)
     document.add_paragraph()
     document.add_picture(io.BytesIO(province_chart_png(report)), width=Inches(6.2))
-    path = Path(path)
-    document.save(str(path))
-    return path
+    return _save(document, path)
+
+
+def _save(document, path) -> Path:
+    with written_whole(path) as tmp:
+        document.save(str(tmp))
+    return Path(path)

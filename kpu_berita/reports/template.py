@@ -7,10 +7,10 @@ XML-escaped (autoescape), so a title with '&', '<' or quotes comes out as writte
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 from kpu_berita.reports.context import VARIABLES
+from kpu_berita.user_files import written_whole
 
 CHART_WIDTH_MM = 150
 PHOTO_WIDTH_MM = 110
@@ -75,7 +75,6 @@ def fill_template(template_path: Path, context: dict, out: Path) -> Path:
         raise TemplateProblem(f"{template_path}: {exc.message}")
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"{template_path}: template error: {exc}")
-    tmp = out.with_name(f".{out.name}.writing")
-    tpl.save(str(tmp))
-    os.replace(tmp, out)
+    with written_whole(out) as tmp:
+        tpl.save(str(tmp))
     return out

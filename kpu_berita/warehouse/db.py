@@ -10,10 +10,29 @@ from pathlib import Path
 import duckdb
 
 from kpu_berita.sql_literal import quoted_path
+from kpu_berita.user_files import FileProblem
 
 
 class WarehouseMissing(FileNotFoundError):
     pass
+
+
+class WarehouseUnreadable(FileProblem):
+    """DuckDB can't open the warehouse file: another program has it open for writing, or
+    it is not a DuckDB file this release reads."""
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        message = str(exc)
+        holder = re.search(r"\(PID (\d+)\)", message)
+        if "lock" in message.lower():
+            raise WarehouseUnreadable(
+                f"{path} is open for writing in another program{f' (pid {holder.group(1)})' if holder else ''}: "
+                "close it and try again (open the warehouse read-only to query it: `kpu-berita sql`, `duckdb -readonly`)") from exc
+        raise WarehouseUnreadable(f"cannot open {path} as a DuckDB warehouse: {message.splitlines()[0]}") from exc
 
 
 class UnknownName(LookupError):
@@ -95,9 +114,9 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     if read_only:
         if not path.exists():
             raise WarehouseMissing(f"no warehouse at {path}: run `kpu-berita demo` or `kpu-berita build` first")
-        return duckdb.connect(str(path), read_only=True)
+        return _open(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = _open(path, read_only=False)
     migrate(con)
     return con
 

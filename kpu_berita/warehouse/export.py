@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pyarrow as pa
 
+from kpu_berita.user_files import written_whole
 from kpu_berita.warehouse.db import require_known
 
 EXPORTABLE_PREFIXES = ("mart_",)
@@ -72,20 +73,19 @@ def _sheet_title(name: str) -> str:
 def write_frame(frame: pa.Table, out: Path, fmt: str) -> int:
     """Write atomically (temp file + rename) so a failed export never leaves half a file."""
     out = Path(out)
-    tmp = out.with_name(f".{out.name}.tmp")
-    if fmt == "csv":
-        with open(tmp, "w", newline="", encoding="utf-8") as f:  # quoted only where a value needs it
-            writer = csv.writer(f)
-            writer.writerow(frame.column_names)
-            writer.writerows([_csv_value(v) for v in row.values()] for row in frame.to_pylist())
-    elif fmt == "xlsx":
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet(_sheet_title(out.stem))
-        sheet.append(frame.column_names)
-        for row in frame.to_pylist():
-            sheet.append([_excel_value(v) for v in row.values()])
-        book.save(tmp)
-    else:
+    if fmt not in ("csv", "xlsx"):
         raise ExportError(f"unknown export format {fmt!r}; choose csv or xlsx")
-    tmp.replace(out)
+    with written_whole(out) as tmp:
+        if fmt == "csv":
+            with open(tmp, "w", newline="", encoding="utf-8") as f:  # quoted only where a value needs it
+                writer = csv.writer(f)
+                writer.writerow(frame.column_names)
+                writer.writerows([_csv_value(v) for v in row.values()] for row in frame.to_pylist())
+        else:
+            book = openpyxl.Workbook(write_only=True)
+            sheet = book.create_sheet(_sheet_title(out.stem))
+            sheet.append(frame.column_names)
+            for row in frame.to_pylist():
+                sheet.append([_excel_value(v) for v in row.values()])
+            book.save(tmp)
     return frame.num_rows

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from pathlib import Path
 
 from kpu_berita.pipelines.classify.labelled import CATEGORY_LABELS, check_label
 from kpu_berita.pipelines.dates import parse_quarter
 from kpu_berita.user_csv import dict_reader, open_text
+from kpu_berita.user_files import written_whole
 from kpu_berita.warehouse.db import require_known
 
 # What `kpu-berita correct --file` reads; the analyst fills `category` (and may fill the others).
@@ -65,13 +65,12 @@ def write_sheet(rows: list[dict], out) -> int:
     fmt = out.suffix.lstrip(".").lower()
     if fmt not in ("csv", "xlsx"):
         raise SheetError(f"--out {out}: give a .csv or .xlsx file")
-    tmp = out.with_name(f".{out.name}.tmp")
-    if fmt == "csv":
-        with open(tmp, "w", newline="", encoding="utf-8") as f:
-            _write_csv(rows, f)
-    else:
-        _excel_sheet(rows).save(tmp)
-    os.replace(tmp, out)
+    with written_whole(out) as tmp:
+        if fmt == "csv":
+            with open(tmp, "w", newline="", encoding="utf-8") as f:
+                _write_csv(rows, f)
+        else:
+            _excel_sheet(rows).save(tmp)
     return len(rows)
 
 
@@ -120,6 +119,11 @@ def read_sheet(path: Path) -> list[dict]:
     """Rows of a corrections CSV or a filled review sheet (.csv or .xlsx), values as text.
     Column names are read as the sheet writes them whatever case or spaces they were typed
     with ("Category " is category), and a date Excel stored as a date is YYYY-MM-DD."""
+    return read_sheet_columns(path)[1]
+
+
+def read_sheet_columns(path: Path) -> tuple[list[str], list[dict]]:
+    """read_sheet's (column names, rows): the columns of a sheet without rows too."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
@@ -132,9 +136,11 @@ def read_sheet(path: Path) -> list[dict]:
         finally:
             book.close()
         header = [_column_name(h) for h in values[0]] if values else []
-        return [{h: _cell_text(v) for h, v in zip(header, row)} for row in values[1:]]
+        return header, [{h: _cell_text(v) for h, v in zip(header, row)} for row in values[1:]]
     with open_text(path) as f:
-        return [{_column_name(k): (v or "").strip() for k, v in row.items() if k is not None} for row in dict_reader(f)]
+        reader = dict_reader(f)
+        rows = [{_column_name(k): (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+        return [_column_name(k) for k in reader.fieldnames or []], rows
 
 
 def _column_name(header) -> str:

@@ -8,10 +8,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from kpu_berita import locks
 from kpu_berita.spiders.run import DONE, LOCK, SPEC
+from kpu_berita.warehouse.db import connect
 from kpu_berita.warehouse.stage import MERGED, stage_root
 
 MERGED_STATE, WAITING, UNFINISHED = "merged", "waiting for `kpu-berita build`", "unfinished (the same crawl resumes it)"
@@ -58,7 +57,7 @@ class WarehouseFigures:
 
 def warehouse_figures(published: Path) -> WarehouseFigures:
     """The published warehouse's figures; the file must exist."""
-    con = duckdb.connect(str(published), read_only=True)
+    con = connect(published, read_only=True)
     try:
         articles, satker, newest, flagged = con.execute(
             "SELECT count(*), count(DISTINCT satker_id), max(published_date), count(*) FILTER (WHERE needs_review) "

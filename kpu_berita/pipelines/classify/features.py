@@ -174,6 +174,16 @@ def _char_wb(word: str) -> tuple[str, ...]:
                  for i in range(max(1, len(padded) - n + 1)))
 
 
+class _NoTerms:
+    """The fitted vectorizer of a block that no training row had a term of: no columns."""
+
+    vocabulary_: dict[str, int] = {}
+    sublinear_tf, use_idf, norm = False, False, None
+
+    def get_feature_names_out(self) -> np.ndarray:
+        return np.array([], dtype=object)
+
+
 class _Block:
     """One TF-IDF block: fitted by sklearn's TfidfVectorizer, applied by a lookup of each term.
 
@@ -219,6 +229,12 @@ class _Block:
 
     def fit(self, prepared: list[Prepared]) -> "_Block":
         self.vectorizer.set_params(analyzer=self.terms)
+        if not any(self.terms(p) for p in prepared):
+            # no row has a term of this block (labelled titles without a body have no lead):
+            # it adds no column and the other blocks decide, where sklearn refused the whole
+            # fit ("empty vocabulary") and with it `train` or `eval --cv` on such a file
+            self.vectorizer = _NoTerms()
+            return self
         self.vectorizer.fit(prepared)
         return self
 
