@@ -11,7 +11,7 @@ from kpu_berita.pipelines.classify.classifier import Classifier
 from kpu_berita.pipelines.classify.labelled import (LabelError, check_label, frozen_hosts, read_labelled,
                                                     shipped_paths, split_frozen)
 from kpu_berita.pipelines.classify.rules import Rules
-from kpu_berita.user_csv import delimiter_of, dict_reader, open_text
+from kpu_berita.user_csv import delimiter_of, dict_reader, open_text, sheet_row
 from kpu_berita.user_files import written_whole
 
 OUTPUT_COLUMNS = ("category", "confidence", "needs_review", "reason")
@@ -184,16 +184,17 @@ def corrections_to_apply(rows: list[dict], source: str | None, *, remove: bool) 
     is_review_sheet = bool(rows) and "best_category" in rows[0]
     to_apply, row_of = [], {}
     for n, row in enumerate(rows, start=1):
-        where = f"{source} row {n}" if source else "--article"
+        where = f"{source} row {sheet_row(n)}" if source else "--article"
         if is_review_sheet and not (row.get("category") or row.get("published_date")):
             continue  # still to do, not an error
         if source and not any((value or "").strip() for value in row.values() if isinstance(value, str)):
             continue  # a blank line or row between the filled ones
         key = row.get("article_key")
         if key in row_of:  # which one the analyst meant is theirs to say
-            raise InputError(f"{source}: article {key!r} is in rows {row_of[key]} and {n}: keep one")
-        row_of[key] = n
+            raise InputError(f"{source}: article {key!r} is in rows {row_of[key]} and {sheet_row(n)}: keep one")
+        row_of[key] = sheet_row(n)
         if row.get("category"):
+            row["category"] = row["category"].strip().lower()  # "Rapat " typed into the sheet is rapat
             try:
                 check_label(row["category"], where)
             except LabelError as exc:

@@ -11,7 +11,7 @@ import dagster as dg
 
 from kpu_berita.dagster_project.assets import ALL_ASSETS, PROGRESS_MARK
 from kpu_berita.dagster_project.build import BUILD_ASSETS
-from kpu_berita.dagster_project.crawl import raw_crawl
+from kpu_berita.dagster_project.crawl import raw_crawl, sites_answered
 from kpu_berita.dagster_project.resources import KpuBerita
 
 CRAWL = dg.AssetSelection.assets(raw_crawl)
@@ -91,7 +91,8 @@ def materialize(kpu: KpuBerita, selection: dg.AssetSelection, *, log_level: str 
     if progress:
         loggers["progress"] = {}
     # the same assets and checks as definitions.py; a job so the CLI can add its progress logger
-    defs = dg.Definitions(assets=[raw_crawl, *ALL_ASSETS, *BUILD_ASSETS], resources={"kpu": kpu},
+    defs = dg.Definitions(assets=[raw_crawl, *ALL_ASSETS, *BUILD_ASSETS], asset_checks=[sites_answered],
+                          resources={"kpu": kpu},
                           jobs=[dg.define_asset_job("cli_run", selection=selection)],
                           loggers={"console": dg.colored_console_logger, "progress": progress_logger})
     result = defs.resolve_job_def("cli_run").execute_in_process(run_config={"loggers": loggers}, raise_on_error=False)

@@ -38,3 +38,9 @@ def dict_reader(f: TextIO) -> csv.DictReader:
 def delimiter_of(reader: csv.DictReader) -> str:
     """The delimiter a reader splits on: a file written for the same user keeps it."""
     return reader.reader.dialect.delimiter
+
+
+def sheet_row(n: int) -> int:
+    """The row number a spreadsheet shows for the n-th data row (1 = the first under the
+    header): errors name the row an analyst finds in Excel, where the header is row 1."""
+    return n + 1

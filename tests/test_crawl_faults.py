@@ -116,3 +116,21 @@ def test_a_site_answering_503_to_everything_says_why_its_walk_stopped(tmp_path):
     assert rows["kab-503"]["errors"] == sum(down["errors"].values()) > 0
     assert rows["kab-503"]["error_kinds"] == f"http_503:{down['errors']['http_503']}"
     assert rows["kab-503"]["stop"] == "listing_error" and rows["kab-healthy"]["errors"] == 0
+
+
+def test_kpu_berita_crawl_names_a_site_that_never_answered(tmp_path, capsys):
+    # the build's checks named nothing until a build ran: `crawl` alone printed a table and exit 0
+    from kpu_berita.cli import main
+
+    healthy = FaultSite("127.0.0.67", set())
+    with FaultNetwork([healthy]) as net:
+        port = net.base_url(healthy).rsplit(":", 1)[1]
+        registry = tmp_path / "registry.csv"
+        registry.write_text("satker_id,name,level,province,kode_wilayah,base_url\n"
+                            f"kab-healthy,KPU Kabupaten Sehat,kabupaten,Banten,36.01,{net.base_url(healthy)}\n"
+                            f"kab-down,KPU Kabupaten Mati,kabupaten,Banten,36.02,http://127.0.0.68:{port}\n",
+                            encoding="utf-8")
+        assert main(["--home", str(tmp_path / "home"), "-q", "crawl", "--registry", str(registry),
+                     "--profile", "loopback"]) == 0  # a warning: the next night tries again
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("CHECK WARNING")]
+    assert warnings == ["CHECK WARNING sites_answered: satker_unanswered=kab-down (site_unreachable), count=1, of=2"]

@@ -68,3 +68,22 @@ def test_a_nightly_left_unfinished_by_a_power_loss_does_not_stop_the_nights_afte
         assert isinstance(nightly_request(instance, now=created + dt.timedelta(hours=1)), dg.SkipReason)
         later = created + PRESUMED_DEAD_AFTER + dt.timedelta(minutes=1)
         assert isinstance(nightly_request(instance, now=later), dg.RunRequest)
+
+
+def test_sites_answered_names_the_satker_whose_listing_never_answered():
+    from kpu_berita.dagster_project.crawl import sites_answered
+
+    rows = [{"satker": "kab-a", "stop": "end_of_listing"}, {"satker": "kab-b", "stop": "site_unreachable"},
+            {"satker": "kab-c", "stop": "listing_error"}, {"satker": "kab-d", "stop": "no_new_urls"}]
+    result = sites_answered(raw_crawl={"rows": rows})
+    assert not result.passed and result.severity.value == "WARN"
+    assert result.metadata["satker_unanswered"].value == "kab-b (site_unreachable), kab-c (listing_error)"
+    assert sites_answered(raw_crawl={"rows": rows[:1]}).passed
+
+
+def test_the_rebuild_job_leaves_the_crawl_check_out():
+    # it reads the crawl's output, which a rebuild (no crawl) does not have
+    from kpu_berita.dagster_project.definitions import defs
+
+    assert "raw_crawl_sites_answered" in defs.resolve_job_def("nightly").graph.node_dict
+    assert "raw_crawl_sites_answered" not in defs.resolve_job_def("rebuild").graph.node_dict

@@ -148,7 +148,7 @@ def test_bad_corrections_file_and_export_are_one_clear_line(demo_home, tmp_path,
     bad.write_text("article_key,published_date\nkab-serang/id:1000,31-13-2021\n", encoding="utf-8")
     capsys.readouterr()
     assert run_cli("--home", demo_home, "correct", "--file", bad) == 2
-    assert f"{bad} row 1: not a date" in capsys.readouterr().err
+    assert f"{bad} row 2: not a date" in capsys.readouterr().err
     assert run_cli("--home", demo_home, "export", "--mart", "articles", "--out", tmp_path / "x.csv") == 2
     assert "unknown mart 'articles'" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()

@@ -138,7 +138,7 @@ def test_review_sheet_as_excel_and_bad_requests(demo_home, tmp_path, capsys):
     bad.write_text("article_key,category,published_date,note\nkab-serang/id:1,rapatt,,\n", encoding="utf-8")
     assert run_cli("--home", demo_home, "correct", "--file", bad) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].endswith(f"{bad} row 1: unknown category 'rapatt'; choose one of "
+    assert err[-1].endswith(f"{bad} row 2: unknown category 'rapatt'; choose one of "
                             "rapat, sosialisasi, bimtek, diskusi, audiensi, tahapan, seremoni, pengumuman, ucapan, "
                             "opini, lainnya")
 
@@ -180,7 +180,7 @@ def test_corrections_as_analysts_send_them(demo_home, tmp_path, capsys):
     twice = tmp_path / "twice.csv"
     twice.write_text(f"article_key,category\n{second},audiensi\n{third},rapat\n{second},bimtek\n", encoding="utf-8")
     assert run_cli("--home", demo_home, "correct", "--file", twice) == 2
-    assert f"article '{second}' is in rows 1 and 3: keep one" in capsys.readouterr().err
+    assert f"article '{second}' is in rows 2 and 4: keep one" in capsys.readouterr().err
     assert corrections_of(demo_home, [second, third]) == {}
 
     # Excel: a date typed as a date, a header typed "Category ", a blank row between the filled ones

@@ -76,7 +76,7 @@ def test_bad_row_is_one_line_exit_2_and_nothing_of_the_file_is_stored(home, tmp_
     text = HEADER + "kab-serang,2021Q3,Facebook,458,4926\n" + bad_row + "\n"
     assert social(home, tmp_path, text) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and f"medsos.csv row 2: {problem}" in err
+    assert len(err.splitlines()) == 1 and f"medsos.csv row 3: {problem}" in err
     assert rows(config.warehouse_path(home)) == [] and rows(config.working_warehouse_path(home)) == []
 
 
@@ -167,7 +167,7 @@ def test_a_decimal_is_refused_not_read_as_thousands(home, tmp_path, capsys, sep,
     bad = sep.join(["kab-serang", "2021Q3", "Twitter", posts, followers]) + "\n"
     assert social(home, tmp_path, header + good + bad) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and f"medsos.csv row 2: {problem}" in err
+    assert len(err.splitlines()) == 1 and f"medsos.csv row 3: {problem}" in err
     assert rows(config.warehouse_path(home)) == [] and rows(config.working_warehouse_path(home)) == []
     assert social(home, tmp_path, header + good) == 0
     assert [r[5:7] for r in rows(config.warehouse_path(home))] == [(458, 4926)]

@@ -29,7 +29,7 @@ SPECS = [
 LISTED_SATKER = 20
 
 
-def _listed(names: list[str], where: str) -> str:
+def listed(names: list[str], where: str) -> str:
     """The first LISTED_SATKER names, and how many more, and where to find them all."""
     if not names:
         return "none"
@@ -44,7 +44,7 @@ def articles_have_dates(con) -> dg.AssetCheckResult:
     broken = [f"{s} ({u}/{n} undated)" for s, n, u in rows
               if n >= MIN_ARTICLES_FOR_DATE_CHECK and u / n > MAX_UNDATED_SHARE]
     return dg.AssetCheckResult(check_name="articles_have_dates", passed=not broken,
-                               metadata={"satker_mostly_undated": _listed(broken, "article_facts"),
+                               metadata={"satker_mostly_undated": listed(broken, "article_facts"),
                                          "undated_total": sum(u for _, _, u in rows)})
 
 
@@ -61,13 +61,13 @@ def categories_cover_articles(con) -> dg.AssetCheckResult:
 
 def marts_match_articles(con) -> dg.AssetCheckResult:
     # report_articles has no key index (migration 010): an article listed twice shows here
-    mart, listed, distinct, dated = con.execute("""
+    mart, in_report, distinct, dated = con.execute("""
         SELECT (SELECT coalesce(sum(articles), 0) FROM mart_quarterly_satker),
                (SELECT count(*) FROM report_articles), (SELECT count(DISTINCT article_key) FROM report_articles),
                (SELECT count(*) FROM article_facts WHERE published_date IS NOT NULL)""").fetchone()
-    return dg.AssetCheckResult(check_name="marts_match_articles", passed=mart == listed == distinct == dated,
-                               metadata={"mart_articles": int(mart), "report_articles": int(listed),
-                                         "report_articles_listed_twice": int(listed - distinct),
+    return dg.AssetCheckResult(check_name="marts_match_articles", passed=mart == in_report == distinct == dated,
+                               metadata={"mart_articles": int(mart), "report_articles": int(in_report),
+                                         "report_articles_listed_twice": int(in_report - distinct),
                                          "dated_articles": int(dated)})
 
 
@@ -78,7 +78,7 @@ def satker_fresh(con) -> dg.AssetCheckResult:
                           WHERE silent_30d ORDER BY days_since_last_article DESC NULLS FIRST, satker_id""").fetchall()
     silent = [f"{s} ({'no articles' if days is None else f'{days} days'})" for s, days in rows]
     return dg.AssetCheckResult(check_name="satker_fresh", passed=not silent, severity=dg.AssetCheckSeverity.WARN,
-                               metadata={"satker_silent_30d": _listed(silent, "mart_satker_activity WHERE silent_30d"),
+                               metadata={"satker_silent_30d": listed(silent, "mart_satker_activity WHERE silent_30d"),
                                          "count": len(silent)})
 
 

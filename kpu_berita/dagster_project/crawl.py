@@ -17,6 +17,7 @@ from concurrent.futures import wait as futures_wait
 import dagster as dg
 
 from kpu_berita.dagster_project.assets import PROGRESS_MARK, markdown_table
+from kpu_berita.dagster_project.checks import listed
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.registry import shards
 from kpu_berita.spiders.plan import known_articles_in, refresh_window_start
@@ -137,3 +138,19 @@ def raw_crawl():
     not fetched again unless the listing shows them under a new title, and listing walks
     stop at known articles older than the refresh window."""
     return summarise_crawl(plan_crawl_shards().map(crawl_shard).collect())
+
+
+# how a walk ends when its site never answered the listing (spiders/berita.py)
+UNANSWERED = ("site_unreachable", "listing_error")
+
+
+@dg.asset_check(asset=raw_crawl, description="Every crawled satker's site answered its Berita Terkini listing. "
+                                             "One down all night is named; its stored articles stay.")
+def sites_answered(raw_crawl: dict) -> dg.AssetCheckResult:
+    """A warning, not an error: a satker's site is often down for a night, and the next crawl
+    tries again. Run after the crawl, so `kpu-berita crawl` names such sites too (the
+    build's checks only see what the crawls brought)."""
+    down = [f"{r['satker']} ({r['stop']})" for r in raw_crawl["rows"] if r["stop"] in UNANSWERED]
+    return dg.AssetCheckResult(passed=not down, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"satker_unanswered": listed(down, "the crawl's per_satker table"),
+                                         "count": len(down), "of": len(raw_crawl["rows"])})

@@ -9,7 +9,7 @@ import dagster as dg
 from kpu_berita import config
 from kpu_berita.dagster_project.assets import ALL_ASSETS
 from kpu_berita.dagster_project.build import BUILD_ASSETS
-from kpu_berita.dagster_project.crawl import raw_crawl
+from kpu_berita.dagster_project.crawl import raw_crawl, sites_answered
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.dagster_project.schedules import nightly_job, nightly_schedule, rebuild_job
 
@@ -22,6 +22,7 @@ def _from_env(name: str, default):
 
 defs = dg.Definitions(
     assets=[raw_crawl, *ALL_ASSETS, *BUILD_ASSETS],
+    asset_checks=[sites_answered],
     jobs=[nightly_job, rebuild_job],
     schedules=[nightly_schedule],
     resources={"kpu": KpuBerita(home=_from_env(config.HOME_ENV, str(config.default_home().resolve())),

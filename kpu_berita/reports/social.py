@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from kpu_berita.reports.periods import quarter_period, range_period
+from kpu_berita.user_csv import sheet_row
 
 COLUMNS = ("satker_id", "period", "platform", "posts", "followers")
 
@@ -68,7 +69,7 @@ def canonical_platform(text: str) -> str:
 
 
 def parse_figure(row: dict, n: int, source: str, known_satker: set[str]) -> SocialFigure:
-    where = f"{source} row {n}"
+    where = f"{source} row {sheet_row(n)}"
     satker_id = (row.get("satker_id") or "").strip()
     if satker_id not in known_satker:
         raise BadSocialRow(f"{where}: unknown satker {satker_id!r}")

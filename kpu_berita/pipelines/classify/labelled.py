@@ -11,7 +11,7 @@ import hashlib
 from importlib import resources
 from pathlib import Path
 
-from kpu_berita.user_csv import dict_reader, open_text
+from kpu_berita.user_csv import dict_reader, open_text, sheet_row
 
 DATA = resources.files("kpu_berita") / "data"
 LABELLED_FILES = ("labeled_dev.csv", "real_items_dev.csv", "real_items_dev_2.csv")
@@ -51,7 +51,7 @@ def read_labelled(paths: list[Path | str]) -> list[dict]:
             if "title" not in (reader.fieldnames or []) or "category" not in (reader.fieldnames or []):
                 raise LabelError(f"{path}: a labelled file needs title and category columns")
             for n, row in enumerate(reader, start=1):
-                check_label((row.get("category") or "").strip(), f"{path} row {n}")
+                check_label((row.get("category") or "").strip(), f"{path} row {sheet_row(n)}")
                 rows.append({**row, "category": row["category"].strip(), "source_file": Path(path).name})
     return rows
 
