@@ -20,7 +20,7 @@ def test_definitions_load_with_expected_assets_and_checks():
                       "staged_crawl_items", "view_snapshots", "warehouse"]
     checks = sorted(key.name for key in repo.asset_graph.asset_check_keys)
     assert checks == ["articles_have_dates", "categories_cover_articles", "listing_not_empty", "marts_match_articles",
-                      "satker_fresh"]
+                      "satker_fresh", "sites_answered"]
 
 
 def test_nightly_schedule_runs_in_jakarta_time():
