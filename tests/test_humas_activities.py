@@ -130,3 +130,21 @@ def test_images_fetched_politely_capped_and_cached(image_server, tmp_path):
 def test_loopback_refused_unless_allowed(image_server, tmp_path):
     base, served = image_server
     assert images.fetch(f"{base}/ok.png", tmp_path) is None and served == []
+
+
+def test_a_photo_that_could_not_be_fetched_is_named_in_the_word_report(tmp_path):
+    # it was dropped with its caption: the humas officer never learned a photo was missing
+    from docx import Document
+
+    from kpu_berita.reports.render_docx import PHOTO_NOT_FETCHED, render_docx
+    from tests.report_samples import sample_report
+
+    report = sample_report(photo_url="https://kab-serang.kpu.go.id/img/1.png")
+    render_docx(report, tmp_path / "r.docx", photos={})  # nothing fetched
+    document = Document(str(tmp_path / "r.docx"))
+    texts = [p.text for p in document.paragraphs]
+    missing = next(p for p in document.paragraphs if p.text.startswith(PHOTO_NOT_FETCHED))
+    assert missing.text.endswith("https://kab-serang.kpu.go.id/img/1.png") and missing.runs[0].font.color.rgb is not None
+    caption = report["humas_activities"][0]["caption"]
+    assert caption in texts and texts.index(caption) == texts.index(missing.text) + 1
+    assert len(document.inline_shapes) == 1  # the month chart; no photo

@@ -93,7 +93,9 @@ def test_province_report_highlights_silent_satker(tmp_path):
                           "articles": 36, "views": 100, "by_category": {"rapat": 36}},
                          {"satker_id": "kota-serang", "satker_name": "KPU Kota Serang", "level": "kota",
                           "articles": 0, "views": 0, "by_category": {}}]}
-    assert "KPU Kota Serang **(tidak ada artikel)**" in render_province_markdown(report)
+    text = render_province_markdown(report)
+    assert "KPU Kota Serang **(tidak ada artikel)**" in text
+    assert text.rstrip().splitlines()[-1] == "| **Jumlah** | **36** | **100** |"  # the docx's last row, in md too
     document = docx.Document(str(render_province_docx(report, tmp_path / "p.docx")))
     assert document.tables[0].rows[2].cells[0].text == "KPU Kota Serang (tidak ada artikel)"
 

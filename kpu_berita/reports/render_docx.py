@@ -101,8 +101,11 @@ def _social(document, report: dict) -> None:
                 for n, r in enumerate(recap, start=1)])
 
 
+PHOTO_NOT_FETCHED = "[Foto kegiatan tidak dapat diunduh; sisipkan dari]"
+
+
 def _humas(document, report: dict, photos: dict[str, Path]) -> None:
-    from docx.shared import Inches
+    from docx.shared import Inches, RGBColor
 
     if not report.get("humas_activities"):
         return
@@ -114,6 +117,12 @@ def _humas(document, report: dict, photos: dict[str, Path]) -> None:
         photo = photos.get(item.get("photo_url") or "")
         if photo:
             document.add_picture(str(photo), width=Inches(4.5))
+        elif item.get("photo_url"):
+            # the article has a photo we could not fetch (its site down, not an image): say where
+            # it is, in red as the full report's placeholders, rather than drop it and its caption
+            missing = document.add_paragraph().add_run(clean_xml(f"{PHOTO_NOT_FETCHED} {item['photo_url']}"))
+            missing.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        if item.get("photo_url"):
             document.add_paragraph().add_run(clean_xml(item["caption"])).italic = True
 
 

@@ -120,5 +120,5 @@ def render_province_markdown(report: dict) -> str:
         note = province_row_note(row)
         name = md(row["satker_name"]) + (f" **({note})**" if note else "")
         lines.append(f"| {name} | {row['articles']} | {row['views']} |")
-    lines.append("")
+    lines += [f"| **Jumlah** | **{report['total_articles']}** | **{report['total_views']}** |", ""]  # as the docx
     return "\n".join(lines)
