@@ -27,11 +27,12 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
         message = str(exc)
-        holder = re.search(r"\(PID (\d+)\)", message)
-        if "lock" in message.lower():
+        if "lock" in message.lower():  # DuckDB names the holder: "Conflicting lock is held in ... (PID 123)"
+            holder = re.search(r"\(PID (\d+)\)", message)
             raise WarehouseUnreadable(
                 f"{path} is open for writing in another program{f' (pid {holder.group(1)})' if holder else ''}: "
-                "close it and try again (open the warehouse read-only to query it: `kpu-berita sql`, `duckdb -readonly`)") from exc
+                "close it and try again (to query the warehouse, open it read-only: `kpu-berita sql`, "
+                "`duckdb -readonly`)") from exc
         raise WarehouseUnreadable(f"cannot open {path} as a DuckDB warehouse: {message.splitlines()[0]}") from exc
 
 
