@@ -7,6 +7,7 @@ XML-escaped (autoescape), so a title with '&', '<' or quotes comes out as writte
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from kpu_berita.reports.context import VARIABLES
@@ -43,6 +44,16 @@ def _check_variables(tpl, template_path: Path, env) -> None:
                               f"(see docs/report-template.md for the variables a template can use)")
 
 
+def _undefined_in_words(message: str) -> str:
+    """jinja's "'dict object' has no attribute 'judul'" (a field an item of a list lacks) in
+    the words the unknown-variable error uses."""
+    m = re.fullmatch(r"'dict object' has no attribute '(.+)'", message or "")
+    if not m:
+        return message
+    return (f"unknown field {m.group(1)!r} of an item (see docs/report-template.md for the fields of "
+            "each list's items)")
+
+
 def _with_images(tpl, context: dict) -> dict:
     from docx.shared import Mm
     from docxtpl import InlineImage
@@ -72,7 +83,7 @@ def fill_template(template_path: Path, context: dict, out: Path) -> Path:
     try:
         tpl.render(_with_images(tpl, context), env, autoescape=True)
     except jinja2.UndefinedError as exc:
-        raise TemplateProblem(f"{template_path}: {exc.message}")
+        raise TemplateProblem(f"{template_path}: {_undefined_in_words(exc.message)}")
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"{template_path}: template error: {exc}")
     with written_whole(out) as tmp:
