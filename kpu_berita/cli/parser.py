@@ -170,8 +170,10 @@ def _add_category_commands(command) -> None:
     """classify, eval, train, review and correct: the activity categories and their review loop."""
     classify = command("classify", "Add category, confidence, needs_review and reason columns to a CSV with a title "
                                    "(and optional body) column.")
-    classify.add_argument("--input", type=Path, required=True)
-    classify.add_argument("--output", type=output_file, required=True)
+    classify.add_argument("--input", type=Path, required=True,
+                          help="CSV with a `title` column (and optional `body`); `,` `;` or tab separated")
+    classify.add_argument("--output", type=output_file, required=True,
+                          help="CSV to write: every input column as given, then the four added")
 
     evaluate = command("eval", "Per-category precision/recall/F1, macro-F1, accuracy, calibration and needs_review "
                                "figures: grouped CV and the frozen part, or the current model on --labeled rows.")

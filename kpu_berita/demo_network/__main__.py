@@ -7,7 +7,9 @@ from pathlib import Path
 from kpu_berita.demo_network import DemoNetwork, build_demo_sites
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # the docstring's first paragraph, whole: its first line alone stopped mid-sentence
+    parser = argparse.ArgumentParser(prog="python -m kpu_berita.demo_network",
+                                     description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--registry", type=Path, default=Path(".kpu-berita/registry.csv"),
                         help="where to write the served satker's registry (default: %(default)s)")
     args = parser.parse_args()
