@@ -125,16 +125,3 @@ def test_fast_paths_decide_the_open_rows_as_the_plain_way(open_rows):
     first = fast.classify_many(titles, bodies)
     assert first == fast.classify_many(titles, bodies) == plain.classify_many(titles, bodies)
     assert first[:40] == [plain.classify(t, b) for t, b in zip(titles[:40], bodies[:40])]
-
-
-def test_a_body_cut_at_body_chars_read_classifies_the_same(open_rows):
-    # derive cuts bodies to BODY_CHARS_READ in Arrow before classifying: the same results and topics
-    from kpu_berita.pipelines.classify.classifier import BODY_CHARS_READ
-
-    classifier = Classifier.default()
-    titles, bodies = [r["title"] for r in open_rows], [r.get("body") or "" for r in open_rows]
-    assert sum(len(b) > BODY_CHARS_READ for b in bodies) > 50  # long bodies are there to be cut (84)
-    cut = [b[:BODY_CHARS_READ] for b in bodies]
-    assert classifier.classify_many(titles, cut) == classifier.classify_many(titles, bodies)
-    assert [classifier.topics(t, b) for t, b in zip(titles, cut)] == [classifier.topics(t, b)
-                                                                      for t, b in zip(titles, bodies)]

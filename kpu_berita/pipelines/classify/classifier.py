@@ -16,10 +16,6 @@ from kpu_berita.pipelines.classify.model import ALL_CODES
 
 REASON_TERMS = 3  # words named in a model reason
 MAX_CACHED = 100_000  # results of rule matches kept (distinct matched texts: a few hundred in practice)
-# classify_many and topics read a body no further than this (the lead): a caller holding long
-# bodies may cut them first (warehouse/derive.py does, in Arrow); tests/test_classify_fast_paths.py
-# checks the results are the same
-BODY_CHARS_READ = LEAD_CHARS
 
 
 @dataclass(frozen=True)
