@@ -137,3 +137,20 @@ def test_a_report_file_named_for_another_format_is_refused(home, tmp_path, capsy
     for name, argv in (("laporan.txt", []), ("laporan", []), ("laporan.pdf", ["--format", "md"])):
         assert main([*report, *argv, "--out", str(tmp_path / name)]) == 0
         assert (tmp_path / name).read_text(encoding="utf-8").startswith("#")
+
+
+def test_a_period_past_the_last_crawl_is_said_to_be_not_crawled_yet(home, capsys):
+    # an empty 2030Q1 report looked like "nothing published" when nothing had been crawled yet
+    report = ["--home", str(home), "report", "--satker", "kab-serang", "--format", "json"]
+    assert main([*report, "--quarter", "2021Q3"]) == 0
+    assert "note: kab-serang has not been crawled yet" in capsys.readouterr().err
+    con = connect(config.warehouse_path(home))
+    con.execute("INSERT INTO satker_last_crawl VALUES ('kab-serang', TIMESTAMPTZ '2021-08-15 10:00:00+07')")
+    con.close()
+    assert main([*report, "--quarter", "2021Q3"]) == 0
+    out, err = capsys.readouterr()
+    assert err.strip() == ("note: kab-serang was last crawled on 2021-08-15: what it published after that day "
+                           "(to 2021-09-30) is not in the report yet")
+    assert '"crawled_until": "2021-08-15"' in out
+    assert main([*report, "--quarter", "2021Q2"]) == 0  # all of it before the crawl: nothing to say
+    assert capsys.readouterr().err == ""

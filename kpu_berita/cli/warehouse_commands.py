@@ -28,7 +28,7 @@ def cmd_report(args) -> int:
         written = write_report(ReportRequest(
             home=home_of(args), period=period, satker_id=(args.satker or [None])[0], province=args.province,
             format=fmt, layout=args.layout, out=args.out,
-            template=args.template, full=args.full, include_reposts=not args.exclude_reposts))
+            template=args.template, full=args.full, include_reposts=not args.exclude_reposts), notes=sys.stderr)
     except ReportProblem as exc:
         raise UserError(str(exc))
     if written:

@@ -180,8 +180,16 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
         "social": social_figures(con, satker_id, period),
         "social_by_content_type": social_by_content_type(con, satker_id, period),
         "humas_activities": draft_activities(rows),
+        "crawled_until": _crawled_until(con, satker_id),
         "generated_at": dt.datetime.now(JAKARTA).isoformat(timespec="seconds"),
     }
+
+
+def _crawled_until(con, satker_id: str) -> str | None:
+    """The day (WIB) the satker's site was last crawled: what the warehouse can know of it."""
+    row = con.execute("SELECT (last_crawled_at AT TIME ZONE 'Asia/Jakarta')::DATE FROM satker_last_crawl "
+                      "WHERE satker_id = ?", [satker_id]).fetchone()
+    return row[0].isoformat() if row and row[0] else None
 
 
 def province_report(con, province: str, period: Period, *, include_reposts: bool = True) -> dict:

@@ -88,8 +88,21 @@ def _stem(request: ReportRequest) -> str:
     return f"{who}-{request.period.key.replace('..', '_')}"
 
 
-def write_report(request: ReportRequest, stdout=None) -> Path | None:
-    """Write the report the request asks for; returns the file written (None: stdout)."""
+def uncrawled_note(report: dict) -> str | None:
+    """One line for whoever asked, when the period runs past the satker's last crawl: an
+    empty or short list may then mean "not crawled yet", not "nothing published"."""
+    until, end = report.get("crawled_until"), report["period"]["end"]
+    if until is None:
+        return f"note: {report['satker_id']} has not been crawled yet, so the report lists no article"
+    if until >= end:
+        return None
+    return (f"note: {report['satker_id']} was last crawled on {until}: what it published after that day "
+            f"(to {end}) is not in the report yet")
+
+
+def write_report(request: ReportRequest, stdout=None, notes=None) -> Path | None:
+    """Write the report the request asks for; returns the file written (None: stdout).
+    `notes`: a stream for the line uncrawled_note gives, if any (the CLI's stderr)."""
     stdout = stdout or sys.stdout
     template = full_template_path() if request.full else request.template
     if (template or request.format == "docx") and request.out is None:
@@ -99,6 +112,9 @@ def write_report(request: ReportRequest, stdout=None) -> Path | None:
     report = load_report(request)
     if request.province:
         return _write_province(request, report, stdout)
+    note = uncrawled_note(report)
+    if note and notes:
+        print(note, file=notes)
     if template:
         context = template_context(report, layout=request.layout, chart_png=_chart(report),
                                    photos=lead_photos(report, request.home), generated_on=dt.date.today())
