@@ -30,6 +30,7 @@ def home(tmp_path):
         con.execute("INSERT INTO article_categories (article_key, category, confidence, reason, topics) "
                     "VALUES (?, 'rapat', 0.99, 'rule', [])", [key])
     recompute_all(con)
+    con.execute("INSERT INTO satker_last_crawl VALUES ('kab-serang', TIMESTAMPTZ '2021-10-05 01:00:00+07')")
     con.close()
     return home
 
@@ -142,15 +143,14 @@ def test_a_report_file_named_for_another_format_is_refused(home, tmp_path, capsy
 def test_a_period_past_the_last_crawl_is_said_to_be_not_crawled_yet(home, capsys):
     # an empty 2030Q1 report looked like "nothing published" when nothing had been crawled yet
     report = ["--home", str(home), "report", "--satker", "kab-serang", "--format", "json"]
-    assert main([*report, "--quarter", "2021Q3"]) == 0
-    assert "note: kab-serang has not been crawled yet" in capsys.readouterr().err
+    assert main([*report, "--quarter", "2021Q3"]) == 0  # crawled after the quarter: nothing to say
+    out, err = capsys.readouterr()
+    assert err == "" and '"crawled_until": "2021-10-05"' in out
+    assert main([*report, "--quarter", "2030Q1"]) == 0
+    assert capsys.readouterr().err.strip() == ("note: kab-serang was last crawled on 2021-10-05: what it published "
+                                               "after that day (to 2030-03-31) is not in the report yet")
     con = connect(config.warehouse_path(home))
-    con.execute("INSERT INTO satker_last_crawl VALUES ('kab-serang', TIMESTAMPTZ '2021-08-15 10:00:00+07')")
+    con.execute("DELETE FROM satker_last_crawl")
     con.close()
     assert main([*report, "--quarter", "2021Q3"]) == 0
-    out, err = capsys.readouterr()
-    assert err.strip() == ("note: kab-serang was last crawled on 2021-08-15: what it published after that day "
-                           "(to 2021-09-30) is not in the report yet")
-    assert '"crawled_until": "2021-08-15"' in out
-    assert main([*report, "--quarter", "2021Q2"]) == 0  # all of it before the crawl: nothing to say
-    assert capsys.readouterr().err == ""
+    assert "note: kab-serang has not been crawled yet" in capsys.readouterr().err
