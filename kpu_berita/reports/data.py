@@ -82,17 +82,8 @@ def _social_rows(con, satker_id: str, period: Period) -> list[dict]:
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
-def counted_social_rows(rows: list[dict]) -> list[dict]:
-    """The rows no other row contains: a quarter's posts and a month's of the same quarter,
-    both imported, are the same posts once. Two periods that overlap without one containing
-    the other both count (nothing says which posts they share). A platform is one platform
-    in any case."""
-    def contains(outer: dict, inner: dict) -> bool:
-        return (outer["platform"].casefold() == inner["platform"].casefold()
-                and outer["content_type"] == inner["content_type"]
-                and outer["period_start"] <= inner["period_start"] and outer["period_end"] >= inner["period_end"]
-                and (outer["period_start"], outer["period_end"]) != (inner["period_start"], inner["period_end"]))
-    return [r for r in rows if not any(contains(o, r) for o in rows)]
+def _span(row: dict) -> tuple:
+    return (row["period_start"], row["period_end"])
 
 
 def _within(inner: dict, outer: dict) -> bool:
@@ -101,18 +92,26 @@ def _within(inner: dict, outer: dict) -> bool:
             and outer["period_start"] <= inner["period_start"] and inner["period_end"] <= outer["period_end"])
 
 
+def counted_social_rows(rows: list[dict]) -> list[dict]:
+    """The rows no other row contains: a quarter's posts and a month's of the same quarter,
+    both imported, are the same posts once. Two periods that overlap without one containing
+    the other both count (nothing says which posts they share). A platform is one platform
+    in any case."""
+    def contains(outer: dict, inner: dict) -> bool:
+        return (outer["content_type"] == inner["content_type"] and _within(inner, outer)
+                and _span(outer) != _span(inner))
+    return [r for r in rows if not any(contains(o, r) for o in rows)]
+
+
 def platform_total_rows(rows: list[dict]) -> list[dict]:
     """The rows whose posts add up to the platforms' totals. Posts split by content type (seed
     003's recap) are the platform's posts too, so an import with content types only still
     gives its platforms and followers. A total (content type '') holds its platform's split
     rows of the same period or one inside it, and a split period holds a total inside it:
     the same posts count once."""
-    def period(r: dict) -> tuple:
-        return (r["period_start"], r["period_end"])
-
     totals = counted_social_rows([r for r in rows if not r["content_type"]])
     split = counted_social_rows([r for r in rows if r["content_type"]])
-    return ([t for t in totals if not any(_within(t, s) and period(t) != period(s) for s in split)]
+    return ([t for t in totals if not any(_within(t, s) and _span(t) != _span(s) for s in split)]
             + [s for s in split if not any(_within(s, t) for t in totals)])
 
 
