@@ -44,19 +44,25 @@ ARTICLE_PATH_HINTS = ("/read/", "/baca/")
 # The first is the 2025 article template's line ("Telah dilihat 164 kali", kpu_sites.md
 # section 6), which some bodies also carry inside a paragraph.
 VIEW_LINE_2025 = r"telah\s+dilihat\s+(?P<n>\d[\d.,]*)\s*kali"
-VIEW_PATTERNS = tuple(re.compile(wording, re.I) for wording in (
+# A bare "dilihat N" / "dibaca N" counts only where the number ends the wording: before
+# "kali", the line's end or a meta separator. In a sentence ("... dapat dilihat 24 jam")
+# the number counts something else.
+_COUNT_ENDS = r"(?:\s*kali\b|[ \t]*(?:$|[|•·]))"
+VIEW_PATTERNS = tuple(re.compile(wording, re.I | re.M) for wording in (
     VIEW_LINE_2025,
-    r"dilihat\s*:?\s*(?P<n>\d[\d.,]*)(?:\s*kali)?",
-    r"dibaca\s*:?\s*(?P<n>\d[\d.,]*)(?:\s*kali)?",
+    rf"\bdilihat\s*:?\s*(?P<n>\d[\d.,]*){_COUNT_ENDS}",
+    rf"\bdibaca\s*:?\s*(?P<n>\d[\d.,]*){_COUNT_ENDS}",
     r"(?P<n>\d[\d.,]*)\s*(?:kali\s+dibaca|kali\s+dilihat|x\s+dilihat|views?|hits)\b",
-    r"(?:views?|hits)\s*:?\s*(?P<n>\d[\d.,]*)",
+    # "Views: 12", "hits 40", never "review 2025"
+    r"\b(?:views?|hits)\s*:?\s*(?P<n>\d[\d.,]*)",
 ))
 # Every VIEW_PATTERNS match holds one of these words (lower case): the extraction looks
 # for a view count only in the blocks whose text has one.
 VIEW_WORDS = ("dilihat", "dibaca", "view", "hit")
 # Classes/icons that mark a bare number as a view count ("<i class='fa fa-eye'></i> 60").
-# "hit" only at a word's start: Bootstrap's "bg-white"/"text-white" are no counters.
-VIEW_MARKERS = re.compile(r"eye|view|(?<![a-z])hit|dilihat|dibaca|visit", re.I)
+# Each word only at a word's start: Bootstrap's "bg-white"/"text-white" and a card's
+# "post-preview" or "overview" are no counters ("pageview" is).
+VIEW_MARKERS = re.compile(r"(?<![a-z])(?:eye|(?:page)?view|hit|dilihat|dibaca|visit)", re.I)
 VIEW_MARKER_WORDS = ("eye", "view", "hit", "dilihat", "dibaca", "visit")  # one is in every match
 
 # Header lines of article pages that carry author and date.
@@ -65,7 +71,10 @@ HEADER_PATTERNS = (
     re.compile(r"Ditulis\s+Oleh\s*:?\s*(?P<author>.+?)\s+Tanggal\s*:?\s*(?P<date>[^\n]+?\d{4})", re.I),
     # older table template: "Diposting: Kamis, 30 September 2021 oleh Admin"
     re.compile(r"Diposting\s*:?\s*(?P<date>[^\n]*?\d{4})\s+oleh\s+(?P<author>[^\n|]+)", re.I),
-    re.compile(r"(?:Diterbitkan|Dipublikasikan|Tanggal)\s*:?\s*(?P<date>[^\n]*?\d{4})", re.I),
+    # a line of its own, or a part of a meta line after a separator: "Tanggal: 3 Juli 2025",
+    # "Admin | Diterbitkan 3 Juli 2025". Never a body sentence ("... pada tanggal 2 Oktober
+    # 2025 ..."): it names an event's date, and a header outranks the dateline.
+    re.compile(r"(?:^|[|•·]\s*)(?:Diterbitkan|Dipublikasikan|Tanggal)\s*:?\s*(?P<date>[^\n]{0,40}?\d{4})", re.I | re.M),
 )
 
 # Every HEADER_PATTERNS match holds one of these words (lower case); as VIEW_WORDS.
@@ -76,6 +85,14 @@ HEADER_WORDS = ("ditulis", "diposting", "diterbitkan", "dipublikasikan", "tangga
 # mix them up), else the `datetime` of the page's first <time>.
 META_DATE_NAMES = ("article:published_time", "date", "pubdate", "datePublished")
 TIME_DATETIME = "//time/@datetime"
+
+# A page <title> or heading that names the site or the section, not the article ("KPU
+# Kabupaten Kendal", "Berita Terkini - KPU Kabupaten Kendal"): pages without og:title whose
+# <title> is the site's name (kpu_sites.md section 5); the listing's title is the article's.
+GENERIC_PAGE_TITLE = re.compile(
+    r"^(?:berita(?:\s+terkini)?\s*[-|–]?\s*)?"
+    r"(?:(?:kpu|kip|komisi\s+(?:pemilihan\s+umum|independen\s+pemilihan))\s+"
+    r"(?:(?:kabupaten|kab\.?|kota|provinsi|prov\.?)\s+)?[\w.'-]+(?:\s+[\w.'-]+){0,2}|berita(?:\s+terkini)?)$", re.I)
 
 # Text that is navigation, not an article title.
 NON_TITLE_LINK_TEXT = re.compile(r"^\s*(selengkapnya|baca\s+selengkapnya|read\s+more|lanjut|more)\W*$", re.I)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from kpu_berita.pipelines.clean import clean_body, detect_repost, normalise_title
-from kpu_berita.pipelines.dates import DateFinding, decide_article_date
+from kpu_berita.pipelines.dates import YEAR_FROM_CRAWL_DATE, DateFinding, decide_article_date
 
 # A site that posts at all posts at least every two months: an article older than its
 # listing neighbour is assumed to be within 60 days of it when its dateline has no year.
@@ -169,6 +169,11 @@ def _resolve_yearless_dates(rows: list[dict], known: list[dict] = ()) -> None:
             newer, older = newer_of[i], older_of[i]
             reference = newer or (older + OLDER_NEIGHBOUR_WINDOW if older else None)
             if reference is None:
+                # Only the crawl's date placed it (the latest such day before the crawl):
+                # right for the newest articles, a year or more off deep in a backfill of a
+                # site whose datelines have no year. Said, and never a bound for neighbours.
+                if row["published_date"] is not None:
+                    row["date_flag"] = row["date_flag"] or YEAR_FROM_CRAWL_DATE
                 continue
             page = row["_page"]
             # the same decision, against the neighbours' dates instead of the crawl's

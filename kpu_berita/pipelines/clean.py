@@ -11,11 +11,15 @@ from kpu_berita import site_knowledge as sk
 
 # Whole paragraphs that are page chrome or captions, not news (kpu_sites.md sections 4-5).
 _CHROME_PARAGRAPH = re.compile(
-    r"^(?:bagikan\s*:?.*|share\s*:?.*|(?:(?:facebook|twitter|whats?app|whatapps|telegram|email|x)\s*)+"
+    # "Bagikan:", "Share: facebook twitter", "Bagikan ke WhatsApp"; never a sentence that
+    # begins with the word ("Bagikan informasi ini kepada keluarga ...")
+    r"^(?:(?:bagikan|share)(?:\s+(?:ke|via|berita\s+ini|artikel\s+ini|this))?\s*(?::.{0,80})?"
+    r"(?:\s*(?:facebook|twitter|whats?app|whatapps|telegram|email|x)\b)*"
+    r"|(?:(?:facebook|twitter|whats?app|whatapps|telegram|email|x)\s*)+"
     r"|selengkapnya|baca\s+juga\s*:.*|(?:dok(?:umentasi)?\.?\s*foto|foto\s*:|keterangan\s+(?:foto|gambar)\s*:?).{0,200})$",
     re.I)
 # "Baca Juga: <title>" inside a paragraph runs to the paragraph's end or the next sentence start
-_INLINE_BACA_JUGA = re.compile(r"\s*Baca\s+[Jj]uga\s*:\s*[^.!?\n]*(?:[.!?]|$)")
+_INLINE_BACA_JUGA = re.compile(r"\s*Baca\s+juga\s*:\s*[^.!?\n]*(?:[.!?]|$)", re.I)
 # the 2025 template's view line, when a body carries it inside a paragraph
 _INLINE_VIEWS = re.compile(rf"\s*{sk.VIEW_LINE_2025}\.?", re.I)
 
@@ -23,6 +27,8 @@ _INLINE_VIEWS = re.compile(rf"\s*{sk.VIEW_LINE_2025}\.?", re.I)
 _TAIL = re.compile(r"[\(\[]\s*([^()\[\]\n]{1,90}?)\s*[\)\]]\s*\.?\s*$")
 _CREDIT_WORDS = re.compile(r"humas|hupmas|\btim\b|admin|\bed\b|\bed\.|foto|redaksi|penulis|kontributor|/|\*|pos\b|news|kpu", re.I)
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,8}$")
+_DAY_MONTH = re.compile(r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?")
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", "…", ":")
 
 
 def _is_view_counter(paragraph: str) -> bool:
@@ -43,6 +49,13 @@ def _credit_tail(text: str) -> tuple[str, str | None]:
         return text, None
     inner = m.group(1).strip()
     before = text[: m.start()]
+    # "... hari ini, Sabtu (31/10)." and "... Mahkamah Konstitusi (MK).": the group closes a
+    # sentence that goes on to its full stop, and a day of the month is no credit. Credits
+    # follow the last sentence's own stop: "... berkelanjutan. (Tim Humas KPU ...)".
+    if m.group(0).rstrip().endswith(".") and not before.rstrip().endswith(_SENTENCE_ENDS):
+        return text, None
+    if _DAY_MONTH.fullmatch(inner):
+        return text, None
     # an acronym the body defined, "(DPB)", "(PPK)", is part of the sentence, not a credit
     if _ACRONYM.match(inner) and inner not in ("ADMIN", "TIM") and f"({inner})" in before:
         return text, None
@@ -120,7 +133,7 @@ def normalise_title(title: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
-_SOURCE_PREFIX = re.compile(r"^\s*[A-Za-z .]{2,40},\s*(?P<host>(?:[\w-]+\.)*kpu\.go\.id)\s*[-–—]", re.I)
+_SOURCE_PREFIX = re.compile(r"^\s*(?P<place>[A-Za-z .]{2,40}),\s*(?P<host>(?:[\w-]+\.)*kpu\.go\.id)\s*[-–—]", re.I)
 _JAKARTA_DATELINE = re.compile(r"^\s*jakarta\s*,?\s*(?:\(\d{1,2}/\d{1,2}(?:/\d{2,4})?\)\s*)?[-–—]", re.I)
 _KPU_RI = re.compile(r"\bKPU\s*(?:RI|Republik\s+Indonesia)\b|\bKomisi\s+Pemilihan\s+Umum\s+(?:\(KPU\)\s*)?(?:RI|Republik\s+Indonesia)\b", re.I)
 
@@ -128,10 +141,33 @@ _KPU_RI = re.compile(r"\bKPU\s*(?:RI|Republik\s+Indonesia)\b|\bKomisi\s+Pemiliha
 _KPU_PREFIX = re.compile(r"^(KPU|KIP)\s+")
 
 
+_LEVEL_PREFIX = re.compile(r"^(?:kabupaten|kota|provinsi)\s+", re.I)
+
+
+def _bare_name(short_name: str) -> str:
+    """"Sukoharjo" of "Kabupaten Sukoharjo": how a dateline names the place."""
+    return _LEVEL_PREFIX.sub("", short_name)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.lower().split())  # "Palangka Raya" and "Palangkaraya" alike
+
+
 @functools.lru_cache(maxsize=4096)
 def _short_name(satker_name: str) -> str:
     """"Kabupaten Serang" of "KPU Kabupaten Serang": once per satker, not once per article."""
     return _KPU_PREFIX.sub("", satker_name).strip()
+
+
+def _signs_as(host: str, own: str) -> bool:
+    """A source host that is the satker's own site, as satker write it: "kab-serang.kpu.go.id"
+    and its "www." form (stripped by the caller), the words of the label in another order
+    ("palu-kota" for kota-palu, kpu_sites.md section 1), or a subdomain of the site."""
+    if not own:
+        return False
+    label, own_label = host.split(".")[0], own.split(".")[0]
+    return (host == own or label == own_label or host.endswith("." + own)
+            or sorted(label.split("-")) == sorted(own_label.split("-")))
 
 
 def detect_repost(*, title: str, body: str, satker_name: str, satker_host: str | None = None) -> str | None:
@@ -141,15 +177,20 @@ def detect_repost(*, title: str, body: str, satker_name: str, satker_host: str |
     Bimtek ... oleh KPU RI") is not a repost: the satker is the subject there.
     """
     start = (body or "")[:400]
-    m = _SOURCE_PREFIX.match(start)
-    if m:
-        host = m.group("host").lower()
-        own = (satker_host or "").lower()
-        if own and (host == own or host.split(".")[0] == own.split(".")[0]):
-            return None
-        return "kpu_ri" if host in ("kpu.go.id", "www.kpu.go.id") else "provinsi"
     short_name = _short_name(satker_name or "")
     mentions_self = bool(short_name) and short_name.lower() in start.lower()
+    m = _SOURCE_PREFIX.match(start)
+    if m:
+        host = m.group("host").lower().removeprefix("www.")
+        if _signs_as(host, (satker_host or "").lower().removeprefix("www.")):
+            return None
+        if host == "kpu.go.id":
+            # satker sign their own news "Sukoharjo, kpu.go.id -" too: KPU RI's is datelined
+            # Jakarta, or is about no satker of this name
+            place = m.group("place").lower()
+            own_news = "jakarta" not in place and (mentions_self or _squeezed(place) == _squeezed(_bare_name(short_name)))
+            return None if own_news else "kpu_ri"
+        return "provinsi"
     if _JAKARTA_DATELINE.match(start) and "jakarta" not in (satker_name or "").lower() and not mentions_self:
         return "kpu_ri"
     if _KPU_RI.search(title or "") and not mentions_self and short_name.lower() not in (title or "").lower():

@@ -16,8 +16,8 @@ MONTH_LABELS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli
                    "September", "Oktober", "November", "Desember")
 INDONESIAN_MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(MONTH_LABELS_ID, start=1)}
 INDONESIAN_MONTHS.update({
-    "jan": 1, "feb": 2, "peb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8, "agt": 8, "ags": 8,
-    "agst": 8, "agus": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "nop": 11, "nopember": 11, "des": 12,
+    "jan": 1, "feb": 2, "peb": 2, "pebruari": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8, "agt": 8, "ags": 8,
+    "agst": 8, "agus": 8, "agust": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "nop": 11, "nopember": 11, "des": 12,
     # English names appear in meta tags and some templates
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8,
     "october": 10, "oct": 10, "december": 12, "dec": 12, "aug": 8,
@@ -28,15 +28,26 @@ _MONTH = "|".join(sorted(INDONESIAN_MONTHS, key=len, reverse=True))
 # earliest match in the text wins.
 _PATTERNS = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:\s*[–—-]\s*\d{{1,2}})?\s+(?P<m>{_MONTH})\.?,?\s+(?P<y>\d{{4}})\b", re.I),
-    re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})(?![\d/])"),
-    # year-less forms only inside parentheses: "(28/1)", "Kamis, (1/06)"
+    # "14 Juli 2024", "13-14 Juli 2024" and "13 s.d 14 Juli 2024" (the first day: when it
+    # began), "29 April Tahun 2016"
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:\s*(?:[–—-]|s\.?\s*[/.]?\s*d\.?|sampai\s+dengan|hingga|dan)\s*\d{{1,2}})?"
+               rf"\s+(?P<m>{_MONTH})\.?,?\s+(?:tahun\s+)?(?P<y>\d{{4}})\b", re.I),
+    # one separator throughout: "08/12/2025", "8-12-2025", "8.12.25"; never a time range
+    # ("pukul 10.05-12.00" is no 10 May 2012)
+    re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})(?![\d/])"),
+    # year-less forms: a dateline's named month before its dash ("Palu, 13 Oktober - KPU
+    # ..."; not a range "13 Oktober - 14 November 2025"), and numbers only inside
+    # parentheses: "(28/1)", "Kamis, (1/06)"
+    re.compile(rf"\b(?P<d>\d{{1,2}})\s+(?P<m>{_MONTH})\.?(?=\s*[–—-](?!\s*\d))", re.I),
     re.compile(r"\(\s*(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*\)"),
 )
 # A dateline sits at the very start of the body ("Serang (28/1) -", "Palu, 13 Oktober 2025 -").
 DATELINE_CHARS = 160
 BODY_SCAN_CHARS = 600
 EARLIEST_YEAR = 2010  # the KPU satker sites carry nothing older
+# date_flag of a year-less date that no listing neighbour with a written year bounded: its
+# year is the latest that puts it before the crawl (build_articles)
+YEAR_FROM_CRAWL_DATE = "year_from_crawl_date"
 
 
 @dataclass(frozen=True)
@@ -76,7 +87,7 @@ def _implausible(year: int, reference: dt.date | None) -> bool:
 # Every numeric pattern above can only start where a run of digits starts (its \b or its
 # look-behind rules out a digit before it), and the parenthesised one at a "(". A test checks
 # _matches against scanning with every pattern (tests/test_dates.py), also for a new one.
-_NUMERIC_PATTERNS, _PAREN_PATTERN = _PATTERNS[:3], _PATTERNS[3]
+_NUMERIC_PATTERNS, _PAREN_PATTERN = _PATTERNS[:4], _PATTERNS[4]
 _DIGIT_RUN_START = re.compile(r"(?<!\d)\d")
 
 

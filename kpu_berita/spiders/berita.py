@@ -31,7 +31,7 @@ from kpu_berita.pipelines.clean import normalise_title
 from kpu_berita.pipelines.dates import decide_article_date
 from kpu_berita.pipelines.urls import article_key
 from kpu_berita import site_knowledge as sk
-from kpu_berita.spiders.extract import discover_category_id, extract_article
+from kpu_berita.spiders.extract import chosen_title, discover_category_id, extract_article
 from kpu_berita.spiders.listing import extract_listing
 from kpu_berita.spiders.items import ArticlePage, CrawlError, ListingObservation
 
@@ -207,7 +207,7 @@ class BeritaSpider(scrapy.Spider):
                                     listing_date_text=listing_date_text, reference=self.crawl_date)
         walk.dates[key] = found.date if found else None
         yield ArticlePage(satker_id=satker_id, url=response.url, article_key=key,
-                          title=data.title or listing_title, header_text=data.header_text,
+                          title=chosen_title(data.title, listing_title), header_text=data.header_text,
                           meta_date=data.meta_date, author=data.author, body=data.body, views=data.views,
                           listing_title=listing_title, listing_page=page, listing_position=position,
                           fetched_at=now_iso(), lead_image_url=data.lead_image_url,

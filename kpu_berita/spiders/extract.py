@@ -91,6 +91,18 @@ def _article_title(doc, metas: dict[str, str]) -> str:
     return max(h1s, key=len) if h1s else ""
 
 
+def chosen_title(page_title: str, listing_title: str | None) -> str:
+    """The article's title: the page's, unless it is empty or only names the site or the
+    section (a page whose <title> is "KPU Kabupaten Kendal"); then the listing's."""
+    if not listing_title or (page_title and not sk.GENERIC_PAGE_TITLE.match(page_title)):
+        return page_title
+    # a real title can look like a site's name ("KPU Kota Palu Gelar Rakor"): the page's is
+    # kept where the listing's is no longer (a card may cut it short)
+    if page_title and page_title.casefold() not in sk.BERITA_TERKINI_LABELS and len(listing_title) <= len(page_title):
+        return page_title
+    return listing_title
+
+
 BODY_CONTAINERS = {"div", "article", "section", "td", "main"}
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from kpu_berita import site_knowledge as sk
+from kpu_berita.pipelines.dates import INDONESIAN_MONTHS
 from kpu_berita.pipelines.urls import canonical_url, match_article_path
 from kpu_berita.spiders.page_text import (clean_space, drop_chrome, mark_line_breaks, parse_html, parse_int,
                                           text_lines, text_of)
@@ -34,16 +35,26 @@ _ARTICLE_LINKS = etree.XPath(f"//a[{' or '.join(f'contains(@href, {hint!r})' for
 
 @functools.lru_cache(maxsize=8192)
 def _canonical_article_url(url: str, own_host: str) -> str | None:
-    """The canonical form of `url` if it is an article of `own_host`, else None.
+    """The canonical form of `url` if it is an article of `own_host`, else None. A link to
+    the "www." form of the host (or from it to the bare one) is the same site (kpu_sites.md
+    section 1): it is fetched on the page's own host, one host to be polite to.
     Cached: listing pages link the same articles from titles, "Selengkapnya" and sidebars."""
     parts = urlsplit(url)
-    if parts.netloc.lower() != own_host or match_article_path(parts.path) is None:
+    host = parts.netloc.lower()
+    if host.removeprefix("www.") != own_host.removeprefix("www.") or match_article_path(parts.path) is None:
         return None
-    return canonical_url(url)
+    return canonical_url(parts._replace(netloc=own_host).geturl() if host != own_host else url)
+
+
+def _base_url(doc, page_url: str) -> str:
+    """What the page's relative links are relative to: its <base href>, else its own URL."""
+    base = next((b.get("href") for b in doc.iter("base") if (b.get("href") or "").strip()), None)
+    return urljoin(page_url, base.strip()) if base else page_url
 
 
 def _article_links(doc, page_url: str) -> "OrderedDict[str, list]":
     links: OrderedDict[str, list] = OrderedDict()
+    page_url = _base_url(doc, page_url)
     page = urlsplit(page_url)
     own_host, origin = page.netloc.lower(), f"{page.scheme}://{page.netloc}"
     # most links of a page (menus, pagination, share buttons) can't be articles: XPath skips them
@@ -84,6 +95,42 @@ def _links_below(links) -> dict:
                 below[el] = url if seen is None else _MIXED
                 el = el.getparent()
     return below
+
+
+def _wrap_flat_items(links) -> bool:
+    """Give each item of a flat listing an element of its own; True if any was made.
+
+    Some templates set the items as siblings in one container: a title heading, then its
+    excerpt, date and views, then the next title (kpu_sites.md section 4: "heading, then
+    alternating TITLE / BODY blocks"). No element then holds one item whole, and each link's
+    block is its bare heading. Each run of siblings from one article's link to the next is
+    moved into a new <div>, in place, so the item blocks are found as on card layouts."""
+    below = _links_below(links)
+    starts: OrderedDict = OrderedDict()  # the child of the shared container each link sits in -> url
+    for url, anchors in links.items():
+        for a in anchors:
+            el = _item_block(a, url, below)
+            if el.getparent() is not None:
+                starts.setdefault(el, url)
+    containers = {el.getparent() for el in starts}
+    wrapped = False
+    for container in containers:
+        heads = [el for el in container if el in starts]
+        if len(heads) < 2:
+            continue
+        for head in heads:
+            run, sibling = [head], head.getnext()
+            while sibling is not None and sibling not in starts and below.get(sibling) is None:
+                run.append(sibling)
+                sibling = sibling.getnext()
+            if len(run) < 2:
+                continue
+            item = etree.Element("div")
+            head.addprevious(item)
+            for el in run:  # tails stay with their element: the text between siblings moves too
+                item.append(el)
+            wrapped = True
+    return wrapped
 
 
 _UNSET = object()
@@ -159,17 +206,27 @@ def _views_in_block(block: _Block) -> int | None:
     views = _views_in_text(text)
     if views is not None:
         return views
-    # 3. a number alone on its own line before the title, as seed 002 shows it
-    for line in text.split("\n", 3)[:3]:
+    # 3. a number alone on its own line before the title, as seed 002 shows it; not the
+    # day of a date badge ("3" above "Okt")
+    lines = text.split("\n", 4)[:4]
+    for i, line in enumerate(lines[:3]):
         m = NUMBER.match(line)
-        if m and not SHORT_DATE.search(line):
+        if m and not SHORT_DATE.search(line) and not _starts_with_month(lines[i + 1] if i + 1 < len(lines) else ""):
             return parse_int(m.group(1))
     return None
 
 
+def _starts_with_month(line: str) -> bool:
+    word = line.strip().split(" ", 1)[0].rstrip(".,").lower()
+    return word in INDONESIAN_MONTHS
+
+
 def _date_in_block(block: _Block) -> str | None:
+    """The first short line with a date, other than a link's text ("Pemungutan Suara
+    Pilkada 27 November 2024" is a title, not the item's date)."""
+    link_texts = set(block.link_texts.values())
     for line in block.lines.split("\n"):
-        if len(line) <= 60 and SHORT_DATE.search(line):
+        if len(line) <= 60 and SHORT_DATE.search(line) and clean_space(line) not in link_texts:
             return line
     return None
 
@@ -211,6 +268,8 @@ def extract_listing(html: str | bytes, page_url: str) -> list[ListingItem]:
     # A listing item shows something besides its link: an excerpt, a date or a view count.
     # Bare links ("Berita Terbaru" widgets, which the CMS shows even past the last page) are not items.
     blocks = [b for b in _listing_blocks(links) if _has_more_than_links(b)]
+    if not blocks and _wrap_flat_items(links):
+        blocks = [b for b in _listing_blocks(links) if _has_more_than_links(b)]
     if not blocks:
         return []
     # Keep the repeated blocks of the main list: group blocks by parent and take the group

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from kpu_berita.pipelines.dates import YEAR_FROM_CRAWL_DATE
+
 
 def quarter_start(day: dt.date) -> dt.date:
     return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
@@ -24,9 +26,12 @@ def known_articles(con, satker_ids: list[str]) -> dict[str, dict]:
         return {}
     columns = {c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'articles'").fetchall()}
     title = "coalesce(listing_title, title)" if "listing_title" in columns else "title"  # before migration 004
-    rows = con.execute(f"SELECT article_key, published_date, {title} FROM articles WHERE list_contains(?, satker_id)",
-                       [satker_ids]).fetchall()
-    return {key: {"date": d.isoformat() if d else None, "title": title} for key, d, title in rows}
+    rows = con.execute(f"""SELECT article_key, published_date, {title}, date_flag IS NOT DISTINCT FROM ?
+                           FROM articles WHERE list_contains(?, satker_id)""",
+                       [YEAR_FROM_CRAWL_DATE, satker_ids]).fetchall()
+    # "firm": a date a year-less neighbour may be bounded by (not itself a guess from a crawl date)
+    return {key: {"date": d.isoformat() if d else None, "title": title, "firm": not guessed}
+            for key, d, title, guessed in rows}
 
 
 def known_articles_in(warehouse: Path, satker_ids: list[str]) -> dict[str, dict]:

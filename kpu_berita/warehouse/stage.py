@@ -143,13 +143,15 @@ def crawl_stats(crawl_dir: Path) -> dict:
 
 
 def known_at_crawl(crawl_dir: Path) -> dict[str, str | None]:
-    """article_key -> ISO date of the articles the warehouse held when the crawl started."""
+    """article_key -> ISO date of the articles the warehouse held when the crawl started
+    (None where that date's year was only guessed from a crawl's date: no bound for others)."""
     path = crawl_dir / "known.json"
     if not path.exists():
         return {}
     known = json.loads(path.read_text(encoding="utf-8"))
-    # known.json holds {key: date} (older crawls) or {key: {"date": ..., "title": ...}}
-    return {k: (v.get("date") if isinstance(v, dict) else v) for k, v in known.items()}
+    # known.json holds {key: date} (older crawls) or {key: {"date": ..., "title": ...[, "firm": ...]}}
+    return {k: ((v.get("date") if v.get("firm", True) else None) if isinstance(v, dict) else v)
+            for k, v in known.items()}
 
 
 def mark_merged(home: Path, crawl_id: str) -> None:
