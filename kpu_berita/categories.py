@@ -65,6 +65,8 @@ def labelled_rows(paths: list[Path] | None) -> list[dict]:
         raise InputError(str(exc))
     except OSError as exc:
         raise InputError(f"cannot read {exc.filename}: {exc.strerror}")
+    except csv.Error as exc:  # read_labelled names no file in a csv error: the one file given, or which
+        raise InputError(f"cannot read {', '.join(map(str, paths or shipped_paths()))}: {exc}")
 
 
 def two_part_report(rows: list[dict], home: Path | None, folds: int = 5) -> str:
@@ -201,12 +203,15 @@ def corrections_to_apply(rows: list[dict], source: str | None, *, remove: bool) 
                 raise InputError(str(exc))
         if row.get("published_date") and source:  # --date was already checked by argparse
             try:
-                row["published_date"] = dt.date.fromisoformat(row["published_date"]).isoformat()
+                corrected = dt.date.fromisoformat(row["published_date"])
             except ValueError:
                 raise InputError(f"{where}: not a date (YYYY-MM-DD): {row['published_date']!r}")
+            if corrected > dt.date.today():  # a typo'd year: the article would leave every report
+                raise InputError(f"{where}: {corrected.isoformat()} is a day still to come")
+            row["published_date"] = corrected.isoformat()
         if not remove and not (row.get("category") or row.get("published_date")):
             raise InputError(f"{where}: a correction needs a category or a published_date")
-        to_apply.append(row)
+        to_apply.append({**row, "_where": where} if source else row)
     return to_apply
 
 

@@ -130,9 +130,11 @@ def page_break(document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def table(document, header: list[str], row: list[str], loop: str, widths_cm: list[float]):
-    """A table with a header row and one looped row ({%tr for ... %} rows around it)."""
-    grid = document.add_table(rows=4, cols=len(header))
+def table(document, header: list[str], row: list[str], loop: str, widths_cm: list[float],
+          footer: list[str] | None = None):
+    """A table with a header row and one looped row ({%tr for ... %} rows around it), and a
+    footer row after them (a "Jumlah" row) when given."""
+    grid = document.add_table(rows=5 if footer else 4, cols=len(header))
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, header):
         cell.paragraphs[0].add_run(text).bold = True
@@ -140,6 +142,8 @@ def table(document, header: list[str], row: list[str], loop: str, widths_cm: lis
     for cell, text in zip(grid.rows[2].cells, row):
         cell.text = text
     grid.rows[3].cells[0].text = "{%tr endfor %}"
+    for cell, text in zip(grid.rows[4].cells if footer else (), footer or ()):
+        cell.paragraphs[0].add_run(text).bold = True
     for r in grid.rows:
         for cell, width in zip(r.cells, widths_cm):
             cell.width = Cm(width)
@@ -233,7 +237,10 @@ def website_section(document) -> None:
     body(document, "Seluruh artikel tersebut telah dilihat sebanyak {{ total_views }} kali. Jumlah artikel menurut "
                    "jenis kegiatan:")
     table(document, ["Jenis Kegiatan", "Artikel", "Dilihat"], ["{{ c.label }}", "{{ c.articles }}", "{{ c.views }}"],
-          "c in categories", [8.0, 3.0, 3.0])
+          "c in categories", [8.0, 3.0, 3.0], footer=["Jumlah", "{{ total_articles }}", "{{ total_views }}"])
+    tag(document, "{%p if needs_review %}")
+    para(document, "{{ review_line }}", italic=True)
+    tag(document, "{%p endif %}")
     para(document, "{{ chart }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     para(document, "Lima artikel dengan kunjungan terbanyak:", bold=True)
     tag(document, "{%p for a in top_articles %}")
@@ -276,6 +283,9 @@ def humas_section(document) -> None:
     tag(document, "{%p if h.photo %}")
     photo = para(document, "{{ h.photo }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     photo.paragraph_format.keep_with_next = True  # the caption stays under its photo
+    para(document, "{{ h.caption }}", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag(document, "{%p elif h.photo_missing %}")
+    para(document, "{{ h.photo_missing }}", placeholder=True)
     para(document, "{{ h.caption }}", italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     tag(document, "{%p endif %}")
     tag(document, "{%p endfor %}")
@@ -362,7 +372,8 @@ def example() -> Document:
           ["{{ a.no }}.", "{{ a.date_label }}", "{{ a.title }}", "Website www.{{ website }}"], "a in articles",
           [1.2, 3.2, 6.6, 3.0])
     table(document, ["Kategori", "Artikel", "Dilihat"], ["{{ c.label }}", "{{ c.articles }}", "{{ c.views }}"],
-          "c in categories", [8.0, 3.0, 3.0])
+          "c in categories", [8.0, 3.0, 3.0], footer=["Jumlah", "{{ total_articles }}", "{{ total_views }}"])
+    para(document, "{{ review_line }} ({{ needs_review }})")
     para(document, "{{ chart }}")
     tag(document, "{%p for a in top_articles %}")
     para(document, "{{ a.no }}. {{ a.title }} ({{ a.views }})")
@@ -376,7 +387,7 @@ def example() -> Document:
     tag(document, "{%p for h in humas_activities %}")
     para(document, "{{ h.no }}. {{ h.title }} — {{ h.date_label }}, {{ h.place }}; peserta: {{ h.participants }}")
     para(document, "{{ h.sentence }} {{ h.summary }} {{ h.url }}")
-    para(document, "{{ h.photo }}")
+    para(document, "{{ h.photo }}{{ h.photo_missing }}")
     para(document, "{{ h.caption }}", italic=True)
     tag(document, "{%p endfor %}")
     para(document, "Dibuat {{ generated_on }}.")

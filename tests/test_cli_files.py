@@ -154,3 +154,19 @@ def test_a_period_past_the_last_crawl_is_said_to_be_not_crawled_yet(home, capsys
     con.close()
     assert main([*report, "--quarter", "2021Q3"]) == 0
     assert "note: kab-serang has not been crawled yet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("row, message", [
+    ("kab-serang/id:404,rapat,,", "koreksi.csv row 3: unknown article 'kab-serang/id:404': not in the warehouse"),
+    ("b,,2030-01-01,", "koreksi.csv row 3: 2030-01-01 is a day still to come"),
+])
+def test_a_correction_file_names_the_row_of_a_key_or_date_it_cannot_take(home, tmp_path, capsys, row, message):
+    sheet = tmp_path / "koreksi.csv"
+    sheet.write_text(f"article_key,category,published_date,note\na,rapat,,\n{row}\n", encoding="utf-8")
+    assert main(["--home", str(home), "correct", "--file", str(sheet)]) == 2
+    assert message in one_line_error(capsys)
+    con = connect(config.warehouse_path(home), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM corrections").fetchone()[0] == 0  # all or none
+    finally:
+        con.close()

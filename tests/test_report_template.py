@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -117,3 +118,53 @@ def test_shipped_templates_render_in_both_layouts(tmp_path):
         assert (["No", "Tanggal", "Jenis Informasi", "Media Penyebaran"] in tables) == (layout == "table")
     example = full_template_path().with_name("contoh_laporan.docx")
     assert "Komisi Pemilihan Umum Kabupaten Serang" in text_of(fill_template(example, context(tmp_path), tmp_path / "c.docx"))
+
+
+def test_a_template_cannot_reach_the_machine(tmp_path):
+    """Templates are shared between offices: Jinja's globals lead to os.system unless sandboxed."""
+    marker = tmp_path / "ran"
+    template = write_template(tmp_path / "jahat.docx", [
+        "Halo {{ satker_name }}", f"{{{{ cycler.__init__.__globals__.os.system('touch {marker}') }}}}"])
+    out = tmp_path / "out.docx"
+    with pytest.raises(TemplateProblem, match=r"jahat.docx: template error: .*unsafe"):
+        fill_template(template, context(tmp_path), out)
+    assert not marker.exists() and not out.exists()
+
+
+def test_an_unclosed_tag_is_named_by_its_paragraph(tmp_path):
+    template = write_template(tmp_path / "buka.docx", ["Laporan {{ satker_name ", "{{ period_label }}"])
+    with pytest.raises(TemplateProblem) as error:
+        fill_template(template, context(tmp_path), tmp_path / "out.docx")
+    assert str(error.value) == (f"{template}: template syntax error: the tag in \"{{{{ satker_name \" is not closed "
+                                "(}} or %})")
+
+
+def test_a_word_dotx_template_is_named_as_such(tmp_path):
+    """Word's "Save as template" (.dotx) has another main part type, which python-docx refuses."""
+    source, dotx = write_template(tmp_path / "x.docx", ["{{ satker_name }}"]), tmp_path / "laporan.dotx"
+    with zipfile.ZipFile(source) as docx_zip, zipfile.ZipFile(dotx, "w") as dotx_zip:
+        for item in docx_zip.infolist():
+            data = docx_zip.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")
+            dotx_zip.writestr(item, data)
+    with pytest.raises(TemplateProblem, match=r"laporan.dotx: a .dotx file; open it in Word and save it as a Word Document"):
+        fill_template(dotx, context(tmp_path), tmp_path / "out.docx")
+
+
+def test_the_full_report_has_the_jumlah_row_the_review_line_and_a_missing_photo(tmp_path):
+    """What the short report shows, the --full template shows too."""
+    report = sample_report()
+    report["needs_review"] = 2
+    filled = template_context(report, layout="list", chart_png=photo_png(3), generated_on=dt.date(2021, 10, 4),
+                              photos={})  # the lead photo could not be fetched
+    out = fill_template(full_template_path(), filled, tmp_path / "full.docx")
+    text = text_of(out)
+    assert "2 artikel perlu diperiksa" in text
+    assert f"[Foto kegiatan tidak dapat diunduh; sisipkan dari] {report['humas_activities'][0]['photo_url']}" in text
+    assert "Keterangan Gambar: Rapat Migrasi Template Website di Aula KPU Kabupaten Serang." in text
+    category_table = next(t for t in docx.Document(str(out)).tables if t.rows[0].cells[0].text == "Jenis Kegiatan")
+    assert [c.text for c in category_table.rows[-1].cells] == ["Jumlah", str(report["total_articles"]), str(report["total_views"])]
+    report["needs_review"] = 0
+    clean = template_context(report, layout="list", chart_png=None, generated_on=dt.date(2021, 10, 4), photos={})
+    assert "perlu diperiksa" not in text_of(fill_template(full_template_path(), clean, tmp_path / "clean.docx"))

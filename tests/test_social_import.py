@@ -171,3 +171,33 @@ def test_a_decimal_is_refused_not_read_as_thousands(home, tmp_path, capsys, sep,
     assert rows(config.warehouse_path(home)) == [] and rows(config.working_warehouse_path(home)) == []
     assert social(home, tmp_path, header + good) == 0
     assert [r[5:7] for r in rows(config.warehouse_path(home))] == [(458, 4926)]
+
+
+@pytest.mark.parametrize("text, message", [
+    # an unquoted thousands comma: csv read followers as 4 and dropped "926"
+    ("kab-serang,2021Q3,Facebook,10,4,926\n",
+     "row 2 has 6 fields where the header has 5: a value with an unquoted ',' (write 4926 or \"4,926\", not 4,926)?"),
+    ("kab-serang,2021Q4,Facebook,10,400\nkab-serang,2021-10-01..2021-12-31,facebook,12,400\n",
+     "rows 2 and 3: Facebook of kab-serang for 2021-10-01..2021-12-31 twice, with other figures (10 and 12 posts): keep one"),
+])
+def test_rows_that_would_be_stored_wrong_keep_the_file_out(home, tmp_path, capsys, text, message):
+    assert social(home, tmp_path, HEADER + text) == 2
+    assert message in capsys.readouterr().err
+    assert rows(config.warehouse_path(home)) == []
+
+
+def test_a_row_pasted_twice_is_one_row_and_rows_are_numbered_as_excel_shows_them(home, tmp_path):
+    assert social(home, tmp_path, HEADER + "kab-serang,2021Q3,Facebook,458,4926\nkab-serang,2021Q3,Facebook,458,4926\n") == 0
+    con = duckdb.connect(str(config.warehouse_path(home)), read_only=True)
+    try:
+        assert con.execute("SELECT platform, source_row FROM social_media_stats").fetchall() == [("Facebook", 2)]
+    finally:
+        con.close()
+
+
+def test_an_excel_csv_in_windows_1252_is_read(home, tmp_path):
+    """Excel's plain "CSV (Comma delimited)" on a Windows PC is not UTF-8."""
+    path = tmp_path / "medsos.csv"
+    path.write_bytes((HEADER + "kab-serang,2021Q3,Facebook,458,4926\n").replace("Facebook", "Facebook Café").encode("cp1252"))
+    assert main(["--home", str(home), "social", "--import", str(path)]) == 0
+    assert [r[4] for r in rows(config.warehouse_path(home))] == ["Facebook Café"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpu_berita.user_csv import delimiter_of, dict_reader, open_text
+from kpu_berita.user_csv import TooManyFields, delimiter_of, dict_reader, open_text
 from kpu_berita.warehouse.review import read_sheet
 
 
@@ -29,10 +29,15 @@ def test_the_header_decides_the_delimiter(tmp_path, text, delimiter, encoding):
 
 def test_a_filled_review_sheet_saved_with_semicolons_reads_as_with_commas(tmp_path):
     comma, semicolon = tmp_path / "a.csv", tmp_path / "b.csv"
-    comma.write_text("article_key,category,published_date,note\nkab-x/id:1,audiensi,,kunjungan, bukan rapat\n",
+    comma.write_text('article_key,category,published_date,note\nkab-x/id:1,audiensi,,"kunjungan, bukan rapat"\n',
                      encoding="utf-8")
     semicolon.write_text("article_key;category;published_date;note\nkab-x/id:1;audiensi;;kunjungan, bukan rapat\n",
                          encoding="utf-8")
     assert read_sheet(semicolon)[0] == {"article_key": "kab-x/id:1", "category": "audiensi", "published_date": "",
                                         "note": "kunjungan, bukan rapat"}
-    assert read_sheet(comma)[0]["category"] == "audiensi"
+    assert read_sheet(comma)[0] == read_sheet(semicolon)[0]
+    # unquoted, the comma made a fifth field, which csv dropped: the note came back cut short
+    comma.write_text("article_key,category,published_date,note\nkab-x/id:1,audiensi,,kunjungan, bukan rapat\n",
+                     encoding="utf-8")
+    with pytest.raises(TooManyFields, match=r"^row 2 has 5 fields where the header has 4: a value with an unquoted ','"):
+        read_sheet(comma)

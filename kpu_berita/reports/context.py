@@ -7,14 +7,15 @@ import datetime as dt
 from pathlib import Path
 
 from kpu_berita.reports.periods import date_id, long_date
-from kpu_berita.reports.wording import activity_sentence, count_sentence, formal_name, letter
+from kpu_berita.reports.wording import (PHOTO_NOT_FETCHED, activity_sentence, count_sentence, formal_name, letter,
+                                       review_line)
 
 # Every top-level variable; a template naming anything else is refused before rendering.
 VARIABLES = (
     "satker_name", "satker_short", "satker_id", "website", "period_label", "period_range_label", "period_key",
     "period_start", "period_end", "period_months", "year", "total_articles", "total_views", "count_sentence",
     "layout", "months", "articles", "categories", "top_articles", "chart", "social", "social_platforms",
-    "social_by_content_type", "humas_activities", "generated_on",
+    "social_by_content_type", "humas_activities", "generated_on", "needs_review", "review_line",
 )
 
 
@@ -47,7 +48,10 @@ def _activity(n: int, item: dict, photos: dict[str, Path]) -> dict:
             "place": item.get("place") or "",
             "participants": item.get("participants") or "", "summary": item["summary"], "url": item["url"],
             "sentence": activity_sentence(item), "caption": item["caption"],
-            "photo": photos.get(item.get("photo_url") or "")}
+            "photo": photos.get(item.get("photo_url") or ""),
+            # the article has a lead photo that could not be fetched: where to find it
+            "photo_missing": (f"{PHOTO_NOT_FETCHED} {item['photo_url']}"
+                              if item.get("photo_url") and item["photo_url"] not in photos else "")}
 
 
 def _period_months(report: dict) -> str:
@@ -84,6 +88,9 @@ def template_context(report: dict, *, layout: str, chart_png: bytes | None, phot
                                    for n, r in enumerate(recap, start=1)],
         "humas_activities": [_activity(n, item, photos) for n, item in enumerate(report["humas_activities"], start=1)],
         "generated_on": long_date(generated_on),
+        # articles whose category the classifier was not sure of: counted under their best code
+        "needs_review": report.get("needs_review") or 0,
+        "review_line": review_line(report) if report.get("needs_review") else "",
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from kpu_berita.reports.charts import month_chart_png, province_chart_png
 from kpu_berita.reports.periods import date_id
 from kpu_berita.reports.render_text import HUMAS_HEADING, SOCIAL_HEADING
-from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, clean_xml,
+from kpu_berita.reports.wording import (PHOTO_NOT_FETCHED, SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, clean_xml,
                                         count_sentence, province_row_note, review_line, table_rows, views_text)
 from kpu_berita.user_files import written_whole
 
@@ -99,9 +99,6 @@ def _social(document, report: dict) -> None:
         _table(document, ["No", "Jenis Konten", *platforms],
                [[f"{n}.", r["content_type"], *(r["posts"].get(p, "-") for p in platforms)]
                 for n, r in enumerate(recap, start=1)])
-
-
-PHOTO_NOT_FETCHED = "[Foto kegiatan tidak dapat diunduh; sisipkan dari]"
 
 
 def _humas(document, report: dict, photos: dict[str, Path]) -> None:

@@ -80,13 +80,22 @@ def parse_figure(row: dict, n: int, source: str, known_satker: set[str]) -> Soci
     return SocialFigure(satker_id, period.key, period.start, period.end, platform,
                         " ".join((row.get("content_type") or "").split()),
                         _count(row.get("posts"), "posts", where, required=True),
-                        _count(row.get("followers"), "followers", where, required=False), n)
+                        _count(row.get("followers"), "followers", where, required=False), sheet_row(n))
 
 
 def parse_figures(rows: list[dict], source: str, known_satker: set[str]) -> list[SocialFigure]:
-    """Every row validated (BadSocialRow on the first bad one); a key repeated in the file: the last wins."""
-    figures = {}
+    """Every row validated (BadSocialRow on the first bad one). One key twice in the file
+    ("Facebook" and "facebook", or 2021Q4 and 2021-10-01..2021-12-31, for one satker) with
+    other figures is refused: which row the operator meant is theirs to say. The same
+    figures twice (a row pasted twice) are one row."""
+    figures: dict[tuple, SocialFigure] = {}
     for n, row in enumerate(rows, start=1):
         figure = parse_figure(row, n, source, known_satker)
-        figures[figure.key] = figure
+        before = figures.get(figure.key)
+        if before is not None and (before.posts, before.followers) != (figure.posts, figure.followers):
+            raise BadSocialRow(f"{source} rows {before.source_row} and {figure.source_row}: {figure.platform} "
+                               f"{figure.content_type + ' ' if figure.content_type else ''}of {figure.satker_id} for "
+                               f"{figure.period_start:%Y-%m-%d}..{figure.period_end:%Y-%m-%d} twice, with other figures "
+                               f"({before.posts} and {figure.posts} posts): keep one")
+        figures.setdefault(figure.key, figure)
     return list(figures.values())

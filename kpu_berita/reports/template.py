@@ -26,9 +26,13 @@ class TemplateProblem(ValueError):
 
 def _environment():
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
-    # StrictUndefined: a misspelt attribute ({{ a.titel }}) fails instead of printing nothing
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    # Sandboxed: templates are written and shared by offices, and a tag such as
+    # {{ cycler.__init__.__globals__.os.system(...) }} must not run a command on the machine
+    # that fills them. StrictUndefined: a misspelt attribute ({{ a.titel }}) fails instead
+    # of printing nothing.
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
 
 
 def _check_variables(tpl, template_path: Path, env) -> None:
@@ -37,11 +41,44 @@ def _check_variables(tpl, template_path: Path, env) -> None:
     try:
         names = tpl.get_undeclared_template_variables(env)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(f"{template_path}: template syntax error: {exc.message}")
+        # jinja reads the document's XML, so its own words ("unexpected '/'") point into
+        # Word's markup: name the paragraph whose tag is not closed when there is one
+        unclosed = _unclosed_tag(tpl)
+        where = f"the tag in \"{unclosed}\" is not closed (}}}} or %}})" if unclosed else exc.message
+        raise TemplateProblem(f"{template_path}: template syntax error: {where}")
     unknown = sorted(set(names) - set(VARIABLES))
     if unknown:
         raise TemplateProblem(f"{template_path}: unknown variable {unknown[0]!r} "
                               f"(see docs/report-template.md for the variables a template can use)")
+
+
+_OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+
+
+def _paragraph_texts(document):
+    """Every paragraph's text, the tables' cells included, in document order."""
+    yield from (p.text for p in document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from (p.text for p in cell.paragraphs)
+
+
+def _unclosed_tag(tpl) -> str | None:
+    """The text (shortened) of the first paragraph with a tag opened and not closed in it."""
+    for text in _paragraph_texts(tpl.docx):
+        at = 0
+        while True:
+            opened = min(((text.find(o, at), o) for o in _OPENERS if text.find(o, at) >= 0), default=None)
+            if opened is None:
+                break
+            start, opener = opened
+            end = text.find(_OPENERS[opener], start + 2)
+            if end < 0:
+                snippet = text[start:start + 60]
+                return snippet + ("..." if len(text) > start + 60 else "")
+            at = end + 2
+    return None
 
 
 def _undefined_in_words(message: str) -> str:
@@ -77,6 +114,9 @@ def fill_template(template_path: Path, context: dict, out: Path) -> Path:
         tpl = DocxTemplate(str(template_path))
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several kinds for a file that isn't a .docx
+        if template_path.suffix.lower() in (".dotx", ".dotm", ".docm"):
+            raise TemplateProblem(f"{template_path}: a {template_path.suffix} file; open it in Word and save it as "
+                                  "a Word Document (.docx), then give that file")
         raise TemplateProblem(f"{template_path}: not a readable .docx template ({type(exc).__name__})")
     env = _environment()
     _check_variables(tpl, template_path, env)

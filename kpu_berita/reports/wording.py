@@ -73,6 +73,10 @@ def clean_xml(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
+# in red where a lead photo could not be fetched (its site down, not an image), before its URL
+PHOTO_NOT_FETCHED = "[Foto kegiatan tidak dapat diunduh; sisipkan dari]"
+
+
 def review_line(report: dict) -> str:
     """Under the category table while flagged articles remain (counted under their best code)."""
     return f"{report['needs_review']} artikel perlu diperiksa"

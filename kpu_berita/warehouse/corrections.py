@@ -22,9 +22,10 @@ def record(con, rows: list[dict], *, remove: bool = False) -> int:
     keys = [r["article_key"] for r in rows]
     known = {k for (k,) in con.execute("SELECT article_key FROM articles WHERE list_contains(?, article_key)",
                                        [keys]).fetchall()}
-    missing = [k for k in keys if k not in known]
+    missing = [r for r in rows if r["article_key"] not in known]
     if missing and not remove:
-        raise CorrectionError(f"unknown article {missing[0]!r}: not in the warehouse")
+        where = f"{missing[0]['_where']}: " if missing[0].get("_where") else ""  # the file and row it came from
+        raise CorrectionError(f"{where}unknown article {missing[0]['article_key']!r}: not in the warehouse")
     with transaction(con):
         if remove:
             touched = con.execute("SELECT count(*) FROM corrections WHERE list_contains(?, article_key)",
