@@ -5,7 +5,9 @@ by the kernel when the holding process dies, however it dies."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,3 +80,48 @@ def waited(path: Path, *, shared: bool = False) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(f, fcntl.LOCK_UN)
+
+
+# --- one lock per key in one file ------------------------------------------------------
+# Byte-range (POSIX) locks: one file holds a lock per key (a satker a crawl is fetching),
+# where a file per key would keep hundreds open in a national crawl and in the Scrapy process
+# that inherits them. POSIX locks belong to the process and all go when it closes any
+# descriptor of the file, so each file is opened once per process and kept open; threads
+# of one process (the CLI's shards) hold disjoint keys.
+_KEYED_FILES: dict[Path, int] = {}
+_KEYED_GUARD = threading.Lock()
+_KEY_SPACE = 2 ** 40  # byte offsets: two keys share one only by a hash collision
+
+
+def _offset(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") % _KEY_SPACE
+
+
+def _keyed_file(path: Path) -> int:
+    path = Path(path).resolve()
+    with _KEYED_GUARD:
+        if path not in _KEYED_FILES:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _KEYED_FILES[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        return _KEYED_FILES[path]
+
+
+def take_keys(path: Path, keys: list[str]) -> list[str]:
+    """Lock each of `keys` in the file at `path` without waiting; return the keys another
+    process holds (none taken then) or [] (all taken, until release_keys or this process ends)."""
+    fd, taken, held = _keyed_file(path), [], []
+    for key in keys:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _offset(key))
+            taken.append(key)
+        except OSError:
+            held.append(key)
+    if held:
+        release_keys(path, taken)
+    return held
+
+
+def release_keys(path: Path, keys: list[str]) -> None:
+    fd = _keyed_file(path)
+    for key in keys:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _offset(key))

@@ -129,7 +129,8 @@ def test_a_second_run_of_a_running_crawl_is_refused(network, tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", CRAWL, str(home), json.dumps(network)], start_new_session=True)
     try:
         crawl_dir = _started(home)
-        with pytest.raises(CrawlBusy, match="still running in"):
+        # the running crawl holds its satker (and its folder): refused before a folder is made
+        with pytest.raises(CrawlBusy, match="another crawl is fetching"):
             run_crawl(home, network, profile="loopback", crawl_date="2026-01-05")
     finally:
         assert proc.wait(timeout=300) == 0
@@ -205,3 +206,42 @@ def test_a_shard_asked_to_stop_before_its_crawl_began_starts_nothing(tmp_path):
     with pytest.raises(CrawlStopped):
         run_crawl(tmp_path, [{"satker_id": "kab-x", "base_url": "http://127.0.0.1:9"}], profile="loopback", stop=stop)
     assert not (tmp_path / "raw").exists()
+
+
+HOLD_SATKER = """
+import sys, time
+from pathlib import Path
+from kpu_berita import locks
+assert locks.take_keys(Path(sys.argv[1]) / "work" / "crawling.locks", sys.argv[2].split(",")) == []
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_crawl_of_a_satker_another_crawl_is_fetching_is_refused(tmp_path):
+    """A province re-crawled while the nightly runs: another request, the same hosts. Two
+    Scrapy processes on one site would double its requests (the per-host spacing is per process)."""
+    from kpu_berita.spiders.run import CrawlBusy, run_crawl
+
+    home = tmp_path / "home"
+    sites = [{"satker_id": s, "base_url": f"http://127.0.0.{n}:9"} for n, s in enumerate(("kab-serang", "kota-serang"), 5)]
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_SATKER, str(home), "kab-serang,bali"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(CrawlBusy, match=r"^another crawl is fetching kab-serang \(1 of the 2 satker asked for"):
+            run_crawl(home, sites, profile="loopback", crawl_date="2026-01-05")
+        assert not list((home / "raw").glob("2*"))  # nothing to resume later
+        # what the refusal took (kota-serang) it gave back; the holder's are still held
+        assert _held_elsewhere(home, "kota-serang,kab-serang") == ["kab-serang"]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _held_elsewhere(home, "kab-serang,kota-serang") == []  # the holder gone (killed), its satker are free
+
+
+def _held_elsewhere(home, satker: str) -> list[str]:
+    """The satker another process (a fresh one: POSIX locks never conflict within one) finds held."""
+    probe = ("import sys; from pathlib import Path; from kpu_berita import locks; "
+             "print(','.join(locks.take_keys(Path(sys.argv[1]) / 'work' / 'crawling.locks', sys.argv[2].split(','))))")
+    out = subprocess.run([sys.executable, "-c", probe, str(home), satker], capture_output=True, text=True, check=True)
+    return [s for s in out.stdout.strip().split(",") if s]

@@ -136,19 +136,47 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
             "crawl_date": crawl_date or dt.date.today().isoformat()}
     # two runs starting together: the second sees the first's folder (the lock is in HOME/work,
     # beside the build's: raw/ holds crawl folders only)
+    satker_ids = [s["satker_id"] for s in spec["sites"]]
     with locks.waited(Path(home) / "work" / "crawl-choosing.lock"):
-        crawl_dir = _unfinished_crawl(raw_dir, spec)
-        resumed = crawl_dir is not None
-        if crawl_dir is None:
-            crawl_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-            crawl_dir = raw_dir / crawl_id
-            crawl_dir.mkdir()
-            spec["crawl_id"] = crawl_id
-            (crawl_dir / "known.json").write_text(json.dumps(known or {}), encoding="utf-8")
-            tmp = crawl_dir / (SPEC + ".tmp")
-            tmp.write_text(json.dumps(spec, indent=1), encoding="utf-8")
-            os.replace(tmp, crawl_dir / SPEC)
-        lock = _lock_crawl(crawl_dir)
+        busy = locks.take_keys(_satker_locks(home), satker_ids)
+        if busy:  # before any folder is made: nothing is left to resume
+            raise CrawlBusy(f"another crawl is fetching {', '.join(busy[:5])}{' ...' if len(busy) > 5 else ''} "
+                            f"({len(busy)} of the {len(satker_ids)} satker asked for; `kpu-berita status` names it): "
+                            "two crawls of one site would double the requests it gets; run again when it has finished")
+        try:
+            crawl_dir, resumed, lock = _chosen_crawl(raw_dir, spec, known)
+        except BaseException:
+            locks.release_keys(_satker_locks(home), satker_ids)
+            raise
+    try:
+        return _run_locked(crawl_dir, lock, resumed, progress, stop)
+    finally:
+        locks.release_keys(_satker_locks(home), satker_ids)
+
+
+def _chosen_crawl(raw_dir: Path, spec: dict, known: dict | None):
+    """The unfinished twin of this request to resume, or a new crawl folder; locked."""
+    crawl_dir = _unfinished_crawl(raw_dir, spec)
+    resumed = crawl_dir is not None
+    if crawl_dir is None:
+        crawl_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        crawl_dir = raw_dir / crawl_id
+        crawl_dir.mkdir()
+        spec["crawl_id"] = crawl_id
+        (crawl_dir / "known.json").write_text(json.dumps(known or {}), encoding="utf-8")
+        tmp = crawl_dir / (SPEC + ".tmp")
+        tmp.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+        os.replace(tmp, crawl_dir / SPEC)
+    return crawl_dir, resumed, _lock_crawl(crawl_dir)
+
+
+def _satker_locks(home: Path) -> Path:
+    """One lock per satker being crawled, whichever run, shard or process crawls it: per-host
+    politeness holds only if no two crawls fetch one site at once."""
+    return Path(home) / "work" / "crawling.locks"
+
+
+def _run_locked(crawl_dir: Path, lock, resumed: bool, progress, stop) -> CrawlResult:
     with lock, open(crawl_dir / LOG, "a", encoding="utf-8") as log:
         # the child inherits the lock's open file: held while either runs
         proc = subprocess.Popen([sys.executable, "-m", "kpu_berita.spiders.run", str(crawl_dir), str(os.getpid())],
