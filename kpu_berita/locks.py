@@ -22,6 +22,9 @@ class Held(RuntimeError):
         self.holder = holder
 
 
+_HOLDER_NOTE = "pid "  # what take() writes into the lock file, before the holder's pid
+
+
 def take(path: Path) -> TextIO:
     """The lock at `path`, taken without waiting, as the open file that holds it (closing
     it, in every process that shares it, releases it); it says "pid N" to whoever finds it
@@ -37,7 +40,7 @@ def take(path: Path) -> TextIO:
         raise Held(holder)
     f.seek(0)
     f.truncate()
-    f.write(f"pid {os.getpid()}")
+    f.write(f"{_HOLDER_NOTE}{os.getpid()}")
     f.flush()
     return f
 
@@ -50,10 +53,11 @@ def live_holder(path: Path) -> str | None:
         note = Path(path).read_text(encoding="ascii", errors="replace").strip()
     except OSError:
         return None
-    if not note.startswith("pid ") or not note[4:].isdigit():
+    pid = note.removeprefix(_HOLDER_NOTE)
+    if pid == note or not pid.isdigit():
         return None
     try:
-        os.kill(int(note[4:]), 0)
+        os.kill(int(pid), 0)
     except ProcessLookupError:
         return None
     except PermissionError:  # alive, another user's
@@ -125,3 +129,24 @@ def release_keys(path: Path, keys: list[str]) -> None:
     fd = _keyed_file(path)
     for key in keys:
         fcntl.lockf(fd, fcntl.LOCK_UN, 1, _offset(key))
+
+
+class KeysHeld(RuntimeError):
+    """Another process holds some of the keys asked for; `keys` are those."""
+
+    def __init__(self, keys: list[str]):
+        super().__init__(", ".join(keys))
+        self.keys = keys
+
+
+@contextmanager
+def keys_held(path: Path, keys: list[str]) -> Iterator[None]:
+    """The keys locked for the block (take_keys, then release_keys); KeysHeld, with nothing
+    taken, if another process holds any of them."""
+    held = take_keys(path, keys)
+    if held:
+        raise KeysHeld(held)
+    try:
+        yield
+    finally:
+        release_keys(path, keys)

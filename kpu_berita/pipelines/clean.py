@@ -166,8 +166,7 @@ def _signs_as(host: str, own: str) -> bool:
     if not own:
         return False
     label, own_label = host.split(".")[0], own.split(".")[0]
-    return (host == own or label == own_label or host.endswith("." + own)
-            or sorted(label.split("-")) == sorted(own_label.split("-")))
+    return host.endswith("." + own) or sorted(label.split("-")) == sorted(own_label.split("-"))
 
 
 def detect_repost(*, title: str, body: str, satker_name: str, satker_host: str | None = None) -> str | None:

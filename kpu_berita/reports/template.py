@@ -52,7 +52,8 @@ def _check_variables(tpl, template_path: Path, env) -> None:
                               f"(see docs/report-template.md for the variables a template can use)")
 
 
-_OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_TAG_OPENS = re.compile(r"\{([{%#])")
+_TAG_CLOSES = {"{": "}}", "%": "%}", "#": "#}"}
 
 
 def _paragraph_texts(document):
@@ -67,17 +68,12 @@ def _paragraph_texts(document):
 def _unclosed_tag(tpl) -> str | None:
     """The text (shortened) of the first paragraph with a tag opened and not closed in it."""
     for text in _paragraph_texts(tpl.docx):
-        at = 0
-        while True:
-            opened = min(((text.find(o, at), o) for o in _OPENERS if text.find(o, at) >= 0), default=None)
-            if opened is None:
-                break
-            start, opener = opened
-            end = text.find(_OPENERS[opener], start + 2)
+        opened = _TAG_OPENS.search(text)
+        while opened:
+            end = text.find(_TAG_CLOSES[opened.group(1)], opened.end())
             if end < 0:
-                snippet = text[start:start + 60]
-                return snippet + ("..." if len(text) > start + 60 else "")
-            at = end + 2
+                return text[opened.start():opened.start() + 60] + ("..." if len(text) > opened.start() + 60 else "")
+            opened = _TAG_OPENS.search(text, end + 2)
     return None
 
 

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -137,21 +138,18 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
     # two runs starting together: the second sees the first's folder (the lock is in HOME/work,
     # beside the build's: raw/ holds crawl folders only)
     satker_ids = [s["satker_id"] for s in spec["sites"]]
-    with locks.waited(Path(home) / "work" / "crawl-choosing.lock"):
-        busy = locks.take_keys(_satker_locks(home), satker_ids)
-        if busy:  # before any folder is made: nothing is left to resume
-            raise CrawlBusy(f"another crawl is fetching {', '.join(busy[:5])}{' ...' if len(busy) > 5 else ''} "
-                            f"({len(busy)} of the {len(satker_ids)} satker asked for; `kpu-berita status` names it): "
-                            "two crawls of one site would double the requests it gets; run again when it has finished")
-        try:
+    with ExitStack() as holding:  # the satker stay locked until the crawl ends
+        with locks.waited(Path(home) / "work" / "crawl-choosing.lock"):
+            try:  # before any folder is made: nothing is left to resume
+                holding.enter_context(locks.keys_held(_satker_locks(home), satker_ids))
+            except locks.KeysHeld as exc:
+                busy = exc.keys
+                raise CrawlBusy(f"another crawl is fetching {', '.join(busy[:5])}{' ...' if len(busy) > 5 else ''} "
+                                f"({len(busy)} of the {len(satker_ids)} satker asked for; `kpu-berita status` names "
+                                "it): two crawls of one site would double the requests it gets; run again when it has "
+                                "finished") from None
             crawl_dir, resumed, lock = _chosen_crawl(raw_dir, spec, known)
-        except BaseException:
-            locks.release_keys(_satker_locks(home), satker_ids)
-            raise
-    try:
         return _run_locked(crawl_dir, lock, resumed, progress, stop)
-    finally:
-        locks.release_keys(_satker_locks(home), satker_ids)
 
 
 def _chosen_crawl(raw_dir: Path, spec: dict, known: dict | None):

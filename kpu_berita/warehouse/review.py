@@ -139,7 +139,7 @@ def read_sheet_columns(path: Path) -> tuple[list[str], list[dict]]:
         return header, [{h: _cell_text(v) for h, v in zip(header, row)} for row in values[1:]]
     with open_text(path) as f:
         reader = dict_reader(f)
-        rows = [{_column_name(k): (v or "").strip() for k, v in row.items() if k is not None} for row in reader]
+        rows = [{_column_name(k): (v or "").strip() for k, v in row.items()} for row in reader]
         return [_column_name(k) for k in reader.fieldnames or []], rows
 
 
