@@ -3,6 +3,7 @@ the package; `--registry FILE` swaps in another file with the same columns."""
 from __future__ import annotations
 
 import csv
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from kpu_berita.user_csv import dict_reader, open_text
 
 COLUMNS = ("satker_id", "name", "level", "province", "kode_wilayah", "base_url")
 LEVELS = {"provinsi", "kabupaten", "kota"}
+SATKER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")  # the site's host label
 
 
 class RegistryError(ValueError):
@@ -38,7 +40,13 @@ def load_registry(path: Path | str | None = None) -> list[dict]:
             raise RegistryError(f"registry {path} line {n}: fewer fields than the header's {len(reader.fieldnames)}")
         row["satker_id"] = row["satker_id"].strip().lower()  # a host label, as the CLI reads one
         if not row["satker_id"] or not row["base_url"].startswith(("http://", "https://")):
-            raise RegistryError(f"registry {path} line {n}: needs a satker_id and an http(s) base_url")
+            raise RegistryError(f"registry {path} line {n}: needs a satker_id and an http(s) base_url "
+                                f"(has {row['satker_id']!r} and {row['base_url']!r})")
+        if not SATKER_ID.fullmatch(row["satker_id"]):  # it names folders, locks and every article key
+            raise RegistryError(f"registry {path} line {n}: satker_id {row['satker_id']!r} is not a host label "
+                                "(letters, digits and '-', e.g. kab-serang)")
+        if not row["province"].strip():  # shards keep provinces whole; reports group by them
+            raise RegistryError(f"registry {path} line {n}: {row['satker_id']} has no province")
         if row["level"] not in LEVELS:
             raise RegistryError(f"registry {path} line {n}: level {row['level']!r} is not one of {sorted(LEVELS)}")
         if row["satker_id"] in seen:

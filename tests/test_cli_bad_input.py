@@ -142,11 +142,52 @@ def test_a_registry_without_a_crawled_satker_is_named_before_anything_is_merged(
     assert main(["--home", str(home), "-q", "build", "--registry", str(demo_home / "registry.csv")]) == 0
 
 
+def test_a_build_with_another_registry_than_the_crawls_is_refused(demo_home, tmp_path, capsys, monkeypatch):
+    # `build` without the --registry the crawl had: the shipped 552 list the same ids, so the
+    # satker table quietly took their real-site addresses for the loopback crawl's
+    import shutil
+
+    from kpu_berita import config
+
+    monkeypatch.delenv("KPU_BERITA_REGISTRY", raising=False)
+    home = tmp_path / "home"
+    shutil.copytree(demo_home / "raw", home / "raw")  # no registry.csv of its own: the shipped one
+    capsys.readouterr()
+    assert main(["--home", str(home), "-q", "build"]) == 2
+    err = capsys.readouterr().err
+    assert "the crawls fetched 7 satker from other addresses than the shipped registry gives" in err
+    assert "http://127." in err and ".kpu.go.id" in err and "nothing was merged" in err
+    assert not config.warehouse_path(home).exists()
+    assert main(["--home", str(home), "-q", "build", "--registry", str(demo_home / "registry.csv")]) == 0
+
+
+def test_after_a_build_stopped_between_merge_and_marks_status_and_build_count_right(demo_home, tmp_path, capsys):
+    # a build killed after the writer committed but before it marked the crawls merged (or a
+    # full rebuild stopped after clearing the marks): status said "waiting for build", and the
+    # next build counted the crawls as merged again ("868 articles (577 new ...) from 2 crawl(s)")
+    import shutil
+
+    from kpu_berita.warehouse.stage import stage_root
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_home, home)
+    crawls = sorted(p.name for p in (home / "raw").iterdir())
+    shutil.rmtree(stage_root(home))
+    capsys.readouterr()
+    assert main(["--home", str(home), "status"]) == 0
+    assert f"crawls: {len(crawls)} merged, 0 waiting" in capsys.readouterr().out
+    assert main(["--home", str(home), "-q", "build"]) == 0
+    out = capsys.readouterr().out
+    assert f"(0 new, 0 updated from 0 crawl(s); {len(crawls)} more a stopped build had merged)" in out
+
+
 @pytest.mark.parametrize("argv, named", [
     (["correct", "--article", "k", "--date", "2021-02-30"], "argument --date: not a date (YYYY-MM-DD): '2021-02-30'"),
     (["export", "--mart", "m", "--quarter", "2021Q5", "--out", "x.csv"], "argument --quarter: malformed quarter '2021Q5'"),
     (["demo", "--as-of", "2026-13-01"], "argument --as-of: not a date (YYYY-MM-DD): '2026-13-01'"),
     (["status", "--crawls", "0"], "argument --crawls: not a positive whole number: '0'"),
+    # every listing walk would stop at its first page: a crawl of next to nothing, exit 0
+    (["crawl", "--since", "2099-01-01"], "argument --since: '2099-01-01' is in the future"),
     (["export", "--out", "x.csv"], "the following arguments are required: --mart"),
 ])
 def test_an_option_argparse_refuses_is_one_line(tmp_path, capsys, argv, named):

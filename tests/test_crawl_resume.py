@@ -245,3 +245,58 @@ def _held_elsewhere(home, satker: str) -> list[str]:
              "print(','.join(locks.take_keys(Path(sys.argv[1]) / 'work' / 'crawling.locks', sys.argv[2].split(','))))")
     out = subprocess.run([sys.executable, "-c", probe, str(home), satker], capture_output=True, text=True, check=True)
     return [s for s in out.stdout.strip().split(",") if s]
+
+
+def _registry(path, sites: list[dict]):
+    provinces = {"kab-serang": "Banten", "kota-palu": "Sulawesi Tengah"}
+    path.write_text("satker_id,name,level,province,kode_wilayah,base_url\n" + "".join(
+        f"{s['satker_id']},KPU {s['satker_id']},kabupaten,{provinces[s['satker_id']]},00.00,{s['base_url']}\n"
+        for s in sites), encoding="utf-8")
+    return path
+
+
+def test_a_run_of_shards_is_refused_before_any_starts_when_a_satker_is_busy(tmp_path):
+    # each shard refused only for itself, after the free shard had crawled to its end: hours on a
+    # national home, and then exit 2 with its table never printed
+    from kpu_berita import runner
+    from kpu_berita.dagster_project.resources import KpuBerita
+
+    home = tmp_path / "home"
+    sites = [{"satker_id": s, "base_url": f"http://127.0.0.{n}:9"} for n, s in enumerate(SATKER, 5)]
+    kpu = KpuBerita(home=str(home), registry=str(_registry(tmp_path / "registry.csv", sites)), profile="loopback",
+                    crawl_processes=2)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_SATKER, str(home), "kota-palu"], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(runner.RunFailed, match=r"another crawl is fetching kota-palu \(1 of the 2 satker"):
+            runner.materialize(kpu, runner.CRAWL)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not list((home / "raw").glob("2*"))  # neither shard began
+    assert _held_elsewhere(home, "kab-serang,kota-palu") == []  # the check gave back what it probed
+
+
+def test_a_finished_crawl_no_build_published_is_known_to_the_next_crawl(network, tmp_path):
+    # the build after a crawl failed (killed, a blocking check, `crawl && build` stopped): the
+    # next crawl only knew the published warehouse, so it crawled every article again
+    from kpu_berita import runner
+    from kpu_berita.dagster_project.resources import KpuBerita
+    from kpu_berita.warehouse.db import connect
+
+    home = tmp_path / "home"
+    kpu = KpuBerita(home=str(home), registry=str(_registry(tmp_path / "registry.csv", network)), profile="loopback",
+                    crawl_date="2026-01-05")
+    first = runner.metadata_of(runner.materialize(kpu, runner.CRAWL), "raw_crawl")
+    second = runner.metadata_of(runner.materialize(kpu, runner.CRAWL), "raw_crawl")
+    assert first["fetched"] == first["new_articles"] > 100 and not first["incremental"]
+    assert second["incremental"] and second["fetched"] == second["new_articles"] == 0
+    assert second["requests"] < first["requests"] / 5  # listing pages of the refresh window and robots.txt
+    runner.materialize(kpu, runner.DOWNSTREAM_OF_CRAWL)  # the build merges both
+    con = connect(home / "warehouse.duckdb", read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(DISTINCT article_key) FROM articles").fetchone() == \
+            (first["fetched"], first["fetched"])
+    finally:
+        con.close()

@@ -52,3 +52,18 @@ def test_a_short_row_is_named(tmp_path):
                     "kab-x,KPU Kabupaten X,kabupaten,Banten,36.99,http://127.0.0.1:8001\nkab-y,KPU Y\n", encoding="utf-8")
     with pytest.raises(RegistryError, match="line 3: fewer fields than the header's 6"):
         load_registry(path)
+
+
+@pytest.mark.parametrize("row, named", [
+    # a space: the id names crawl locks, folders and every article key ("Kab Serang" was accepted)
+    ("Kab Serang,KPU X,kabupaten,Banten,36.04,http://127.0.0.1:8001", "line 2: satker_id 'kab serang' is not a host label"),
+    ("kab-x,KPU X,kabupaten, ,36.04,http://127.0.0.1:8001", "line 2: kab-x has no province"),
+    # the value refused is shown: a leading space is invisible in a spreadsheet
+    ("kab-x,KPU X,kabupaten,Banten,36.04, http://127.0.0.1:8001", "(has 'kab-x' and ' http://127.0.0.1:8001')"),
+])
+def test_a_row_the_crawl_cannot_use_is_named_with_its_value(tmp_path, row, named):
+    path = tmp_path / "reg.csv"
+    path.write_text("satker_id,name,level,province,kode_wilayah,base_url\n" + row + "\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as refused:
+        load_registry(path)
+    assert named in str(refused.value) and str(path) in str(refused.value)

@@ -66,9 +66,15 @@ def test_a_missing_home_or_an_unreadable_warehouse_is_one_line_and_exit_2(tmp_pa
     assert f"cannot open {config.warehouse_path(tmp_path)} as a DuckDB warehouse" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert config.warehouse_path(tmp_path).read_bytes() == b"not a database"  # read, never written
-    # a file given as the home (`--home medsos.csv`) is not a home with nothing in it yet
-    assert main(["--home", str(config.warehouse_path(tmp_path)), "status"]) == 2
-    assert "is a file, not a kpu-berita home" in capsys.readouterr().err
+    # a file given as the home (`--home medsos.csv`) is not a home with nothing in it yet; every
+    # command says so (crawl said "[Errno 20] Not a directory", build "nothing crawled yet")
+    for argv in (["status"], ["crawl", "--satker", "kab-serang"], ["build"], ["sql", "SELECT 1"],
+                 ["report", "--satker", "kab-serang", "--quarter", "2021Q3"]):
+        assert main(["--home", str(config.warehouse_path(tmp_path)), *argv]) == 2, argv
+        err = capsys.readouterr().err
+        assert "is a file, not a kpu-berita home (a folder): give --home the folder" in err, argv
+        assert len(err.strip().splitlines()) == 1, err
+    assert config.warehouse_path(tmp_path).read_bytes() == b"not a database"
 
 
 @pytest.mark.slow  # the demo home
@@ -107,3 +113,13 @@ def test_output_piped_into_head_ends_quietly(tmp_path):
     writer.stdout.close()  # as head does after its line
     _, err = writer.communicate(timeout=60)
     assert writer.returncode in (0, 141) and b"Traceback" not in err, err.decode()
+
+
+def test_a_build_names_the_crawls_it_left_because_they_stopped_midway(tmp_path, capsys):
+    # two crawls killed midway, then `build`: "0 articles (0 new, 0 updated from 0 crawl(s))", exit 0, no more
+    _crawl(tmp_path, "20260103T010000Z", ["kota-palu"], finished=False, merged=False)
+    _crawl(tmp_path, "20260104T010000Z", ["kab-serang"], finished=False, merged=False)
+    assert main(["--home", str(tmp_path), "-q", "build"]) == 0
+    err = capsys.readouterr().err
+    assert ("note: 2 crawl(s) stopped before their end and are not in the warehouse (20260104T010000Z, "
+            "20260103T010000Z): run the same `kpu-berita crawl` again to resume them") in err

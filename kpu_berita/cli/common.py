@@ -31,6 +31,15 @@ def date_arg(text: str) -> str:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
 
 
+def past_date_arg(text: str) -> str:
+    """--since: a day that has come. A later one stops every listing walk at its first page
+    (every article is older), so the crawl would quietly fetch almost nothing."""
+    day = date_arg(text)
+    if day > dt.date.today().isoformat():
+        raise argparse.ArgumentTypeError(f"{text!r} is in the future: give the earliest publication day to walk back to")
+    return day
+
+
 def output_file(text: str) -> Path:
     """An --out / --output file: its folder is made if it is missing (reports/2021/x.docx);
     a folder given instead of a file, or one that can't be written in, is named before any
@@ -89,7 +98,12 @@ def positive_int(text: str) -> int:
 
 
 def home_of(args) -> Path:
-    return Path(getattr(args, "home", None) or config.default_home())
+    """--home, else $KPU_BERITA_HOME, else ./.kpu-berita. A file there is refused by every
+    command alike (they said "Not a directory", "nothing crawled yet" or "no warehouse")."""
+    home = Path(getattr(args, "home", None) or config.default_home())
+    if home.exists() and not home.is_dir():
+        raise UserError(f"{home} is a file, not a kpu-berita home (a folder): give --home the folder")
+    return home
 
 
 def resource_of(args, **overrides):
@@ -148,12 +162,19 @@ def summarise(result) -> None:
     built = runner.metadata_of(result, "warehouse")
     if built:
         print(f"\nwarehouse: {built['rows']} articles ({built['new_articles']} new, {built['updated_articles']} updated "
-              f"from {built['crawls_merged']} crawl(s)); {built['periods_refreshed']} period marts refreshed; "
+              f"from {built['crawls_merged']} crawl(s){_merged_before(built)}); "
+              f"{built['periods_refreshed']} period marts refreshed; "
               f"categories: {built.get('by_category', {})}")
     for line in runner.failed_checks(result, "WARN"):
         print(f"CHECK WARNING {line}", file=sys.stderr)
     for line in runner.failed_checks(result):
         print(f"CHECK FAILED {line}", file=sys.stderr)
+
+
+def _merged_before(built: dict) -> str:
+    """Crawls a killed build had merged into the working file: marked, not counted again."""
+    n = built.get("crawls_merged_before", 0)
+    return f"; {n} more a stopped build had merged" if n else ""
 
 
 def read_only_warehouse(args):

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from kpu_berita import config
-from kpu_berita.cli.common import (date_arg, month_arg, output_file, positive_int, province_arg, quarter_arg,
-                                   satker_arg)
+from kpu_berita.cli.common import (date_arg, month_arg, output_file, past_date_arg, positive_int, province_arg,
+                                   quarter_arg, satker_arg)
 
 DESCRIPTION = "kpu-berita: crawl KPU satker news, build the warehouse, fill the Bakohumas report."
 
@@ -96,7 +96,7 @@ def _pipeline_commands(command) -> None:
                       help="the demo network's date (default 2025-12-31)")
 
     crawl = command("crawl", "Crawl the satker's Berita Terkini (incremental unless --full) into HOME/raw.")
-    crawl.add_argument("--since", type=date_arg, help="YYYY-MM-DD: stop walking listings past older articles")
+    crawl.add_argument("--since", type=past_date_arg, help="YYYY-MM-DD: stop walking listings past older articles")
     crawl.add_argument("--full", action="store_true", help="backfill: walk every listing page, fetch every article")
     crawl.add_argument("--profile", default="polite", choices=["polite", "loopback"],
                        help="crawl settings; 'loopback' (no delays) only runs against 127.0.0.0/8")

@@ -99,14 +99,13 @@ def cmd_status(args) -> int:
     home = home_of(args).resolve()
     if not home.exists():
         raise UserError(f"no kpu-berita home at {home}: `kpu-berita crawl` (or `kpu-berita demo`) makes one")
-    if not home.is_dir():
-        raise UserError(f"{home} is a file, not a kpu-berita home (a folder): give --home the folder")
     published = config.warehouse_path(home)
-    states = status.crawl_states(config.raw_dir(home), home)
     try:
         figures = status.warehouse_figures(published) if published.exists() else None
+        held = status.published_crawls(published) if published.exists() else frozenset()
     except duckdb.Error as exc:  # a file from an older release: it opens, but lacks the tables read
         raise UserError(f"cannot read the published warehouse {published} ({exc}); `kpu-berita build` writes it anew")
+    states = status.crawl_states(config.raw_dir(home), home, held)
     for line in status.status_lines(home, published, states, figures):
         print(line)
     if states:
@@ -128,4 +127,17 @@ def cmd_build(args) -> int:
               "--province choose what `kpu-berita crawl` fetches", file=sys.stderr)
     summarise(materialise(resource_of(args, rebuild=args.full, derive_processes=args.processes or 0),
                           DOWNSTREAM_OF_CRAWL, args))
+    _note_unfinished_crawls(home_of(args))
     return 0
+
+
+def _note_unfinished_crawls(home: Path) -> None:
+    """A build merges finished crawls only; one stopped midway waits, unnoticed, for the same
+    crawl to be asked for again (a build after two killed crawls said "0 articles", no more)."""
+    from kpu_berita.warehouse import status
+
+    stopped = [s.crawl_id for s in status.crawl_states(config.raw_dir(home), home) if s.state == status.UNFINISHED]
+    if stopped:
+        print(f"note: {len(stopped)} crawl(s) stopped before their end and are not in the warehouse "
+              f"({', '.join(stopped[:3])}{' ...' if len(stopped) > 3 else ''}): run the same `kpu-berita crawl` "
+              "again to resume them, then build", file=sys.stderr)

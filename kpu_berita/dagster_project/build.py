@@ -41,7 +41,7 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
         ensure_working_copy(kpu.warehouse_path, kpu.published_path)
         con = connect(kpu.warehouse_path)
         budget = merge.REBUILD if kpu.rebuild else merge.NIGHTLY
-        merged, totals = [], {"new_articles": 0, "updated_articles": 0, "view_snapshots": 0}
+        merged, already_merged, totals = [], [], {"new_articles": 0, "updated_articles": 0, "view_snapshots": 0}
         try:
             merge.tune(con, kpu.home_path, budget)
             crawl_dirs, registry_rows = crawls_to_build(kpu), kpu.registry_rows()
@@ -51,13 +51,22 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
                     f"the crawls fetched {len(unknown)} satker that {kpu.registry_name} does not list "
                     f"({', '.join(unknown[:10])}{' ...' if len(unknown) > 10 else ''}): build with the registry "
                     "they were crawled with (--registry or KPU_BERITA_REGISTRY); nothing was merged")
+            elsewhere = merge.satker_elsewhere(crawl_dirs, registry_rows)
+            if elsewhere:
+                satker, crawled, listed = elsewhere[0]
+                raise merge.SatkerElsewhere(
+                    f"the crawls fetched {len(elsewhere)} satker from other addresses than {kpu.registry_name} "
+                    f"gives ({satker}: {crawled}, the registry: {listed}"
+                    f"{'; ...' if len(elsewhere) > 1 else ''}): build with the registry they were crawled with "
+                    "(--registry or KPU_BERITA_REGISTRY); nothing was merged")
             merge.load_dimensions(con, registry_rows, CATEGORY_LABELS)
             if kpu.rebuild:
                 totals["new_articles"] = merge.rebuild_from_stage(con, crawl_dirs, kpu.home_path).get("articles", 0)
                 merged = [c.name for c in crawl_dirs]
             for crawl_dir in [] if kpu.rebuild else crawl_dirs:
                 counts = merge.merge_crawl(con, crawl_dir, kpu.home_path)
-                merged.append(crawl_dir.name)
+                # one a killed build had merged is skipped: marked below, not counted again
+                (already_merged if counts.get("skipped") else merged).append(crawl_dir.name)
                 for key in totals:
                     totals[key] += counts.get(key, 0)
             refreshed = merge.refresh_marts(con, budget.refresh_batch)
@@ -66,7 +75,7 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
             checks = run_checks(con)
             articles, by_category = con.execute(
                 "SELECT count(*), histogram(category) FROM article_facts").fetchone()
-            metadata = {"crawls_merged": len(merged), **totals, **refreshed, "rows": articles,
+            metadata = {"crawls_merged": len(merged), "crawls_merged_before": len(already_merged), **totals, **refreshed, "rows": articles,
                         "by_category": dg.MetadataValue.json({k: int(v) for k, v in (by_category or {}).items()}),
                         **_previews(con)}
             con.execute("CHECKPOINT")
@@ -74,7 +83,7 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
             con.close()
         # rows keep their order (preserve_insertion_order is on here): the report's zone maps rely on it
         metadata["compacted"] = compact_if_sparse(kpu.warehouse_path, merge.memory_settings(kpu.home_path, budget))
-        for crawl_id in merged:
+        for crawl_id in merged + already_merged:
             stage.mark_merged(kpu.home_path, crawl_id)
     return dg.MaterializeResult(metadata=metadata, check_results=checks)
 

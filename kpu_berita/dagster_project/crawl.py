@@ -22,7 +22,7 @@ from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.registry import shards
 from kpu_berita.spiders.plan import known_articles_in, refresh_window_start
 from kpu_berita.spiders.raw_store import SatkerCounts, crawl_counts
-from kpu_berita.spiders.run import run_crawl
+from kpu_berita.spiders.run import refuse_if_busy, run_crawl
 
 SUMMARY_COLUMNS = ["satker", "listing_pages", "fetched", "new_articles", "retitled", "view_snapshots", "errors",
                    "error_kinds", "stop"]
@@ -54,8 +54,10 @@ def crawl_summary_rows(per_satker: dict[str, dict], counts: dict[str, SatkerCoun
 def plan_crawl_shards(context: dg.OpExecutionContext, kpu: KpuBerita):
     """The selected satker in `crawl_process_count` shards of whole provinces: one step per
     shard, or all of them in one step with `crawl_in_one_step` (runner.materialize: the CLI, the demo)."""
+    rows = kpu.selected_rows()
+    refuse_if_busy(kpu.home_path, [r["satker_id"] for r in rows])  # before any shard's step starts
     parts = []
-    for n, shard in enumerate(shards(kpu.selected_rows(), kpu.crawl_process_count)):
+    for n, shard in enumerate(shards(rows, kpu.crawl_process_count)):
         provinces = sorted({r["province"] for r in shard})
         context.log.info(f"shard {n}: {len(shard)} satker of {', '.join(provinces)}")
         parts.append([{"satker_id": r["satker_id"], "base_url": r["base_url"]} for r in shard])
@@ -100,8 +102,9 @@ def crawl_shard(context: dg.OpExecutionContext, kpu: KpuBerita, shard_group: lis
 
 
 def _crawl_one_shard(kpu: KpuBerita, sites: list, today: dt.date, progress, stop: threading.Event) -> dict:
-    # the published copy: never opened for writing, so reading it can't collide with a build
-    held = known_articles_in(kpu.published_path, [s["satker_id"] for s in sites])
+    # the published copy: never opened for writing, so reading it can't collide with a build;
+    # and what finished crawls brought that no build has published yet
+    held = known_articles_in(kpu.published_path, [s["satker_id"] for s in sites], kpu.raw_path)
     known = {} if kpu.full else held  # a full crawl walks as if nothing were held; `held` only counts what is new
     refresh_from = refresh_window_start(today).isoformat() if known else None
     result = run_crawl(kpu.home_path, sites, since=kpu.since, refresh_from=refresh_from, known=known,

@@ -4,10 +4,11 @@ from pathlib import Path
 from typing import Optional
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from kpu_berita import config
 from kpu_berita.registry import load_registry, select_partition
+from kpu_berita.spiders.settings import PROFILES
 
 
 class KpuBerita(dg.ConfigurableResource):
@@ -43,6 +44,16 @@ class KpuBerita(dg.ConfigurableResource):
                                                        "(no delays; refused for any site outside 127.0.0.0/8)")
     crawl_date: Optional[str] = Field(default=None, description="YYYY-MM-DD: pretend today is this day "
                                                                 "(tests, replays)")
+
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _known_profile(cls, value):
+        """A typo ("loopbak", or in KPU_BERITA_PROFILE) fails the run's first step as it sets
+        up the resource, not each crawl shard after planning. Before: an EnvVar, checked once
+        Dagster has read the variable and builds the resource again."""
+        if not isinstance(value, dg.EnvVar) and value not in PROFILES:
+            raise ValueError(f"unknown crawl profile {value!r}; choose one of {', '.join(sorted(PROFILES))}")
+        return value
 
     @property
     def home_path(self) -> Path:

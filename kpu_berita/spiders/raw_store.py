@@ -90,6 +90,19 @@ class SatkerCounts:
     errors: dict[str, int] = dataclasses.field(default_factory=dict)  # error kind -> requests failed for good
 
 
+def pages_select(crawl_dir: Path, columns: dict[str, str]) -> str:
+    """SQL selecting `columns` ({name: DuckDB type}) of a finished crawl's article pages: from
+    its columnar copy, or from its JSON lines when it has none (staging writes it later)."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    pages = columnar_files(crawl_dir)["pages"]
+    if pages.exists():
+        return f"SELECT {names} FROM '{quoted_path(pages)}'"
+    items = ", ".join(f"'{quoted_path(f)}'" for f in crawl_item_files(crawl_dir))
+    types = ", ".join(f"'{c}': '{t}'" for c, t in {"kind": "VARCHAR", **columns}.items())
+    return (f"SELECT {names} FROM read_json([{items}], format='newline_delimited', ignore_errors=true, "
+            f"columns={{{types}}}) WHERE kind = 'article' AND article_key IS NOT NULL")
+
+
 def crawl_counts(crawl_dir: Path) -> dict[str, SatkerCounts]:
     """satker_id -> what a finished crawl fetched, over every process that worked on it: the
     Scrapy stats of a resumed crawl are only its last process's."""

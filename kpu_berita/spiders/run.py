@@ -143,13 +143,27 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
             try:  # before any folder is made: nothing is left to resume
                 holding.enter_context(locks.keys_held(_satker_locks(home), satker_ids))
             except locks.KeysHeld as exc:
-                busy = exc.keys
-                raise CrawlBusy(f"another crawl is fetching {', '.join(busy[:5])}{' ...' if len(busy) > 5 else ''} "
-                                f"({len(busy)} of the {len(satker_ids)} satker asked for; `kpu-berita status` names "
-                                "it): two crawls of one site would double the requests it gets; run again when it has "
-                                "finished") from None
+                raise _busy(exc.keys, satker_ids) from None
             crawl_dir, resumed, lock = _chosen_crawl(raw_dir, spec, known)
         return _run_locked(crawl_dir, lock, resumed, progress, stop)
+
+
+def refuse_if_busy(home: Path, satker_ids: list[str]) -> None:
+    """CrawlBusy at once if another crawl is fetching any of `satker_ids`. A run of several
+    shards asks this for all of them before any starts: each shard's own refusal came only
+    after the free shards had crawled to their end (hours, on a national home). run_crawl
+    still takes each shard's satker itself; this only answers early."""
+    path = _satker_locks(home)
+    busy = locks.take_keys(path, satker_ids)
+    if busy:
+        raise _busy(busy, satker_ids)
+    locks.release_keys(path, satker_ids)
+
+
+def _busy(busy: list[str], asked: list[str]) -> CrawlBusy:
+    return CrawlBusy(f"another crawl is fetching {', '.join(busy[:5])}{' ...' if len(busy) > 5 else ''} "
+                     f"({len(busy)} of the {len(asked)} satker asked for; `kpu-berita status` names it): two "
+                     "crawls of one site would double the requests it gets; run again when it has finished")
 
 
 def _chosen_crawl(raw_dir: Path, spec: dict, known: dict | None):

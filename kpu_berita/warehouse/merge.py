@@ -89,6 +89,10 @@ class UnlistedSatker(ValueError):
     """The crawls fetched satker that neither the registry nor the warehouse knows."""
 
 
+class SatkerElsewhere(ValueError):
+    """The registry gives crawled satker other addresses than their newest crawl used."""
+
+
 def satker_unknown_to(con, crawl_dirs: list[Path], registry_rows: list[dict]) -> list[str]:
     """The satker the crawls were asked for that neither the registry nor the warehouse's
     satker table lists. Their articles would join no satker row: left out of every report
@@ -96,6 +100,25 @@ def satker_unknown_to(con, crawl_dirs: list[Path], registry_rows: list[dict]) ->
     known = {r["satker_id"] for r in registry_rows}
     known |= {s for (s,) in con.execute("SELECT satker_id FROM satker").fetchall()}
     return sorted({s["satker_id"] for c in crawl_dirs for s in crawl_spec(c)["sites"]} - known)
+
+
+def satker_elsewhere(crawl_dirs: list[Path], registry_rows: list[dict]) -> list[tuple[str, str, str]]:
+    """(satker_id, the address its newest crawl here used, the registry's) where they differ.
+
+    A build with another registry than the crawl's (the shipped 552 for a loopback crawl,
+    because --registry was left out) would put that registry's addresses in the satker
+    table without a word. Only each satker's newest crawl is compared: a site that moved
+    was crawled at its old address before, and a full rebuild reads those crawls too."""
+    newest: dict[str, str] = {}
+    for crawl_dir in sorted(crawl_dirs, key=lambda c: c.name):  # crawl ids are UTC timestamps
+        newest.update({s["satker_id"]: s["base_url"] for s in crawl_spec(crawl_dir)["sites"]})
+    listed = {r["satker_id"]: r["base_url"] for r in registry_rows}
+    return sorted((satker, url, listed[satker]) for satker, url in newest.items()
+                  if satker in listed and _address(url) != _address(listed[satker]))
+
+
+def _address(base_url: str) -> str:
+    return base_url.strip().rstrip("/").lower()
 
 
 def load_dimensions(con, registry_rows: list[dict], category_labels: dict[str, str]) -> None:

@@ -24,9 +24,11 @@ class CrawlState:
     satker: int  # how many satker it was asked for
 
 
-def crawl_states(raw_dir: Path, home: Path) -> list[CrawlState]:
+def crawl_states(raw_dir: Path, home: Path, published: frozenset[str] = frozenset()) -> list[CrawlState]:
     """Every crawl folder of the home, newest first. Merged means the writer committed it
-    (the marker `build` itself goes by); a finished crawl without it waits for a build; one
+    (the marker `build` itself goes by) or the published warehouse holds it (`published`:
+    its crawl ids; a full rebuild stopped midway has cleared the markers); a finished crawl
+    without either waits for a build; one
     without done.json is running while the process its lock names lives, else it stopped
     before its end, and the same crawl, asked for again, resumes it."""
     states = []
@@ -37,7 +39,7 @@ def crawl_states(raw_dir: Path, home: Path) -> list[CrawlState]:
         if not (folder / DONE).exists():
             holder = locks.live_holder(folder / LOCK)  # its crawl process still at work
             state = f"{RUNNING} ({holder})" if holder else UNFINISHED
-        elif (stage_root(home) / folder.name / MERGED).exists():
+        elif folder.name in published or (stage_root(home) / folder.name / MERGED).exists():
             state = MERGED_STATE
         else:
             state = WAITING
@@ -68,6 +70,15 @@ def warehouse_figures(published: Path) -> WarehouseFigures:
         con.close()
     written = dt.datetime.fromtimestamp(published.stat().st_mtime, dt.timezone.utc)
     return WarehouseFigures(written, articles, satker, newest, flagged, [(s, d) for s, d in silent])
+
+
+def published_crawls(published: Path) -> frozenset[str]:
+    """The crawl ids the published warehouse holds; the file must exist."""
+    con = connect(published, read_only=True)
+    try:
+        return frozenset(c for (c,) in con.execute("SELECT crawl_id FROM crawls").fetchall())
+    finally:
+        con.close()
 
 
 def status_lines(home: Path, published: Path, states: list[CrawlState], figures: WarehouseFigures | None) -> list[str]:
