@@ -87,3 +87,17 @@ def test_the_rebuild_job_leaves_the_crawl_check_out():
 
     assert "raw_crawl_sites_answered" in defs.resolve_job_def("nightly").graph.node_dict
     assert "raw_crawl_sites_answered" not in defs.resolve_job_def("rebuild").graph.node_dict
+
+
+def test_an_unknown_crawl_profile_fails_as_the_resource_is_set_up():
+    # "loopbak" in run config or KPU_BERITA_PROFILE passed validation and failed in every crawl
+    # shard after planning, a traceback each; an EnvVar is checked once Dagster has read it
+    import pydantic
+    import pytest
+
+    from kpu_berita.dagster_project.resources import KpuBerita
+
+    with pytest.raises(pydantic.ValidationError, match="unknown crawl profile 'loopbak'; choose one of loopback, polite"):
+        KpuBerita(profile="loopbak")
+    assert KpuBerita(profile=dg.EnvVar("KPU_BERITA_PROFILE")).profile == "KPU_BERITA_PROFILE"  # resolved at launch
+    assert KpuBerita(profile="loopback").profile == "loopback"
