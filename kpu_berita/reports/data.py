@@ -159,6 +159,8 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
         by_month.setdefault(f"{r['published_date']:%Y-%m}", []).append(_article(r))
     months = [{"month": month, "label": label, "articles": by_month.get(month, [])}
               for month, label in months_of(period)]
+    # stable sort of rows in date and listing order: equal views rank the earlier article first,
+    # as mart_top_articles does (create_marts.sql), so an export's top five is this list
     top = sorted((r for r in rows if r["views"] is not None), key=lambda r: -r["views"])[:5]
     return {
         "satker_id": satker_id,
