@@ -11,7 +11,7 @@ from kpu_berita.pipelines.classify.classifier import Classifier
 from kpu_berita.pipelines.classify.labelled import (LabelError, check_label, frozen_hosts, read_labelled,
                                                     shipped_paths, split_frozen)
 from kpu_berita.pipelines.classify.rules import Rules
-from kpu_berita.user_csv import delimiter_of, dict_reader, open_text, sheet_row
+from kpu_berita.user_csv import decimal_text, delimiter_of, dict_reader, open_text, sheet_row
 from kpu_berita.user_files import written_whole
 
 OUTPUT_COLUMNS = ("category", "confidence", "needs_review", "reason")
@@ -38,7 +38,8 @@ def read_input_csv(path: Path) -> tuple[list[str], list[dict], str]:
 
 def classify_csv(in_path: Path, out_path: Path, classifier: Classifier) -> int:
     """Every input column kept as given, plus category, confidence, needs_review (true/false),
-    reason; written with the input's delimiter, so a ";" file from Excel opens as it came.
+    reason; written with the input's delimiter, so a ";" file from Excel opens as it came (its
+    confidence with a decimal comma, "0,97", as that Excel reads numbers).
     An input with all four (an earlier output) has them written anew."""
     columns, rows, delimiter = read_input_csv(in_path)
     taken = [c for c in OUTPUT_COLUMNS if c in columns]
@@ -53,7 +54,8 @@ def classify_csv(in_path: Path, out_path: Path, classifier: Classifier) -> int:
         writer = csv.DictWriter(f, fieldnames=fieldnames, delimiter=delimiter)
         writer.writeheader()
         for row, result in zip(rows, results):
-            writer.writerow({**row, "category": result.category, "confidence": f"{result.confidence:.2f}",
+            writer.writerow({**row, "category": result.category,
+                             "confidence": decimal_text(result.confidence, 2, delimiter),
                              "needs_review": "true" if result.needs_review else "false", "reason": result.reason})
     return len(rows)
 

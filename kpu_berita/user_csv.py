@@ -68,3 +68,10 @@ def sheet_row(n: int) -> int:
     """The row number a spreadsheet shows for the n-th data row (1 = the first under the
     header): errors name the row an analyst finds in Excel, where the header is row 1."""
     return n + 1
+
+
+def decimal_text(value: float, places: int, delimiter: str) -> str:
+    """A decimal as the file's reader expects it: "0,97" in a ";" file, which is what Excel
+    writes where the decimal mark is a comma (and where it reads "0.97" as text), else "0.97"."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if delimiter == ";" else text

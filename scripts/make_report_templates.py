@@ -195,9 +195,9 @@ def bab_1(document) -> None:
                    "penyelenggara pemilu, {{ satker_name }} berperan untuk meningkatkan kelancaran arus informasi "
                    "tentang kepemiluan baik kepada publik, pers dan juga pemangku kepentingan terkait, melalui "
                    "website {{ website }}, media sosial, PPID dan kanal informasi lainnya.")
+    # period_with_dates: a date range's label is a "Periode ..." already ("periode" twice before)
     paragraph = body(document, "Laporan ini merupakan rangkuman kegiatan Bakohumas {{ satker_name }} pada "
-                               "{{ period_label }} periode {{ period_start }} sampai dengan {{ period_end }}, yang "
-                               "dibentuk melalui ")
+                               "{{ period_with_dates }}, yang dibentuk melalui ")
     paragraph.add_run("[nomor dan judul Keputusan pembentukan Bakohumas]").font.color.rgb = PLACEHOLDER
     paragraph.add_run(". Diharapkan dengan adanya laporan ini terdapat umpan balik untuk membangun Bakohumas "
                       "{{ satker_name }} menjadi lebih baik lagi ke depannya.")
@@ -216,8 +216,11 @@ def bab_1(document) -> None:
 
 
 def website_section(document) -> None:
-    document.add_heading("1. Mengunggah Informasi Secara Digital Melalui Website", level=3)
+    document.add_heading("1. Mengunggah Informasi Secara Digital Melalui Website Dan Media Sosial", level=3)
     body(document, "{{ count_sentence }}")
+    tag(document, "{%p if reposts_line %}")
+    body(document, "{{ reposts_line }}")
+    tag(document, "{%p endif %}")
     tag(document, "{%p if layout == 'table' %}")
     table(document, ["No", "Tanggal", "Jenis Informasi", "Media Penyebaran"],
           ["{{ a.no }}.", "{{ a.date_label }}", "{{ a.title }}", "Website www.{{ website }}"], "a in articles",
@@ -358,9 +361,10 @@ def example() -> Document:
     document = new_document()
     para(document, "{{ satker_name }} ({{ satker_short }}, {{ satker_id }}) — {{ website }}", bold=True)
     para(document, "{{ period_label }} {{ period_range_label }} [{{ period_key }}]: {{ period_start }} s.d. "
-                   "{{ period_end }}, bulan {{ period_months }} {{ year }}")
+                   "{{ period_end }}, bulan {{ period_months }} {{ year }}; pada {{ period_with_dates }}")
     para(document, "{{ count_sentence }} Jumlah: {{ total_articles }} artikel, {{ total_views }} kali dilihat "
                    "(susunan: {{ layout }}).")
+    para(document, "{{ reposts_line }} ({{ reposts_excluded }})")
     tag(document, "{%p for m in months %}")
     para(document, "{{ m.label }}:", bold=True)
     tag(document, "{%p for a in m.articles %}")
@@ -389,6 +393,8 @@ def example() -> Document:
     para(document, "{{ h.sentence }} {{ h.summary }} {{ h.url }}")
     para(document, "{{ h.photo }}{{ h.photo_missing }}")
     para(document, "{{ h.caption }}", italic=True)
+    para(document, "Keterangan Gambar:", bold=True)  # the seed's layout: the label, then the caption's text
+    para(document, "{{ h.caption_text }}", italic=True)
     tag(document, "{%p endfor %}")
     para(document, "Dibuat {{ generated_on }}.")
     return document

@@ -1,5 +1,12 @@
-"""A complete satker report dict (the JSON contract) for renderer and template tests."""
+"""A complete satker report dict (the JSON contract) for renderer and template tests, and
+seed 000's own list of titles to hold the reports to."""
 from __future__ import annotations
+
+import re
+
+from tests.conftest import FILES
+
+SEED_000_MONTHS = {"Juli 2021": "2021-07", "Agustus 2021": "2021-08", "September 2021": "2021-09"}
 
 TRICKY = 'Rapat & Evaluasi <DPB> "Tahap 1" \'kutip\' *penting* [draf]'
 
@@ -32,3 +39,22 @@ def sample_report(*, photo_url: str | None = "https://kab-serang.kpu.go.id/img/1
                        {"platform": "Youtube", "posts": 15, "followers": None}],
             "social_by_content_type": [{"content_type": "Foto Berita", "posts": {"Facebook": 98, "Youtube": 19}}],
             "humas_activities": [humas], "generated_at": "2026-11-22T10:00:00+07:00"}
+
+
+def seed_000_section() -> str:
+    """Seed 000's section II.B.1 from its count sentence to section 2, as written."""
+    text = (FILES / "seed_000_bakohumas_kab-serang_2021Q3.txt").read_text(encoding="utf-8")
+    return text[text.index("telah mengunggah sebanyak 36 artikel"):text.index("2. Akun Media Sosial")]
+
+
+def seed_000_titles() -> dict[str, list[str]]:
+    """Month -> titles, parsed from the seed report's section II.B.1 as written."""
+    titles, month = {}, None
+    for line in seed_000_section().splitlines():
+        line = line.strip().lstrip("- ").strip()
+        if line.rstrip(":") in SEED_000_MONTHS:
+            month = SEED_000_MONTHS[line.rstrip(":")]
+            titles[month] = []
+        elif month and (m := re.match(r"^[a-z]\. (.+)$", line)):
+            titles[month].append(m.group(1).strip())
+    return titles

@@ -3,6 +3,7 @@ and exit 2 for bad input, both evaluation parts, a versioned model under the hom
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
@@ -52,6 +53,17 @@ def test_a_semicolon_file_from_excel_is_read_and_written_back_as_it_came(tmp_pat
         rows = list(csv.DictReader(f, delimiter=";"))
     assert list(rows[0]) == ["id", "title", "catatan", "category", "confidence", "needs_review", "reason"]
     assert rows[0]["id"] == "7" and rows[0]["catatan"] == "a, b" and rows[0]["category"] == "rapat"
+    # that Excel reads "0.97" as text: the confidence has its decimal comma
+    assert re.fullmatch(r"[01],\d\d", rows[0]["confidence"]), rows[0]["confidence"]
+
+
+def test_a_comma_file_keeps_the_decimal_point(tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text("id,title\n7,Rapat Pleno Terbuka Rekapitulasi DPB\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert run_cli("--home", tmp_path / "home", "classify", "--input", source, "--output", out) == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        assert re.fullmatch(r"[01]\.\d\d", next(csv.DictReader(f))["confidence"])
 
 
 @pytest.mark.parametrize("content, message", [

@@ -9,27 +9,9 @@ import docx
 import pytest
 
 from kpu_berita.cli import main
-from tests.conftest import FILES
+from tests.report_samples import seed_000_titles
 
 pytestmark = pytest.mark.slow
-MONTHS = {"Juli 2021": "2021-07", "Agustus 2021": "2021-08", "September 2021": "2021-09"}
-
-
-def seed_000_titles() -> dict[str, list[str]]:
-    """Month -> titles, parsed from the seed report's section II.B.1 as written."""
-    text = (FILES / "seed_000_bakohumas_kab-serang_2021Q3.txt").read_text(encoding="utf-8")
-    section = text[text.index("telah mengunggah sebanyak 36 artikel"):text.index("2. Akun Media Sosial")]
-    titles, month = {}, None
-    for line in section.splitlines():
-        line = line.strip().lstrip("- ").strip()
-        if line.rstrip(":") in MONTHS:
-            month = MONTHS[line.rstrip(":")]
-            titles[month] = []
-        elif month and (m := re.match(r"^[a-z]\. (.+)$", line)):
-            titles[month].append(m.group(1).strip())
-    return titles
-
-
 def run_cli(*argv) -> int:
     return main([str(a) for a in argv])
 

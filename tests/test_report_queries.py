@@ -1,11 +1,18 @@
 """The report queries on a small hand-made warehouse: --exclude-reposts leaves republished
-news out, and the province report lists every satker of the province, silent ones too."""
+news out and the report says how many, and the province report lists every satker of the
+province, silent ones too."""
 from __future__ import annotations
 
+import datetime as dt
+
+import docx
 import pytest
 
+from kpu_berita.reports.context import template_context
 from kpu_berita.reports.data import province_report, satker_report
 from kpu_berita.reports.periods import quarter_period
+from kpu_berita.reports.render_docx import render_docx, render_province_docx
+from kpu_berita.reports.render_text import render_json, render_markdown, render_province_markdown
 from kpu_berita.warehouse.db import connect
 from kpu_berita.warehouse.merge import recompute_all
 
@@ -41,6 +48,34 @@ def test_exclude_reposts_leaves_republished_news_out(warehouse):
     assert titles(satker_report(warehouse, "kab-serang", period)) == ["own", "ri"]
     without = satker_report(warehouse, "kab-serang", period, include_reposts=False)
     assert titles(without) == ["own"] and without["total_articles"] == 1
+
+
+REPOSTS_LEFT_OUT = "1 artikel yang memuat ulang berita KPU RI atau KPU Provinsi tidak dihitung."
+
+
+def test_the_report_says_how_many_reposts_it_left_out(warehouse, tmp_path):
+    # --exclude-reposts changed the count without a word: the list looked shorter than the site's
+    period = quarter_period("2021Q3")
+    counted = satker_report(warehouse, "kab-serang", period)
+    assert counted["reposts_excluded"] is None and "tidak dihitung" not in render_markdown(counted)
+    without = satker_report(warehouse, "kab-serang", period, include_reposts=False)
+    assert without["reposts_excluded"] == 1 and '"reposts_excluded": 1' in render_json(without)
+    markdown = render_markdown(without)
+    assert markdown.index(REPOSTS_LEFT_OUT) < markdown.index("**Juli 2021:**")  # under the count sentence
+    assert REPOSTS_LEFT_OUT in [p.text for p in docx.Document(str(render_docx(without, tmp_path / "s.docx"))).paragraphs]
+    context = template_context(without, layout="list", chart_png=None, photos={}, generated_on=dt.date(2021, 10, 4))
+    assert (context["reposts_excluded"], context["reposts_line"]) == (1, REPOSTS_LEFT_OUT)
+    province = province_report(warehouse, "Banten", period, include_reposts=False)
+    assert province["reposts_excluded"] == 1 and REPOSTS_LEFT_OUT in render_province_markdown(province)
+    document = docx.Document(str(render_province_docx(province, tmp_path / "p.docx")))
+    assert REPOSTS_LEFT_OUT in [p.text for p in document.paragraphs]
+
+
+def test_excluding_reposts_where_there_are_none_says_so_too(warehouse):
+    report = satker_report(warehouse, "bali", quarter_period("2021Q3"), include_reposts=False)
+    assert report["reposts_excluded"] == 0
+    assert ("Artikel yang memuat ulang berita KPU RI atau KPU Provinsi tidak dihitung; pada periode ini tidak ada."
+            in render_markdown(report))
 
 
 def test_province_report_lists_every_satker_of_the_province_silent_ones_too(warehouse):

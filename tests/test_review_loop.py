@@ -207,3 +207,24 @@ def test_corrections_as_analysts_send_them(demo_home, tmp_path, capsys):
     assert "removed 0 correction(s)" in capsys.readouterr().err
     assert run_cli("--home", demo_home, "correct", "--article", third, "--remove") == 0
     assert "removed 1 correction(s)" in capsys.readouterr().err
+
+
+def test_the_kategori_sheet_says_what_each_code_covers(tmp_path):
+    """The README promised it; the sheet had only code and label."""
+    import csv
+    from importlib import resources
+
+    from openpyxl import load_workbook
+
+    from kpu_berita.warehouse.review import write_sheet
+
+    write_sheet([], tmp_path / "review.xlsx")
+    book = load_workbook(tmp_path / "review.xlsx", read_only=True)
+    try:
+        rows = list(book["kategori"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    with (resources.files("kpu_berita") / "data" / "taxonomy.csv").open(encoding="utf-8") as f:
+        taxonomy = [(r["code"], r["label"], r["description"]) for r in csv.DictReader(f)]
+    assert rows[0] == ("code", "label", "description") and rows[1:] == taxonomy
+    assert dict((code, description) for code, _, description in rows[1:])["audiensi"].startswith("audiensi, kunjungan")

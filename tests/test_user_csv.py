@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpu_berita.user_csv import TooManyFields, delimiter_of, dict_reader, open_text
+from kpu_berita.user_csv import TooManyFields, decimal_text, delimiter_of, dict_reader, open_text
 from kpu_berita.warehouse.review import read_sheet
 
 
@@ -41,3 +41,8 @@ def test_a_filled_review_sheet_saved_with_semicolons_reads_as_with_commas(tmp_pa
                      encoding="utf-8")
     with pytest.raises(TooManyFields, match=r"^row 2 has 5 fields where the header has 4: a value with an unquoted ','"):
         read_sheet(comma)
+
+
+@pytest.mark.parametrize("delimiter, text", [(";", "0,97"), (",", "0.97"), ("\t", "0.97")])
+def test_a_decimal_is_written_as_the_files_reader_reads_it(delimiter, text):
+    assert decimal_text(0.9689, 2, delimiter) == text

@@ -35,6 +35,40 @@ def test_an_old_warehouse_upgrades_in_place_without_losing_rows(tmp_path):
     con.close()
 
 
+def test_social_rows_stored_before_migration_014_are_renumbered_where_that_can_be_told(tmp_path):
+    """source_row was the data row (1 = first under the header) while the import's errors said
+    "row 2" for it; an import holding a row 1 was numbered that way, one without can't be told."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))  # migrations 001-013 applied, social figures imported under them
+    con.execute("CREATE TABLE _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
+    for name, sql in _sql_files("migrations"):
+        if name < "014":
+            con.execute(sql)
+            con.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
+    imports = [("q3.csv", "2021-10-02 09:00:00+00", "Facebook", 1), ("q3.csv", "2021-10-02 09:00:00+00", "Instagram", 2),
+               # q3.csv again, its first row unchanged (not stored again): old or new, nothing says
+               ("q3.csv", "2021-10-03 09:00:00+00", "Youtube", 3),
+               ("q4.csv", "2022-01-02 09:00:00+00", "Facebook", 2)]  # numbered as a sheet already
+    for source, at, platform, row in imports:
+        con.execute("""INSERT INTO social_media_stats (satker_id, period_key, period_start, period_end, platform,
+                       posts, source_file, source_row, imported_at)
+                       VALUES ('kab-serang', '2021Q3', DATE '2021-07-01', DATE '2021-09-30', ?, 1, ?, ?, ?)""",
+                    [f"{platform} {source}", source, row, at])
+    con.close()
+
+    con = connect(path)
+    try:
+        rows = con.execute("SELECT platform, source_row FROM social_media_stats ORDER BY imported_at, source_row").fetchall()
+        assert rows == [("Facebook q3.csv", 2), ("Instagram q3.csv", 3), ("Youtube q3.csv", 3), ("Facebook q4.csv", 2)]
+    finally:
+        con.close()
+    con = connect(path)  # applied once: connecting again renumbers nothing
+    try:
+        assert con.execute("SELECT max(source_row) FROM social_media_stats").fetchone() == (3,)
+    finally:
+        con.close()
+
+
 def utc(day: str, hour: int = 1) -> dt.datetime:
     return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=dt.timezone.utc)
 

@@ -21,6 +21,7 @@ EPILOG = {
     "status": "example: kpu-berita status   (before a build: which crawls wait for it, which stopped early)",
     "report": "example: kpu-berita report --satker kab-serang --quarter 2021Q3 --format docx --out serang-2021Q3.docx\n"
               "         kpu-berita report --satker kab-kayongutara --period 2021-03-01..2021-06-30 --layout table\n"
+              "         kpu-berita report --satker kab-serang --quarter 2021Q3 --titles-only --out serang-tw3.docx\n"
               "         kpu-berita report --satker kab-serang --quarter 2021Q3 --full --out laporan-tw3-2021.docx\n"
               "         kpu-berita report --satker kab-serang --semester 2021S2 --template laporan.docx --out out.docx\n"
               "         kpu-berita report --province Banten --quarter 2021Q3 --format md",
@@ -158,7 +159,11 @@ def _report_commands(command) -> None:
     report.add_argument("--full", action="store_true",
                         help="the complete report (cover, daftar isi, BAB I-III) from the shipped template")
     report.add_argument("--out", type=output_file, help="output file (default: stdout for md/json, <satker>-<period>.docx)")
-    report.add_argument("--exclude-reposts", action="store_true", help="leave out republished KPU RI/province news")
+    report.add_argument("--exclude-reposts", action="store_true",
+                        help="leave out republished KPU RI/province news (the report says how many)")
+    report.add_argument("--titles-only", action="store_true",
+                        help="list each article by its title alone, as the Bakohumas reports do, without "
+                             "\"(2 Juli 2021, 229 kali dilihat)\" (md and docx, list layout)")
 
     social = command("social", "Import social-media figures (posts, followers per platform and period) into the warehouse.")
     social.add_argument("--import", dest="import_file", type=Path, required=True, metavar="FILE.csv",

@@ -21,19 +21,42 @@ def cmd_report(args) -> int:
         raise UserError("--template and --full fill one satker's report, not a province's")
     if args.template and args.full:
         raise UserError("give --template FILE or --full, not both")
+    if args.province and args.layout == "table":
+        # it was silently ignored: a province report is a table of its satker, not of articles
+        raise UserError("--layout table numbers one satker's articles; a province report is already a table "
+                        "of its satker: leave out --layout")
     fmt = _report_format(args)
+    _check_titles_only(args, fmt)
     try:
         period = parse_period_options({"quarter": args.quarter, "semester": args.semester, "year": args.year,
                                        "period": args.period})
         written = write_report(ReportRequest(
             home=home_of(args), period=period, satker_id=(args.satker or [None])[0], province=args.province,
             format=fmt, layout=args.layout, out=args.out,
-            template=args.template, full=args.full, include_reposts=not args.exclude_reposts), notes=sys.stderr)
+            template=args.template, full=args.full, include_reposts=not args.exclude_reposts,
+            titles_only=args.titles_only), notes=sys.stderr)
     except ReportProblem as exc:
         raise UserError(str(exc))
     if written:
         print(f"wrote {written}", file=sys.stderr)
     return 0
+
+
+def _check_titles_only(args, fmt: str) -> None:
+    """--titles-only shapes the lettered list of the short md/docx report; anywhere else it
+    would change nothing, which is refused rather than ignored."""
+    if not args.titles_only:
+        return
+    if args.province:
+        raise UserError("--titles-only shapes one satker's article list; a province report lists no titles")
+    if args.full or args.template:
+        raise UserError("--titles-only shapes the short report's list; the --full report lists bare titles already, "
+                        "and a --template prints what its tags say ({{ a.title }})")
+    if fmt == "json":
+        raise UserError("--titles-only shapes the md/docx list; the JSON always has every field (title, date, views)")
+    if args.layout == "table":
+        raise UserError("--titles-only shapes the list layout; the table layout keeps seed 003's columns "
+                        "(No, Tanggal, Jenis Informasi, Media Penyebaran)")
 
 
 REPORT_SUFFIXES = {".docx": "docx", ".json": "json", ".md": "md", ".markdown": "md"}

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kpu_berita.reports.periods import date_id, long_date
+from kpu_berita.reports.humas import CAPTION_LABEL
+from kpu_berita.reports.periods import date_id, long_date, parse_period, period_with_dates
 from kpu_berita.reports.wording import (PHOTO_NOT_FETCHED, activity_sentence, count_sentence, formal_name, letter,
-                                       review_line)
+                                        reposts_line, review_line)
 
 # Every top-level variable; a template naming anything else is refused before rendering.
 VARIABLES = (
@@ -16,6 +17,7 @@ VARIABLES = (
     "period_start", "period_end", "period_months", "year", "total_articles", "total_views", "count_sentence",
     "layout", "months", "articles", "categories", "top_articles", "chart", "social", "social_platforms",
     "social_by_content_type", "humas_activities", "generated_on", "needs_review", "review_line",
+    "period_with_dates", "reposts_excluded", "reposts_line",
 )
 
 
@@ -48,6 +50,8 @@ def _activity(n: int, item: dict, photos: dict[str, Path]) -> dict:
             "place": item.get("place") or "",
             "participants": item.get("participants") or "", "summary": item["summary"], "url": item["url"],
             "sentence": activity_sentence(item), "caption": item["caption"],
+            # for a template that writes "Keterangan Gambar:" itself (template.py picks it there)
+            "caption_text": item["caption"].removeprefix(CAPTION_LABEL),
             "photo": photos.get(item.get("photo_url") or ""),
             # the article has a lead photo that could not be fetched: where to find it
             "photo_missing": (f"{PHOTO_NOT_FETCHED} {item['photo_url']}"
@@ -77,6 +81,7 @@ def template_context(report: dict, *, layout: str, chart_png: bytes | None, phot
         "period_label": report["period_label"], "period_range_label": report["period_range_label"],
         "period_key": report["period_key"], "period_start": long_date(start), "period_end": long_date(end),
         "period_months": _period_months(report), "year": end.year,
+        "period_with_dates": period_with_dates(parse_period(report["period_key"])),
         "total_articles": report["total_articles"], "total_views": report["total_views"],
         "count_sentence": count_sentence(report), "layout": layout, "months": months, "articles": articles,
         "categories": [{"label": c["label"], "articles": c["articles"], "views": c["views"]} for c in report["categories"]],
@@ -91,6 +96,8 @@ def template_context(report: dict, *, layout: str, chart_png: bytes | None, phot
         # articles whose category the classifier was not sure of: counted under their best code
         "needs_review": report.get("needs_review") or 0,
         "review_line": review_line(report) if report.get("needs_review") else "",
+        # --exclude-reposts: how many republished articles were left out, and the line saying so
+        "reposts_excluded": report.get("reposts_excluded") or 0, "reposts_line": reposts_line(report),
     }
 
 

@@ -4,6 +4,8 @@ The satker report keeps the contract of the first release (satker_id, satker_nam
 quarter, period {start, end}, total_articles, total_views, months, categories, top_articles,
 generated_at) and adds period_key, period_label, period_range_label, social and
 humas_activities. `quarter` is the YYYYQn key when the period is a quarter, else null.
+`reposts_excluded` (satker and province reports) is null when reposts are counted, else how
+many republished articles of the period --exclude-reposts left out.
 """
 from __future__ import annotations
 
@@ -45,6 +47,14 @@ def _period_rows(con, satker_id: str, period: Period, include_reposts: bool) -> 
         row["published_date"] = _as_date(row["published_date"])
         row["views"] = None if row["views"] is None else int(row["views"])
     return rows
+
+
+def _reposts_left_out(con, satker_ids: list[str], period: Period, include_reposts: bool) -> int | None:
+    """How many republished articles of the period the report leaves out: None when it counts them."""
+    if include_reposts:
+        return None
+    return con.execute("""SELECT count(*) FROM report_articles WHERE list_contains(?, satker_id) AND is_repost
+                          AND published_date BETWEEN ? AND ?""", [satker_ids, period.start, period.end]).fetchone()[0]
 
 
 def _categories(con, rows: list[dict]) -> list[dict]:
@@ -159,6 +169,8 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
         by_month.setdefault(f"{r['published_date']:%Y-%m}", []).append(_article(r))
     months = [{"month": month, "label": label, "articles": by_month.get(month, [])}
               for month, label in months_of(period)]
+    # stable sort of rows in date and listing order: equal views rank the earlier article first,
+    # as mart_top_articles does (create_marts.sql), so an export's top five is this list
     top = sorted((r for r in rows if r["views"] is not None), key=lambda r: -r["views"])[:5]
     return {
         "satker_id": satker_id,
@@ -171,6 +183,7 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
         "period_range_label": range_label(period),
         "total_articles": len(rows),
         "total_views": sum(r["views"] or 0 for r in rows),
+        "reposts_excluded": _reposts_left_out(con, [satker_id], period, include_reposts),
         "months": months,
         "categories": _categories(con, rows),
         # flagged articles still count under their best code; the report says how many to check
@@ -219,4 +232,5 @@ def province_report(con, province: str, period: Period, *, include_reposts: bool
             "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
             "period_key": period.key, "period_label": period_label(period),
             "total_articles": sum(r["articles"] for r in rows), "total_views": sum(r["views"] for r in rows),
+            "reposts_excluded": _reposts_left_out(con, [sid for sid, _, _ in satker], period, include_reposts),
             "satker": rows, "generated_at": dt.datetime.now(JAKARTA).isoformat(timespec="seconds")}

@@ -31,6 +31,7 @@ PARTICIPANTS = re.compile(
     r"\b(?:diikuti\s+oleh|diikuti|dihadiri\s+oleh|dihadiri|melibatkan)\s+(?P<who>[^.;]+)", re.I)
 DATELINE = re.compile(r"^[^.\n]{0,60}?(?:\(\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?\s*\)|\d{4})\s*[-–—.]\s+")
 SUMMARY_CHARS = 480
+CAPTION_LABEL = "Keterangan Gambar: "  # how the seed reports caption their photos
 
 
 def is_humas_article(title: str, first_paragraph: str, topics) -> bool:
@@ -105,7 +106,7 @@ def summary(body: str | None, limit: int = SUMMARY_CHARS) -> str:
 def caption(title: str, place: str | None) -> str:
     """'Keterangan Gambar: <title> di <place>.', as the seed reports caption their photos."""
     where = f" di {place}" if place and not place.startswith("Daring") else ""
-    return f"Keterangan Gambar: {title}{where}."
+    return f"{CAPTION_LABEL}{title}{where}."
 
 
 def draft_activity(row: dict) -> dict:

@@ -38,6 +38,7 @@ class ReportRequest:
     template: Path | None = None  # an operator's docxtpl template
     full: bool = False  # the shipped complete-report template
     include_reposts: bool = True
+    titles_only: bool = False  # the short md/docx list: bare titles, as seed 000 (no date and views)
 
 
 def parse_period_options(options: dict[str, str | None]) -> Period:
@@ -123,8 +124,10 @@ def write_report(request: ReportRequest, stdout=None, notes=None) -> Path | None
         except TemplateProblem as exc:
             raise ReportProblem(str(exc))
     if request.format == "docx":
-        return render_docx(report, request.out, request.layout, lead_photos(report, request.home))
-    text = render_json(report, request.layout) if request.format == "json" else render_markdown(report, request.layout)
+        return render_docx(report, request.out, request.layout, lead_photos(report, request.home),
+                           titles_only=request.titles_only)
+    text = (render_json(report, request.layout) if request.format == "json"
+            else render_markdown(report, request.layout, titles_only=request.titles_only))
     return _write_text(text, request.out, stdout)
 
 

@@ -144,6 +144,14 @@ def period_label(period: Period) -> str:
     return f"Periode {long_date(period.start)} - {long_date(period.end)}"
 
 
+def period_with_dates(period: Period) -> str:
+    """'Triwulan III Tahun 2021 periode 1 Juli 2021 sampai dengan 30 September 2021', as seed 000's
+    BAB I writes it; a date range's label already is a "Periode ...", so it is not said twice:
+    'Periode 1 November 2025 sampai dengan 31 Januari 2026'."""
+    dates = f"{long_date(period.start)} sampai dengan {long_date(period.end)}"
+    return f"Periode {dates}" if period.kind == "range" else f"{period_label(period)} periode {dates}"
+
+
 def range_label(period: Period) -> str:
     """'(01 JULI 2021 - 30 SEPTEMBER 2021)', as the cover of seed 000 writes it."""
     def upper(day: dt.date) -> str:

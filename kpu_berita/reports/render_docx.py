@@ -10,9 +10,12 @@ from pathlib import Path
 
 from kpu_berita.reports.charts import month_chart_png, province_chart_png
 from kpu_berita.reports.periods import date_id
-from kpu_berita.reports.render_text import HUMAS_HEADING, SOCIAL_HEADING
-from kpu_berita.reports.wording import (PHOTO_NOT_FETCHED, SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, clean_xml,
-                                        count_sentence, province_row_note, review_line, table_rows, views_text)
+from kpu_berita.reports.wording import (HUMAS_PLACEHOLDER, PHOTO_NOT_FETCHED, SECTION_HEADING, SOCIAL_HEADING,
+                                        SOCIAL_PLACEHOLDER, TABLE_HEADER, activity_sentence, article_line, clean_xml,
+                                        count_sentence, humas_heading, province_row_note, reposts_line, review_line,
+                                        table_rows, views_text)
+
+PLACEHOLDER_RED = (0xC0, 0x00, 0x00)  # what only the humas officer can write, as in the --full report
 from kpu_berita.user_files import written_whole
 
 
@@ -50,7 +53,15 @@ def _new_document():
     return document
 
 
-def _website_list(document, report: dict) -> None:
+def _red(paragraph, text: str):
+    from docx.shared import RGBColor
+
+    run = paragraph.add_run(clean_xml(text))
+    run.font.color.rgb = RGBColor(*PLACEHOLDER_RED)
+    return run
+
+
+def _website_list(document, report: dict, titles_only: bool = False) -> None:
     from docx.shared import Inches
 
     for month in report["months"]:
@@ -58,7 +69,7 @@ def _website_list(document, report: dict) -> None:
         if not month["articles"]:
             document.add_paragraph("Tidak ada artikel.")
         for i, article in enumerate(month["articles"]):
-            paragraph = document.add_paragraph(clean_xml(article_line(i, article)))
+            paragraph = document.add_paragraph(clean_xml(article_line(i, article, titles_only=titles_only)))
             paragraph.paragraph_format.left_indent = Inches(0.3)
 
 
@@ -84,10 +95,11 @@ def _categories_and_chart(document, report: dict) -> None:
 
 def _social(document, report: dict) -> None:
     recap = report.get("social_by_content_type") or []
+    document.add_heading(SOCIAL_HEADING, level=2)
     # a report dict with only the content-type recap still has figures to show
     if not report.get("social") and not recap:
+        _red(document.add_paragraph(), SOCIAL_PLACEHOLDER)
         return
-    document.add_heading(SOCIAL_HEADING, level=2)
     if report.get("social"):
         document.add_paragraph(f"Jumlah unggahan akun media sosial, {report['period_label']}:")
         _table(document, ["Platform", "Postingan", "Teman/Pengikut"],
@@ -102,11 +114,12 @@ def _social(document, report: dict) -> None:
 
 
 def _humas(document, report: dict, photos: dict[str, Path]) -> None:
-    from docx.shared import Inches, RGBColor
+    from docx.shared import Inches
 
+    document.add_heading(clean_xml(humas_heading(report)), level=2)
     if not report.get("humas_activities"):
+        _red(document.add_paragraph(), HUMAS_PLACEHOLDER)
         return
-    document.add_heading(HUMAS_HEADING, level=2)
     for n, item in enumerate(report["humas_activities"], start=1):
         document.add_paragraph().add_run(clean_xml(f"{n}. {item['title']}")).bold = True
         document.add_paragraph(clean_xml(activity_sentence(item)))
@@ -117,18 +130,25 @@ def _humas(document, report: dict, photos: dict[str, Path]) -> None:
         elif item.get("photo_url"):
             # the article has a photo we could not fetch (its site down, not an image): say where
             # it is, in red as the full report's placeholders, rather than drop it and its caption
-            missing = document.add_paragraph().add_run(clean_xml(f"{PHOTO_NOT_FETCHED} {item['photo_url']}"))
-            missing.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+            _red(document.add_paragraph(), f"{PHOTO_NOT_FETCHED} {item['photo_url']}")
         if item.get("photo_url"):
             document.add_paragraph().add_run(clean_xml(item["caption"])).italic = True
 
 
-def render_docx(report: dict, path, layout: str = "list", photos: dict[str, Path] | None = None) -> Path:
-    """The website section (plus social media and humas activities when there are any) as a .docx."""
+def render_docx(report: dict, path, layout: str = "list", photos: dict[str, Path] | None = None, *,
+                titles_only: bool = False) -> Path:
+    """Sections 1-3 of seed 000's II.B as a .docx: the website list, social media (a red
+    placeholder when none were imported) and humas activities (a placeholder when none).
+    titles_only: the list layout gives each article's title alone, as seed 000 does."""
     document = _new_document()
     document.add_heading(SECTION_HEADING, level=2)
     document.add_paragraph(clean_xml(count_sentence(report)))
-    (_website_table if layout == "table" else _website_list)(document, report)
+    if reposts_line(report):
+        document.add_paragraph(reposts_line(report))
+    if layout == "table":
+        _website_table(document, report)
+    else:
+        _website_list(document, report, titles_only)
     _categories_and_chart(document, report)
     if report.get("top_articles"):
         document.add_heading("Lima artikel dengan kunjungan terbanyak", level=3)
@@ -147,6 +167,8 @@ def render_province_docx(report: dict, path) -> Path:
     document.add_heading(clean_xml(f"Publikasi website KPU se-{report['province']}, {report['period_label']}"), level=2)
     document.add_paragraph(f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}. "
                            "Satker tanpa artikel pada periode ini ditandai merah.")
+    if reposts_line(report):
+        document.add_paragraph(reposts_line(report))
     notes = [province_row_note(r) for r in report["satker"]]
     rows = [[r["satker_name"] + (f" ({note})" if note else ""), r["articles"], r["views"]]
             for r, note in zip(report["satker"], notes)]

@@ -9,12 +9,11 @@ import json
 import re
 
 from kpu_berita.reports.periods import date_id
-from kpu_berita.reports.wording import (SECTION_HEADING, TABLE_HEADER, activity_sentence, article_line, count_sentence,
-                                        letter, province_row_note, review_line, table_rows, views_text)
+from kpu_berita.reports.wording import (HUMAS_PLACEHOLDER, SECTION_HEADING, SOCIAL_HEADING, SOCIAL_PLACEHOLDER,
+                                        TABLE_HEADER, activity_sentence, article_line, count_sentence, humas_heading,
+                                        letter, province_row_note, reposts_line, review_line, table_rows, views_text)
 
 LAYOUTS = ("list", "table")
-SOCIAL_HEADING = "2. Akun Media Sosial"
-HUMAS_HEADING = "3. Kegiatan Terkait Badan Koordinasi Kehumasan"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")  # what Markdown would read as markup inside a line
 
 
@@ -39,13 +38,13 @@ def render_json(report: dict, layout: str | None = None) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def _md_list(report: dict) -> list[str]:
+def _md_list(report: dict, titles_only: bool = False) -> list[str]:
     lines = []
     for month in report["months"]:
         lines += [f"**{month['label']}:**", ""]
         if not month["articles"]:
             lines.append("Tidak ada artikel.")
-        lines += [md(article_line(i, a)) + "  " for i, a in enumerate(month["articles"])]
+        lines += [md(article_line(i, a, titles_only=titles_only)) + "  " for i, a in enumerate(month["articles"])]
         lines.append("")
     return lines
 
@@ -57,10 +56,10 @@ def _md_table(report: dict) -> list[str]:
 
 
 def _md_social(report: dict) -> list[str]:
+    lines = [f"## {SOCIAL_HEADING}", ""]
     # a report dict with only the content-type recap still has figures to show
     if not report.get("social") and not report.get("social_by_content_type"):
-        return []
-    lines = [f"## {SOCIAL_HEADING}", ""]
+        return lines + [md(SOCIAL_PLACEHOLDER), ""]
     if report.get("social"):
         lines += [f"Jumlah unggahan akun media sosial, {md(report['period_label'])}:", "",
                   "| Platform | Postingan | Teman/Pengikut |", "|---|---:|---:|"]
@@ -85,9 +84,9 @@ def _md_content_types(report: dict) -> list[str]:
 
 
 def _md_humas(report: dict) -> list[str]:
+    lines = [f"## {md(humas_heading(report))}", ""]
     if not report.get("humas_activities"):
-        return []
-    lines = [f"## {HUMAS_HEADING}", ""]
+        return lines + [md(HUMAS_PLACEHOLDER), ""]
     for n, item in enumerate(report["humas_activities"], start=1):
         lines += [f"**{n}. {md(item['title'])}**", "", md(activity_sentence(item)), "", md(item["summary"]), ""]
         if item.get("photo_url"):
@@ -95,10 +94,12 @@ def _md_humas(report: dict) -> list[str]:
     return lines
 
 
-def render_markdown(report: dict, layout: str = "list") -> str:
-    """The report's sections as Markdown (self-contained: no chart)."""
+def render_markdown(report: dict, layout: str = "list", *, titles_only: bool = False) -> str:
+    """The report's sections as Markdown (self-contained: no chart). titles_only: the list
+    layout gives each article's title alone, as seed 000 does (no date and views)."""
     lines = [f"## {SECTION_HEADING}", "", md(count_sentence(report)), ""]
-    lines += _md_table(report) if layout == "table" else _md_list(report)
+    lines += [md(reposts_line(report)), ""] if reposts_line(report) else []
+    lines += _md_table(report) if layout == "table" else _md_list(report, titles_only)
     if report["categories"]:
         lines += ["### Jumlah artikel per kategori", "", "| Kategori | Artikel | Dilihat |", "|---|---:|---:|"]
         lines += [f"| {md(c['label'])} | {c['articles']} | {c['views']} |" for c in report["categories"]]
@@ -114,8 +115,9 @@ def render_markdown(report: dict, layout: str = "list") -> str:
 
 def render_province_markdown(report: dict) -> str:
     lines = [f"## Publikasi website KPU se-{md(report['province'])}, {report['period_label']}", "",
-             f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}.", "",
-             "| Satker | Artikel | Dilihat |", "|---|---:|---:|"]
+             f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}.", ""]
+    lines += [md(reposts_line(report)), ""] if reposts_line(report) else []
+    lines += ["| Satker | Artikel | Dilihat |", "|---|---:|---:|"]
     for row in report["satker"]:
         note = province_row_note(row)
         name = md(row["satker_name"]) + (f" **({note})**" if note else "")

@@ -100,14 +100,40 @@ def _with_images(tpl, context: dict) -> dict:
     return filled
 
 
+# "Keterangan Gambar" (any case, its words split over Word's runs, with or without ":") and
+# then, with nothing but markup or spaces between (the same paragraph or the next one), a tag
+# printing an item's caption: {{ h.caption }} or {{ h.caption|upper }}.
+_GAP = r"(?:\s|<[^>]*>)*"
+_LABEL_THEN_CAPTION = re.compile(
+    rf"(Keterangan(?:\s|<[^>]*>)+Gambar{_GAP}:?{_GAP}\{{\{{\s*\w+\.)caption(?=\s*(?:\}}\}}|\|))", re.I)
+
+
+def caption_label_written_once(xml: str) -> str:
+    """A template that writes the label itself, as seed 000 lays a photo out ("Keterangan
+    Gambar:" and then the caption), gets the caption without its own "Keterangan Gambar: ";
+    `caption` printed it twice. A tag with no label before it keeps the whole caption."""
+    return _LABEL_THEN_CAPTION.sub(r"\1caption_text", xml)
+
+
+def _docx_template(path: Path):
+    from docxtpl import DocxTemplate
+
+    class LabelAwareTemplate(DocxTemplate):
+        # docxtpl cleans Word's markup out of the tags here, for the text it renders and
+        # for the variable check alike: the caption's label is settled in the same text
+        def patch_xml(self, src_xml):
+            return caption_label_written_once(super().patch_xml(src_xml))
+
+    return LabelAwareTemplate(str(path))
+
+
 def fill_template(template_path: Path, context: dict, out: Path) -> Path:
     """Render `template_path` with `context` into `out` (written whole or not at all)."""
     import jinja2
-    from docxtpl import DocxTemplate
 
     template_path, out = Path(template_path), Path(out)
     try:
-        tpl = DocxTemplate(str(template_path))
+        tpl = _docx_template(template_path)
         tpl.init_docx()
     except Exception as exc:  # python-docx raises several kinds for a file that isn't a .docx
         if template_path.suffix.lower() in (".dotx", ".dotm", ".docm"):

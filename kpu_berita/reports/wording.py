@@ -6,7 +6,15 @@ import re
 from kpu_berita.reports.periods import date_id
 
 COMMISSION = {"KPU": "Komisi Pemilihan Umum", "KIP": "Komisi Independen Pemilihan"}
-SECTION_HEADING = "1. Mengunggah Informasi Secara Digital Melalui Website"
+# The section titles of seed 000's II.B, numbered as there: section 2 stays "2." when no social
+# figures were imported (a placeholder says what goes there), so a pasted section never jumps
+# from 1. to 3. and matches the report it is pasted into.
+SECTION_HEADING = "1. Mengunggah Informasi Secara Digital Melalui Website Dan Media Sosial"
+SOCIAL_HEADING = "2. Akun Media Sosial"
+# what only the humas officer can fill (in red in Word, as the --full report's placeholders)
+SOCIAL_PLACEHOLDER = ("[isi jumlah unggahan dan pengikut akun media sosial; atau impor dengan "
+                      "kpu-berita social --import FILE.csv lalu buat ulang laporan]")
+HUMAS_PLACEHOLDER = "[isi kegiatan kehumasan pada periode ini: tanggal, tempat, peserta, foto]"
 TABLE_HEADER = ["No", "Tanggal", "Jenis Informasi", "Media Penyebaran"]
 # characters XML 1.0 forbids; python-docx would raise on them
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -43,8 +51,28 @@ def views_text(article: dict) -> str:
     return "— kali dilihat" if article["views"] is None else f"{article['views']} kali dilihat"
 
 
-def article_line(index: int, article: dict) -> str:
+def article_line(index: int, article: dict, *, titles_only: bool = False) -> str:
+    """'a. <title> (2 Juli 2021, 229 kali dilihat)'; titles_only: 'a. <title>', as seed 000 lists them."""
+    if titles_only:
+        return f"{letter(index)}. {article['title']}"
     return f"{letter(index)}. {article['title']} ({date_id(article['published_date'])}, {views_text(article)})"
+
+
+def humas_heading(report: dict) -> str:
+    """Section 3's title as seed 000 writes it, with the satker and period of the report."""
+    return (f"3. Kegiatan Terkait Badan Koordinasi Kehumasan yang Dilakukan Oleh {report['satker_name']} "
+            f"pada {report['period_label']}")
+
+
+def reposts_line(report: dict) -> str:
+    """What --exclude-reposts left out, said under the count sentence ('' when reposts are
+    counted): the total is then smaller than the site's list, and the reader must know why."""
+    left_out = report.get("reposts_excluded")
+    if left_out is None:
+        return ""
+    if left_out == 0:
+        return "Artikel yang memuat ulang berita KPU RI atau KPU Provinsi tidak dihitung; pada periode ini tidak ada."
+    return f"{left_out} artikel yang memuat ulang berita KPU RI atau KPU Provinsi tidak dihitung."
 
 
 def media_of(report: dict) -> str:

@@ -15,6 +15,9 @@ from kpu_berita.warehouse.db import require_known
 
 EXPORTABLE_PREFIXES = ("mart_",)
 EXPORTABLE_EXTRA = ("report_articles",)
+# Rows in the order an analyst reads them; other marts by their first three columns (their
+# grain). The top articles by their first three left each satker's ranks in any order.
+ROW_ORDER = {"mart_top_articles": ("quarter", "satker_id", "rank_in_satker")}
 
 
 class ExportError(ValueError):
@@ -44,7 +47,7 @@ def mart_frame(con, mart: str, filters: dict[str, list[str] | str | None]) -> pa
         values = [value] if isinstance(value, str) else list(value)
         where.append(f'lower("{column}") IN (SELECT lower(unnest(?)))')
         params.append(values)
-    order = ", ".join(f'"{c}"' for c in columns[:3])
+    order = ", ".join(f'"{c}"' for c in ROW_ORDER.get(mart, columns[:3]))
     sql = f'SELECT * FROM "{mart}"' + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
     return con.sql(sql, params=params).to_arrow_table()
 

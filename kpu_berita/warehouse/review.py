@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from kpu_berita.pipelines.classify.labelled import CATEGORY_LABELS, check_label
+from kpu_berita.pipelines.classify.labelled import CATEGORY_DESCRIPTIONS, CATEGORY_LABELS, check_label
 from kpu_berita.pipelines.dates import parse_quarter
 from kpu_berita.user_csv import dict_reader, open_text
 from kpu_berita.user_files import written_whole
@@ -96,10 +96,12 @@ def _excel_sheet(rows: list[dict]):
     for n, column in enumerate(SHEET_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(n)].width = _COLUMN_WIDTHS.get(column, 14)
     codes = book.create_sheet("kategori")
-    codes.append(["code", "label"])
+    codes.append(["code", "label", "description"])
     for code, label in CATEGORY_LABELS.items():
-        codes.append([code, label])
-    codes.column_dimensions["B"].width = 40
+        codes.append([code, label, CATEGORY_DESCRIPTIONS[code]])
+    codes.column_dimensions["A"].width = 14
+    codes.column_dimensions["B"].width = 34
+    codes.column_dimensions["C"].width = 100
     choice = DataValidation(type="list", formula1=f"=kategori!$A$2:$A${len(CATEGORY_LABELS) + 1}", allow_blank=True,
                             showErrorMessage=True, errorTitle="kategori",
                             error="Pilih salah satu kode di lembar 'kategori'.")

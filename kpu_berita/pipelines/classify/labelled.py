@@ -24,12 +24,15 @@ class LabelError(ValueError):
     """A training or corrections file with a label outside the taxonomy (names file and row)."""
 
 
-def _load_labels() -> dict[str, str]:
+def _load_taxonomy() -> list[dict]:
     with (DATA / "taxonomy.csv").open(encoding="utf-8") as f:
-        return {row["code"]: row["label"] for row in csv.DictReader(f)}
+        return list(csv.DictReader(f))
 
 
-CATEGORY_LABELS: dict[str, str] = _load_labels()
+_TAXONOMY = _load_taxonomy()
+CATEGORY_LABELS: dict[str, str] = {row["code"]: row["label"] for row in _TAXONOMY}
+# what each code covers, for whoever picks a code by hand (the review sheet's `kategori`)
+CATEGORY_DESCRIPTIONS: dict[str, str] = {row["code"]: row["description"] for row in _TAXONOMY}
 
 
 def shipped_paths() -> list[Path]:

@@ -63,12 +63,18 @@ SELECT g.quarter, g.province,
 FROM grid g LEFT JOIN mart_quarterly_satker m USING (quarter, satker_id)
 GROUP BY ALL;
 
--- Most-viewed articles, ranked within satker, province and nationally per quarter.
+-- Most-viewed articles, ranked within satker, province and nationally per quarter. Equal
+-- views are ranked as the report's top five ranks them (reports/data.py: the earlier article
+-- first, then the listing's order), so rank_in_satker <= 5 is the quarter report's list; the
+-- key as text ("id:999" after "id:1000") decided before.
 CREATE OR REPLACE VIEW mart_top_articles AS
 SELECT quarter, satker_id, satker_name, province, title, url, published_date, category, views,
-       row_number() OVER (PARTITION BY quarter, satker_id ORDER BY views DESC NULLS LAST, article_key) AS rank_in_satker,
-       row_number() OVER (PARTITION BY quarter, province ORDER BY views DESC NULLS LAST, article_key) AS rank_in_province,
-       row_number() OVER (PARTITION BY quarter ORDER BY views DESC NULLS LAST, article_key) AS rank_national
+       row_number() OVER (PARTITION BY quarter, satker_id ORDER BY views DESC NULLS LAST, published_date,
+                          list_order DESC NULLS FIRST, article_key) AS rank_in_satker,
+       row_number() OVER (PARTITION BY quarter, province ORDER BY views DESC NULLS LAST, published_date,
+                          list_order DESC NULLS FIRST, article_key) AS rank_in_province,
+       row_number() OVER (PARTITION BY quarter ORDER BY views DESC NULLS LAST, published_date,
+                          list_order DESC NULLS FIRST, article_key) AS rank_national
 FROM report_articles;
 
 -- Publishing activity of every crawled satker; silent_30d when its newest article is more
