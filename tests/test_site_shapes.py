@@ -194,6 +194,72 @@ def test_share_lines_go_but_a_sentence_starting_with_bagikan_stays():
     assert text == "KPU menggelar rapat.\n\nBagikan informasi ini kepada keluarga."
 
 
+PALU_LEAD = "KPU Kota Palu menggelar sosialisasi."
+PALU_LINK = "KPU Kota Palu Tetapkan Rekapitulasi Data Pemilih Berkelanjutan"
+
+
+@pytest.mark.parametrize("after_label, kept", [
+    # the audit's case: the title has no full stop, the next sentence was lost with it
+    (f"{PALU_LINK} Kegiatan ini diikuti 50 peserta dari partai politik.", "Kegiatan ini diikuti 50 peserta dari partai politik."),
+    (f"{PALU_LINK} Dalam kegiatan tersebut hadir 50 peserta.", "Dalam kegiatan tersebut hadir 50 peserta."),
+    (f"{PALU_LINK}. Kegiatan ini diikuti 50 peserta.", "Kegiatan ini diikuti 50 peserta."),
+    (f"“{PALU_LINK}” Ketua KPU Kota Palu mengatakan rapat ini penting.", "Ketua KPU Kota Palu mengatakan rapat ini penting."),
+    (f"{PALU_LINK} dan Pemilih Pemula", ""),  # all title, to the paragraph's end
+])
+def test_an_inline_read_also_title_ends_where_the_next_sentence_starts(after_label, kept):
+    for label in ("Baca Juga:", "BACA JUGA :", "baca juga:"):
+        cleaned = clean_body(f"{PALU_LEAD} {label} {after_label}\nAcara ditutup pukul 12.00 WITA.")
+        assert cleaned.text == f"{PALU_LEAD} {kept}".strip() + "\n\nAcara ditutup pukul 12.00 WITA.", label
+        assert PALU_LINK in " ".join(cleaned.removed)
+
+
+@pytest.mark.parametrize("paragraph", [
+    # where the title ends can't be told (the sentence's subject is several capitalised words): kept whole
+    f"{PALU_LEAD} Baca Juga: {PALU_LINK} Ketua KPU Kota Palu mengatakan rapat ini penting.",
+    f"{PALU_LEAD} Baca Juga: KPU Palu gelar rapat Kegiatan ini diikuti 50 peserta.",  # a title in sentence case
+    "Masyarakat dapat membaca juga pengumuman di laman KPU.",  # no label
+])
+def test_an_inline_read_also_that_cant_be_told_apart_keeps_the_text(paragraph):
+    assert clean_body(paragraph).text == paragraph
+
+
+@pytest.mark.parametrize("link_html", [
+    f"Baca Juga: <a href='/blog/read/kpu-kota-palu-tetapkan'>{PALU_LINK}</a>",
+    f"<strong>Baca Juga:</strong> <a href='/blog/read/kpu-kota-palu-tetapkan'>{PALU_LINK}</a>",
+    f"<strong>Baca Juga: <a href='/blog/read/kpu-kota-palu-tetapkan'>{PALU_LINK}</a></strong>",
+    f"<b>BACA JUGA &gt;&gt; </b><a href='/blog/read/kpu-kota-palu-tetapkan'>{PALU_LINK}</a>",
+    f"<a href='/blog/read/kpu-kota-palu-tetapkan'>Baca juga: {PALU_LINK}</a>",
+])
+def test_a_read_also_link_goes_at_extraction_where_the_markup_shows_its_end(link_html):
+    """In the HTML the link's end is the title's end, even before a sentence the text rule
+    can't place ("Ketua KPU Kota Palu mengatakan ..."); the sentence stays."""
+    html = article_page(f"<p>{PALU_LEAD} {link_html} Ketua KPU Kota Palu mengatakan rapat ini penting.</p><p>Paragraf kedua.</p>")
+    body = extract_article(html, ARTICLE).body
+    assert body == f"{PALU_LEAD} Ketua KPU Kota Palu mengatakan rapat ini penting.\n\nParagraf kedua."
+
+
+def test_a_link_in_a_sentence_that_says_baca_juga_stays():
+    html = article_page("<p>Silakan baca juga <a href='/blog/read/1_a'>pengumuman DPT</a> di laman KPU.</p>")
+    assert extract_article(html, ARTICLE).body == "Silakan baca juga pengumuman DPT di laman KPU."
+
+
+@pytest.mark.parametrize("paragraph, text", [
+    ("KPU Kota Palu menggelar sosialisasi (dok. foto Humas KPU Kota Palu). Kegiatan berjalan lancar.",
+     "KPU Kota Palu menggelar sosialisasi. Kegiatan berjalan lancar."),
+    ("KPU menggelar rapat [Foto: Humas KPU Kota Palu] di aula kantor.", "KPU menggelar rapat di aula kantor."),
+    # at a paragraph's end the group is no inline caption: kept (the credit tail reads the last one)
+    ("KPU menggelar rapat (dok. foto Humas).", "KPU menggelar rapat (dok. foto Humas)."),
+    ("Peserta berfoto bersama (foto bersama peserta) usai rapat.", "Peserta berfoto bersama (foto bersama peserta) usai rapat."),
+])
+def test_an_inline_photo_caption_goes(paragraph, text):
+    assert clean_body(f"{paragraph}\nAcara selesai.").text == f"{text}\n\nAcara selesai."
+
+
+def test_a_photo_credit_ending_the_body_still_is_the_credit():
+    cleaned = clean_body("KPU menggelar rapat. (dok. foto Humas KPU Kota Palu)")
+    assert (cleaned.text, cleaned.credit) == ("KPU menggelar rapat.", "dok. foto Humas KPU Kota Palu")
+
+
 @pytest.mark.parametrize("satker, host, body", [
     ("KPU Kota Palu", "kota-palu.kpu.go.id", "Palu, palu-kota.kpu.go.id – KPU Kota Palu menggelar rapat pleno."),  # kpu_sites.md 1
     ("KPU Kabupaten Serang", "kab-serang.kpu.go.id", "Serang, www.kab-serang.kpu.go.id – KPU Kabupaten Serang menggelar rapat."),

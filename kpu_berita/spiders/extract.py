@@ -143,6 +143,64 @@ def _body_text(block, texts: dict) -> str:
     return text_lines(block)
 
 
+def _remove_keeping_tail(el) -> None:
+    """Take `el` out of the tree; the text after it (its tail) stays where it was."""
+    parent, previous = el.getparent(), el.getprevious()
+    if el.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+INLINE_WRAPPERS = frozenset({"strong", "b", "em", "i", "u", "span", "font"})
+
+
+def _cut_read_also_label_before(link) -> bool:
+    """Cut a "Baca juga:" label from the text just before `link`, if it is there: the tail of
+    the element before it, that element when it is only the label ("<b>Baca juga:</b> <a>"),
+    or the text of an inline wrapper the link opens ("<strong>Baca juga: <a>...</a></strong>")."""
+    el = link
+    while True:
+        previous = el.getprevious()
+        if previous is not None:
+            if previous.tail and not previous.tail.isspace():
+                return _cut_label(previous, "tail")
+            if sk.READ_ALSO_LABEL_ONLY.fullmatch(text_of(previous)):
+                _remove_keeping_tail(previous)
+                return True
+            return False
+        parent = el.getparent()
+        if parent.text and not parent.text.isspace():
+            return _cut_label(parent, "text")
+        if parent.tag not in INLINE_WRAPPERS:
+            return False
+        el = parent
+
+
+def _cut_label(owner, attribute: str) -> bool:
+    text = getattr(owner, attribute)
+    label = sk.READ_ALSO_BEFORE_LINK.search(text)
+    if label is None:
+        return False
+    setattr(owner, attribute, text[:label.start()])
+    return True
+
+
+def _drop_read_also_links(block) -> bool:
+    """Take each "Baca juga" link out of the body block, with its label; the text after it
+    stays. Here the markup shows where the linked title ends; in the flattened body nothing
+    does ("... Data Pemilih Berkelanjutan Kegiatan ini diikuti ...", kpu_sites.md section 4).
+    True if one was taken out."""
+    dropped = False
+    for link in list(block.iter("a")):
+        if sk.READ_ALSO_LINK_TEXT.match(text_of(link)) or _cut_read_also_label_before(link):
+            _remove_keeping_tail(link)
+            dropped = True
+    return dropped
+
+
 def _word_positions(text: str, words) -> list[int]:
     """Where in `text` each of `words` (lower case) starts, in any case, in order."""
     lowered = text.lower()
@@ -230,6 +288,8 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
     drop_chrome(doc)
     block, texts = _body_block(doc)  # before any marking: its scores count the marks to come
     body = _body_text(block, texts) if block is not None else ""
+    if sk.READ_ALSO_WORDS in body.lower() and _drop_read_also_links(block):
+        body = _body_text(block, texts)
 
     header_text = author = views = None
     wording = _Wording(doc)
