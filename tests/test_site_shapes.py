@@ -112,6 +112,29 @@ def test_view_lines_still_count(line, views):
     assert page.views == views
 
 
+OWN_VIEWS = "<div>Bagikan:</div><div>facebook twitter whatapps</div><div>Telah dilihat 164 kali</div>"
+
+
+@pytest.mark.parametrize("widget", [
+    "<div><a href='/blog/read/1_a'>KPU Gelar Rakor</a> Telah dilihat 9.876 kali</div>",
+    "<ul><li><a href='/blog/read/1_a'>KPU Gelar Rakor</a><span>Telah dilihat 9.876 kali</span></li></ul>",
+    "<div class='item'><h5><a href='/blog/read/1_a'>KPU Gelar Rakor</a></h5><div class='meta'><span>Telah dilihat 9.876 kali</span></div></div>",
+])
+@pytest.mark.parametrize("own_line, views", [(OWN_VIEWS, 164), ("", None)])
+def test_a_popular_widget_lends_the_article_no_view_count(widget, own_line, views):
+    """A "Berita Populer" list in a <div> before the article: each item's count is the linked
+    article's, not the page's, whether or not the page shows its own."""
+    sidebar = f"<div class='sidebar'><h4>Berita Populer</h4>{widget}</div>"
+    html = article_page("<p>Surakarta, Senin (08/12/2025) – KPU Kota Surakarta menggelar Rapat Pleno.</p>", after=own_line)
+    assert extract_article(html.replace("<h2>", sidebar + "<h2>"), ARTICLE).views == views
+
+
+def test_a_popular_widget_item_of_the_page_itself_is_its_count():
+    widget = "<div class='sidebar'><h4>Berita Populer</h4><div><a href='/blog/read/8314_rapat-pleno'>Rapat Pleno</a> Telah dilihat 980 kali</div></div>"
+    html = article_page("<p>Surakarta, Senin (08/12/2025) – KPU Kota Surakarta menggelar Rapat Pleno.</p>")
+    assert extract_article(html.replace("<h2>", widget + "<h2>"), ARTICLE).views == 980
+
+
 def test_a_generic_page_title_gives_way_to_the_listing_title():
     """A page whose <title> is the site's name and which has no og:title (kpu_sites.md 5)."""
     assert chosen_title("KPU Kabupaten Kendal", "KPU Kendal Tetapkan Rekapitulasi DPB") == "KPU Kendal Tetapkan Rekapitulasi DPB"
@@ -142,6 +165,23 @@ def test_a_flat_listing_of_sibling_titles_and_excerpts():
                    for k, (t, b) in enumerate(zip(TITLES, EXCERPTS)))
     items = extract_listing(f"<html><body><div class='content'><h2>Berita Terkini</h2>{flat}</div></body></html>", LISTING)
     assert [(i.title, i.views) for i in items] == [(TITLES[0], 10), (TITLES[1], 11)]
+
+
+@pytest.mark.parametrize("more", ["", "<a href='/blog/read/{id}_x{k}'>Selengkapnya</a>"])
+def test_a_flat_listing_with_the_view_number_above_each_title(more):
+    """The documented text shape "60 / TITLE / BODY / Selengkapnya / 78 / TITLE ..." (kpu_sites.md 4,
+    seed 002) set as siblings: each number is the item's below it. The first item took the
+    second's 78, the second none."""
+    flat = "".join(f"<span>{v}</span><h3><a href='/blog/read/{900 + k}_x{k}'>{t}</a></h3><p>{b}</p>"
+                   + more.format(id=900 + k, k=k) for k, (v, t, b) in enumerate(zip((60, 78), TITLES, EXCERPTS)))
+    items = extract_listing(f"<html><body><div class='content'><h2>Berita Terkini</h2>{flat}</div></body></html>", LISTING)
+    assert [(i.title, i.views) for i in items] == [(TITLES[0], 60), (TITLES[1], 78)]
+
+
+@pytest.mark.parametrize("sentence", ["Daftar pemilih dapat dilihat 24 jam melalui cekdptonline.", "KPU melaksanakan review 2025 atas laporan."])
+def test_an_excerpt_sentence_is_no_listing_view_count(sentence):
+    cards = _cards().replace("menggelar rapat pleno terbuka ...", sentence).replace("melaksanakan sosialisasi ...", sentence)
+    assert [i.views for i in extract_listing(f"<html><body>{cards}</body></html>", LISTING)] == [None, None]
 
 
 def test_links_to_the_www_form_of_the_host_are_the_sites_articles():

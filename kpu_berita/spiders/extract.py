@@ -10,6 +10,7 @@ body's text finds them), not in the whole page's text.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from kpu_berita import site_knowledge as sk
+from kpu_berita.pipelines.urls import article_key, is_article_url
 from kpu_berita.spiders.page_text import (BLOCK_TAGS, clean_space, drop_chrome, enclosing_block,
                                           mark_line_breaks, parse_html, parse_int, text_lines, text_of)
 
@@ -246,34 +248,74 @@ class _Wording:
     def __init__(self, doc):
         self.blocks = _worded_blocks(doc)
         self.lines = [self._lines_of(el) for el in self.blocks]
-        self._wider: list[str] | None = None
+        self._wider: list[tuple] | None = None
 
     @staticmethod
     def _lines_of(el) -> str:
         mark_line_breaks(el)
         return text_lines(el)
 
-    def wider(self) -> list[str]:
+    def wider(self) -> list[tuple]:
+        """(parent, its lines) of the short parents of the worded blocks"""
         if self._wider is None:
             parents = (enclosing_block(b.getparent()) for b in self.blocks if b.getparent() is not None)
-            self._wider = [self._lines_of(p) for p in dict.fromkeys(parents)
+            self._wider = [(p, self._lines_of(p)) for p in dict.fromkeys(parents)
                            if p not in self.blocks and len(text_of(p)) <= SHORT_PARENT]
         return self._wider
 
-    def search(self, patterns):
-        """The first match of the first of `patterns` that matches in a block."""
+    def search(self, patterns, refuse=None):
+        """The first match of the first of `patterns` that matches in a block (one that
+        `refuse(block)` is not true of, when given)."""
         if not self.blocks:
             return None
         for pattern in patterns:
-            for text in self.lines:
-                m = pattern.search(text)
-                if m:
-                    return m
-            for text in self.wider():
-                m = pattern.search(text)
-                if m:
-                    return m
+            m = _first_match(pattern, zip(self.blocks, self.lines), refuse)
+            if m is None:
+                m = _first_match(pattern, self.wider(), refuse)  # built only when needed
+            if m:
+                return m
         return None
+
+
+def _first_match(pattern, blocks, refuse):
+    for el, text in blocks:
+        m = pattern.search(text)
+        if m and not (refuse and refuse(el)):
+            return m
+    return None
+
+
+class _LinksAnotherArticle:
+    """A test of a block: is it (or a short block around it, short of the article's own
+    text) an item that links another article? A view line there ("Berita Populer": a title,
+    then "Telah dilihat 9.876 kali", also in a <div> before the article) counts that
+    article's views, not the page's. What it needs of the page is worked out on its first
+    use: most pages have one view line, and it is no widget's."""
+
+    def __init__(self, page_url: str, body_block):
+        self.page_url, self.body_block = page_url, body_block
+        self._around_body: set | None = None
+
+    def __call__(self, block) -> bool:
+        if self._around_body is None:
+            body = self.body_block
+            self._around_body = set(body.iterancestors()) | {body} if body is not None else set()
+        el = block
+        while el is not None and el not in self._around_body:
+            if any(self._is_another_article(link.get("href")) for link in el.iter("a")):
+                # the nearest block with such a link is an item if it is short (text only
+                # grows up the tree, so no block further up is one)
+                return len(text_of(el)) <= SHORT_PARENT
+            el = el.getparent()
+        return False
+
+    @functools.cached_property
+    def _own_key(self) -> str | None:
+        return article_key("", self.page_url) if is_article_url(self.page_url) else None
+
+    def _is_another_article(self, href: str | None) -> bool:
+        target = urljoin(self.page_url, (href or "").strip())
+        return is_article_url(target) and article_key("", target) != self._own_key
 
 
 def extract_article(html: str | bytes, url: str) -> ArticleData:
@@ -297,7 +339,7 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
     if m:
         header_text = clean_space(m.group(0))
         author = clean_space(m.groupdict().get("author")) or None
-    m = wording.search(sk.VIEW_PATTERNS)
+    m = wording.search(sk.VIEW_PATTERNS, refuse=_LinksAnotherArticle(url, block))
     if m:
         views = parse_int(m.group("n"))
     return ArticleData(title=title, header_text=header_text, meta_date=meta_date,
