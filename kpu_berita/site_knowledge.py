@@ -14,6 +14,11 @@ import re
 # satker use 104; kota-kupang uses 29, which the menu discovery finds).
 DEFAULT_CATEGORY_ID = 104
 BERITA_TERKINI_LABELS = ("berita terkini", "berita")
+# A link that opens a home-page section's whole list ("Berita Terkini ... Lihat Semua"): it
+# names no category itself, the section's heading does.
+SEE_ALL_LINK_TEXT = re.compile(
+    r"^\s*(?:(?:lihat|tampilkan)\s+)?(?:semua|selengkapnya|lainnya|indeks)(?:\s+berita)?\W*$"
+    r"|^\s*(?:berita\s+lainnya|indeks\s+berita|view\s+all|see\s+all|more)\W*$", re.I)
 
 CATEGORY_LINK = re.compile(r"/(?:index\.php/)?blog/category/(\d+)")
 # A listing page's path as the CMS serves it (the demo and benchmark servers answer it too).

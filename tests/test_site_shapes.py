@@ -10,7 +10,8 @@ import pytest
 from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
 from kpu_berita.pipelines.clean import clean_body, detect_repost
 from kpu_berita.pipelines.dates import YEAR_FROM_CRAWL_DATE, decide_article_date, parse_date_expression
-from kpu_berita.spiders.extract import chosen_title, extract_article
+from kpu_berita.pipelines.urls import article_key
+from kpu_berita.spiders.extract import chosen_title, discover_category_id, extract_article
 from kpu_berita.spiders.listing import extract_listing
 from kpu_berita.warehouse.stage import known_at_crawl
 
@@ -298,6 +299,38 @@ def test_an_inline_photo_caption_goes(paragraph, text):
 def test_a_photo_credit_ending_the_body_still_is_the_credit():
     cleaned = clean_body("KPU menggelar rapat. (dok. foto Humas KPU Kota Palu)")
     assert (cleaned.text, cleaned.credit) == ("KPU menggelar rapat.", "dok. foto Humas KPU Kota Palu")
+
+
+# --- article identity and category ---------------------------------------------------------
+
+@pytest.mark.parametrize("path, key", [
+    # the CMS's <id>_<slug> form whatever the id: ids 1900-2100 are real ids (urls.article_key)
+    ("/blog/read/2025_tahun-pemilih", "kab-x/id:2025"),
+    ("/blog/read/8314_2025-rapat-pleno", "kab-x/id:8314"),
+    # a slug-only title that starts with a year has a hyphen, never an underscore
+    ("/blog/read/2025-tahun-pemilih", "kab-x/slug:2025-tahun-pemilih"),
+    ("/blog/read/17-agustus-2025-upacara", "kab-x/slug:17-agustus-2025-upacara"),
+])
+def test_a_year_at_the_start_of_the_path(path, key):
+    assert article_key("kab-x", f"https://kab-x.kpu.go.id{path}") == key
+
+
+KUPANG = "https://kota-kupang.kpu.go.id/"
+
+
+@pytest.mark.parametrize("html, category", [
+    # the menu's "Berita" opens Umum; the home's "Berita Terkini" section says where the news is
+    ("<nav><a href='/blog/category/14'>Berita</a></nav><section><h2>Berita Terkini</h2>"
+     "<div><a href='/blog/read/1_a'>Rapat</a></div><a href='/blog/category/29'>Lihat Semua</a></section>", 29),
+    # a menu link to the province's (or KPU RI's) news is not the site's
+    ("<nav><a href='https://ntt.kpu.go.id/blog/category/52'>Berita Terkini</a><a href='/blog/category/29'>Berita</a></nav>", 29),
+    ("<nav><a href='https://www.kota-kupang.kpu.go.id/index.php/blog/category/29'>Berita Terkini</a></nav>", 29),
+    # another section's "Lihat Semua" is no Berita Terkini: the generic "Berita" stays the choice
+    ("<nav><a href='/blog/category/14'>Berita</a></nav><section><h2>Pengumuman</h2><a href='/blog/category/11'>Lihat Semua</a></section>", 14),
+    ("<nav><a href='https://ntt.kpu.go.id/blog/category/52'>Berita Terkini</a></nav>", None),  # the spider falls back to 104
+])
+def test_category_discovery_prefers_the_sites_own_berita_terkini(html, category):
+    assert discover_category_id(html, KUPANG) == category
 
 
 @pytest.mark.parametrize("satker, host, body", [

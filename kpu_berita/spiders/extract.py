@@ -41,20 +41,49 @@ _TEXT_NODES = etree.XPath("//body//text()")
 _TIME_DATETIME = etree.XPath(sk.TIME_DATETIME)
 
 
-def discover_category_id(html: str | bytes) -> int | None:
-    """The category id of the site's "Berita Terkini" menu link, if any."""
+def discover_category_id(html: str | bytes, page_url: str) -> int | None:
+    """The category id of the site's own "Berita Terkini" (kpu_sites.md section 3), if any.
+
+    In order: a link labelled "Berita Terkini"; a "Lihat Semua" link of a section headed
+    "Berita Terkini" (the menu's "Berita" may open another category, Umum on one site); a
+    link labelled "Berita". Links to another host (KPU RI's or the province's news, in many
+    menus) are not the site's."""
     doc = parse_html(html)
-    best = None
+    own_host = urlsplit(page_url).netloc.lower().removeprefix("www.")
+    terkini, section, generic = sk.BERITA_TERKINI_LABELS[0], None, None
     for a in doc.iter("a"):
-        m = sk.CATEGORY_LINK.search(a.get("href") or "")
-        if not m:
+        href = (a.get("href") or "").strip()
+        m = sk.CATEGORY_LINK.search(href)
+        if not m or urlsplit(urljoin(page_url, href)).netloc.lower().removeprefix("www.") != own_host:
             continue
         label = clean_space(text_of(a)).casefold()
-        if label == sk.BERITA_TERKINI_LABELS[0]:
+        if label == terkini:
             return int(m.group(1))
-        if best is None and label in sk.BERITA_TERKINI_LABELS:
-            best = int(m.group(1))
-    return best
+        if section is None and sk.SEE_ALL_LINK_TEXT.match(label) and _heading_before(a) == terkini:
+            section = int(m.group(1))
+        if generic is None and label in sk.BERITA_TERKINI_LABELS:
+            generic = int(m.group(1))
+    return section if section is not None else generic
+
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _heading_before(link) -> str:
+    """The text (casefolded) of the last heading before `link` in the nearest ancestor that
+    has one before it: the heading of the section the link closes."""
+    el = link.getparent()
+    while el is not None:
+        last = None
+        for node in el.iter():
+            if node is link:
+                break
+            if node.tag in HEADINGS:
+                last = node
+        if last is not None:
+            return clean_space(text_of(last)).casefold()
+        el = el.getparent()
+    return ""
 
 
 def _meta_contents(doc) -> dict[str, str]:
