@@ -14,6 +14,11 @@ import re
 # satker use 104; kota-kupang uses 29, which the menu discovery finds).
 DEFAULT_CATEGORY_ID = 104
 BERITA_TERKINI_LABELS = ("berita terkini", "berita")
+# A link that opens a home-page section's whole list ("Berita Terkini ... Lihat Semua"): it
+# names no category itself, the section's heading does.
+SEE_ALL_LINK_TEXT = re.compile(
+    r"^\s*(?:(?:lihat|tampilkan)\s+)?(?:semua|selengkapnya|lainnya|indeks)(?:\s+berita)?\W*$"
+    r"|^\s*(?:berita\s+lainnya|indeks\s+berita|view\s+all|see\s+all|more)\W*$", re.I)
 
 CATEGORY_LINK = re.compile(r"/(?:index\.php/)?blog/category/(\d+)")
 # A listing page's path as the CMS serves it (the demo and benchmark servers answer it too).
@@ -64,6 +69,38 @@ VIEW_WORDS = ("dilihat", "dibaca", "view", "hit")
 # "post-preview" or "overview" are no counters ("pageview" is).
 VIEW_MARKERS = re.compile(r"(?<![a-z])(?:eye|(?:page)?view|hit|dilihat|dibaca|visit)", re.I)
 VIEW_MARKER_WORDS = ("eye", "view", "hit", "dilihat", "dibaca", "visit")  # one is in every match
+
+# Inline noise in article bodies (kpu_sites.md section 4): "Baca Juga: <title of another
+# article>" and "dok. foto ..." captions. READ_ALSO_WORDS (lower case, one space: bodies are
+# space-collapsed) is in every READ_ALSO match, a cheap test before the regexes.
+READ_ALSO_WORDS = "baca juga"
+READ_ALSO_LABEL = r"\bbaca\s+juga\b"
+# In running text the label needs its separator: "Silakan baca juga <a>pengumuman</a> ..." is
+# a sentence. The label just before a link ("Baca Juga: <a>", "BACA JUGA >> <a>"):
+READ_ALSO_BEFORE_LINK = re.compile(rf"{READ_ALSO_LABEL}\s*[:>»\-–—]+\s*$", re.I)
+# a link whose own text starts with it ("<a>Baca juga: KPU Palu Gelar Rakor</a>"):
+READ_ALSO_LINK_TEXT = re.compile(rf"^\s*{READ_ALSO_LABEL}\s*[:>»\-–—]", re.I)
+# an element that is the label alone ("<b>Baca Juga</b> <a>"), for fullmatch:
+READ_ALSO_LABEL_ONLY = re.compile(rf"\s*{READ_ALSO_LABEL}\s*[:>»\-–—]*\s*", re.I)
+PHOTO_CAPTION_START = r"(?:dok(?:umentasi)?\.?\s*foto|foto\s*:|ket(?:erangan)?\.?\s+(?:foto|gambar)\s*:?)"
+
+# How the title of a "Baca Juga" link ends in flattened text, where no markup shows it:
+# titles are written in title case ("KPU Kota Palu Tetapkan Rekapitulasi Data Pemilih
+# Berkelanjutan"), with only these small words in lower case; a body sentence has lower-case
+# words. A sentence that follows the title starts with a capitalised word, and when that word
+# is one of SENTENCE_STARTERS and the next is a lower-case word ("Kegiatan ini diikuti ..."),
+# the title ends before it. Lower case only.
+TITLE_SMALL_WORDS = frozenset((
+    "dan", "di", "ke", "dari", "yang", "untuk", "pada", "dalam", "dengan", "bagi", "oleh", "atau", "serta",
+    "tentang", "terhadap", "sebagai", "melalui", "menuju", "jelang", "hingga", "sampai", "kepada", "antara",
+    "guna", "se", "tahun", "vs", "&"))
+SENTENCE_STARTERS = frozenset((
+    "acara", "adapun", "agenda", "bahkan", "beliau", "dalam", "dari", "dengan", "di", "dia", "diharapkan",
+    "hadir", "hal", "ia", "ini", "jadi", "karena", "kami", "kegiatan", "kemudian", "ketika", "kita", "lebih",
+    "maka", "melalui", "menurut", "mereka", "namun", "oleh", "pada", "para", "peserta", "pertemuan",
+    "pihaknya", "saat", "sebelum", "sebelumnya", "sedangkan", "sehingga", "sejumlah", "selain", "selama",
+    "selanjutnya", "seluruh", "semua", "sementara", "setelah", "tak", "terdapat", "tercatat", "tidak",
+    "turut", "untuk"))
 
 # Header lines of article pages that carry author and date.
 HEADER_PATTERNS = (

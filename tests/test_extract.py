@@ -137,10 +137,11 @@ def test_meta_date_follows_site_knowledge_order():
 
 
 def test_category_discovery_from_menu():
-    assert discover_category_id(saved_page("listing_blog_kab-serang.html").body) == 104
+    page = saved_page("listing_blog_kab-serang.html")
+    assert discover_category_id(page.body, page.url) == 104
     assert discover_category_id('<a href="/index.php/blog/category/29">Berita Terkini</a>'
-                                '<a href="/blog/category/104">Berita KPU</a>') == 29
-    assert discover_category_id("<p>no menu</p>") is None
+                                '<a href="/blog/category/104">Berita KPU</a>', "https://kota-kupang.kpu.go.id/") == 29
+    assert discover_category_id("<p>no menu</p>", "https://kota-kupang.kpu.go.id/") is None
 
 
 @pytest.mark.parametrize("url, key", [

@@ -10,7 +10,8 @@ import pytest
 from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
 from kpu_berita.pipelines.clean import clean_body, detect_repost
 from kpu_berita.pipelines.dates import YEAR_FROM_CRAWL_DATE, decide_article_date, parse_date_expression
-from kpu_berita.spiders.extract import chosen_title, extract_article
+from kpu_berita.pipelines.urls import article_key
+from kpu_berita.spiders.extract import chosen_title, discover_category_id, extract_article
 from kpu_berita.spiders.listing import extract_listing
 from kpu_berita.warehouse.stage import known_at_crawl
 
@@ -112,6 +113,29 @@ def test_view_lines_still_count(line, views):
     assert page.views == views
 
 
+OWN_VIEWS = "<div>Bagikan:</div><div>facebook twitter whatapps</div><div>Telah dilihat 164 kali</div>"
+
+
+@pytest.mark.parametrize("widget", [
+    "<div><a href='/blog/read/1_a'>KPU Gelar Rakor</a> Telah dilihat 9.876 kali</div>",
+    "<ul><li><a href='/blog/read/1_a'>KPU Gelar Rakor</a><span>Telah dilihat 9.876 kali</span></li></ul>",
+    "<div class='item'><h5><a href='/blog/read/1_a'>KPU Gelar Rakor</a></h5><div class='meta'><span>Telah dilihat 9.876 kali</span></div></div>",
+])
+@pytest.mark.parametrize("own_line, views", [(OWN_VIEWS, 164), ("", None)])
+def test_a_popular_widget_lends_the_article_no_view_count(widget, own_line, views):
+    """A "Berita Populer" list in a <div> before the article: each item's count is the linked
+    article's, not the page's, whether or not the page shows its own."""
+    sidebar = f"<div class='sidebar'><h4>Berita Populer</h4>{widget}</div>"
+    html = article_page("<p>Surakarta, Senin (08/12/2025) – KPU Kota Surakarta menggelar Rapat Pleno.</p>", after=own_line)
+    assert extract_article(html.replace("<h2>", sidebar + "<h2>"), ARTICLE).views == views
+
+
+def test_a_popular_widget_item_of_the_page_itself_is_its_count():
+    widget = "<div class='sidebar'><h4>Berita Populer</h4><div><a href='/blog/read/8314_rapat-pleno'>Rapat Pleno</a> Telah dilihat 980 kali</div></div>"
+    html = article_page("<p>Surakarta, Senin (08/12/2025) – KPU Kota Surakarta menggelar Rapat Pleno.</p>")
+    assert extract_article(html.replace("<h2>", widget + "<h2>"), ARTICLE).views == 980
+
+
 def test_a_generic_page_title_gives_way_to_the_listing_title():
     """A page whose <title> is the site's name and which has no og:title (kpu_sites.md 5)."""
     assert chosen_title("KPU Kabupaten Kendal", "KPU Kendal Tetapkan Rekapitulasi DPB") == "KPU Kendal Tetapkan Rekapitulasi DPB"
@@ -142,6 +166,23 @@ def test_a_flat_listing_of_sibling_titles_and_excerpts():
                    for k, (t, b) in enumerate(zip(TITLES, EXCERPTS)))
     items = extract_listing(f"<html><body><div class='content'><h2>Berita Terkini</h2>{flat}</div></body></html>", LISTING)
     assert [(i.title, i.views) for i in items] == [(TITLES[0], 10), (TITLES[1], 11)]
+
+
+@pytest.mark.parametrize("more", ["", "<a href='/blog/read/{id}_x{k}'>Selengkapnya</a>"])
+def test_a_flat_listing_with_the_view_number_above_each_title(more):
+    """The documented text shape "60 / TITLE / BODY / Selengkapnya / 78 / TITLE ..." (kpu_sites.md 4,
+    seed 002) set as siblings: each number is the item's below it. The first item took the
+    second's 78, the second none."""
+    flat = "".join(f"<span>{v}</span><h3><a href='/blog/read/{900 + k}_x{k}'>{t}</a></h3><p>{b}</p>"
+                   + more.format(id=900 + k, k=k) for k, (v, t, b) in enumerate(zip((60, 78), TITLES, EXCERPTS)))
+    items = extract_listing(f"<html><body><div class='content'><h2>Berita Terkini</h2>{flat}</div></body></html>", LISTING)
+    assert [(i.title, i.views) for i in items] == [(TITLES[0], 60), (TITLES[1], 78)]
+
+
+@pytest.mark.parametrize("sentence", ["Daftar pemilih dapat dilihat 24 jam melalui cekdptonline.", "KPU melaksanakan review 2025 atas laporan."])
+def test_an_excerpt_sentence_is_no_listing_view_count(sentence):
+    cards = _cards().replace("menggelar rapat pleno terbuka ...", sentence).replace("melaksanakan sosialisasi ...", sentence)
+    assert [i.views for i in extract_listing(f"<html><body>{cards}</body></html>", LISTING)] == [None, None]
 
 
 def test_links_to_the_www_form_of_the_host_are_the_sites_articles():
@@ -192,6 +233,104 @@ def test_share_lines_go_but_a_sentence_starting_with_bagikan_stays():
     text = clean_body("KPU menggelar rapat.\nBagikan informasi ini kepada keluarga.\nBagikan:\nShare: Facebook Twitter\n"
                       "Bagikan ke WhatsApp\nBACA JUGA: KPU Palu Gelar Rakor").text
     assert text == "KPU menggelar rapat.\n\nBagikan informasi ini kepada keluarga."
+
+
+PALU_LEAD = "KPU Kota Palu menggelar sosialisasi."
+PALU_LINK = "KPU Kota Palu Tetapkan Rekapitulasi Data Pemilih Berkelanjutan"
+
+
+@pytest.mark.parametrize("after_label, kept", [
+    # the audit's case: the title has no full stop, the next sentence was lost with it
+    (f"{PALU_LINK} Kegiatan ini diikuti 50 peserta dari partai politik.", "Kegiatan ini diikuti 50 peserta dari partai politik."),
+    (f"{PALU_LINK} Dalam kegiatan tersebut hadir 50 peserta.", "Dalam kegiatan tersebut hadir 50 peserta."),
+    (f"{PALU_LINK}. Kegiatan ini diikuti 50 peserta.", "Kegiatan ini diikuti 50 peserta."),
+    (f"“{PALU_LINK}” Ketua KPU Kota Palu mengatakan rapat ini penting.", "Ketua KPU Kota Palu mengatakan rapat ini penting."),
+    (f"{PALU_LINK} dan Pemilih Pemula", ""),  # all title, to the paragraph's end
+])
+def test_an_inline_read_also_title_ends_where_the_next_sentence_starts(after_label, kept):
+    for label in ("Baca Juga:", "BACA JUGA :", "baca juga:"):
+        cleaned = clean_body(f"{PALU_LEAD} {label} {after_label}\nAcara ditutup pukul 12.00 WITA.")
+        assert cleaned.text == f"{PALU_LEAD} {kept}".strip() + "\n\nAcara ditutup pukul 12.00 WITA.", label
+        assert PALU_LINK in " ".join(cleaned.removed)
+
+
+@pytest.mark.parametrize("paragraph", [
+    # where the title ends can't be told (the sentence's subject is several capitalised words): kept whole
+    f"{PALU_LEAD} Baca Juga: {PALU_LINK} Ketua KPU Kota Palu mengatakan rapat ini penting.",
+    f"{PALU_LEAD} Baca Juga: KPU Palu gelar rapat Kegiatan ini diikuti 50 peserta.",  # a title in sentence case
+    "Masyarakat dapat membaca juga pengumuman di laman KPU.",  # no label
+])
+def test_an_inline_read_also_that_cant_be_told_apart_keeps_the_text(paragraph):
+    assert clean_body(paragraph).text == paragraph
+
+
+@pytest.mark.parametrize("link_html", [
+    f"Baca Juga: <a href='/blog/read/kpu-kota-palu-tetapkan'>{PALU_LINK}</a>",
+    f"<strong>Baca Juga:</strong> <a href='/blog/read/kpu-kota-palu-tetapkan'>{PALU_LINK}</a>",
+    f"<strong>Baca Juga: <a href='/blog/read/kpu-kota-palu-tetapkan'>{PALU_LINK}</a></strong>",
+    f"<b>BACA JUGA &gt;&gt; </b><a href='/blog/read/kpu-kota-palu-tetapkan'>{PALU_LINK}</a>",
+    f"<a href='/blog/read/kpu-kota-palu-tetapkan'>Baca juga: {PALU_LINK}</a>",
+])
+def test_a_read_also_link_goes_at_extraction_where_the_markup_shows_its_end(link_html):
+    """In the HTML the link's end is the title's end, even before a sentence the text rule
+    can't place ("Ketua KPU Kota Palu mengatakan ..."); the sentence stays."""
+    html = article_page(f"<p>{PALU_LEAD} {link_html} Ketua KPU Kota Palu mengatakan rapat ini penting.</p><p>Paragraf kedua.</p>")
+    body = extract_article(html, ARTICLE).body
+    assert body == f"{PALU_LEAD} Ketua KPU Kota Palu mengatakan rapat ini penting.\n\nParagraf kedua."
+
+
+def test_a_link_in_a_sentence_that_says_baca_juga_stays():
+    html = article_page("<p>Silakan baca juga <a href='/blog/read/1_a'>pengumuman DPT</a> di laman KPU.</p>")
+    assert extract_article(html, ARTICLE).body == "Silakan baca juga pengumuman DPT di laman KPU."
+
+
+@pytest.mark.parametrize("paragraph, text", [
+    ("KPU Kota Palu menggelar sosialisasi (dok. foto Humas KPU Kota Palu). Kegiatan berjalan lancar.",
+     "KPU Kota Palu menggelar sosialisasi. Kegiatan berjalan lancar."),
+    ("KPU menggelar rapat [Foto: Humas KPU Kota Palu] di aula kantor.", "KPU menggelar rapat di aula kantor."),
+    # at a paragraph's end the group is no inline caption: kept (the credit tail reads the last one)
+    ("KPU menggelar rapat (dok. foto Humas).", "KPU menggelar rapat (dok. foto Humas)."),
+    ("Peserta berfoto bersama (foto bersama peserta) usai rapat.", "Peserta berfoto bersama (foto bersama peserta) usai rapat."),
+])
+def test_an_inline_photo_caption_goes(paragraph, text):
+    assert clean_body(f"{paragraph}\nAcara selesai.").text == f"{text}\n\nAcara selesai."
+
+
+def test_a_photo_credit_ending_the_body_still_is_the_credit():
+    cleaned = clean_body("KPU menggelar rapat. (dok. foto Humas KPU Kota Palu)")
+    assert (cleaned.text, cleaned.credit) == ("KPU menggelar rapat.", "dok. foto Humas KPU Kota Palu")
+
+
+# --- article identity and category ---------------------------------------------------------
+
+@pytest.mark.parametrize("path, key", [
+    # the CMS's <id>_<slug> form whatever the id: ids 1900-2100 are real ids (urls.article_key)
+    ("/blog/read/2025_tahun-pemilih", "kab-x/id:2025"),
+    ("/blog/read/8314_2025-rapat-pleno", "kab-x/id:8314"),
+    # a slug-only title that starts with a year has a hyphen, never an underscore
+    ("/blog/read/2025-tahun-pemilih", "kab-x/slug:2025-tahun-pemilih"),
+    ("/blog/read/17-agustus-2025-upacara", "kab-x/slug:17-agustus-2025-upacara"),
+])
+def test_a_year_at_the_start_of_the_path(path, key):
+    assert article_key("kab-x", f"https://kab-x.kpu.go.id{path}") == key
+
+
+KUPANG = "https://kota-kupang.kpu.go.id/"
+
+
+@pytest.mark.parametrize("html, category", [
+    # the menu's "Berita" opens Umum; the home's "Berita Terkini" section says where the news is
+    ("<nav><a href='/blog/category/14'>Berita</a></nav><section><h2>Berita Terkini</h2>"
+     "<div><a href='/blog/read/1_a'>Rapat</a></div><a href='/blog/category/29'>Lihat Semua</a></section>", 29),
+    # a menu link to the province's (or KPU RI's) news is not the site's
+    ("<nav><a href='https://ntt.kpu.go.id/blog/category/52'>Berita Terkini</a><a href='/blog/category/29'>Berita</a></nav>", 29),
+    ("<nav><a href='https://www.kota-kupang.kpu.go.id/index.php/blog/category/29'>Berita Terkini</a></nav>", 29),
+    # another section's "Lihat Semua" is no Berita Terkini: the generic "Berita" stays the choice
+    ("<nav><a href='/blog/category/14'>Berita</a></nav><section><h2>Pengumuman</h2><a href='/blog/category/11'>Lihat Semua</a></section>", 14),
+    ("<nav><a href='https://ntt.kpu.go.id/blog/category/52'>Berita Terkini</a></nav>", None),  # the spider falls back to 104
+])
+def test_category_discovery_prefers_the_sites_own_berita_terkini(html, category):
+    assert discover_category_id(html, KUPANG) == category
 
 
 @pytest.mark.parametrize("satker, host, body", [

@@ -16,10 +16,18 @@ _CHROME_PARAGRAPH = re.compile(
     r"^(?:(?:bagikan|share)(?:\s+(?:ke|via|berita\s+ini|artikel\s+ini|this))?\s*(?::.{0,80})?"
     r"(?:\s*(?:facebook|twitter|whats?app|whatapps|telegram|email|x)\b)*"
     r"|(?:(?:facebook|twitter|whats?app|whatapps|telegram|email|x)\s*)+"
-    r"|selengkapnya|baca\s+juga\s*:.*|(?:dok(?:umentasi)?\.?\s*foto|foto\s*:|keterangan\s+(?:foto|gambar)\s*:?).{0,200})$",
+    rf"|selengkapnya|baca\s+juga\s*:.*|{sk.PHOTO_CAPTION_START}.{{0,200}})$",
     re.I)
-# "Baca Juga: <title>" inside a paragraph runs to the paragraph's end or the next sentence start
-_INLINE_BACA_JUGA = re.compile(r"\s*Baca\s+juga\s*:\s*[^.!?\n]*(?:[.!?]|$)", re.I)
+# "Baca Juga:" inside a paragraph; the title after it is measured by _read_also_title
+_INLINE_READ_ALSO = re.compile(rf"\s*{sk.READ_ALSO_LABEL}\s*:\s*", re.I)
+# what a title's text can run to: the next full stop, or the paragraph's end
+_UP_TO_STOP = re.compile(r"[^.!?]*(?:[.!?]|$)")
+_QUOTED_TITLE = re.compile(r"[\"“‘«]([^\"”’»]{1,250})[\"”’»]\s*[.!?]?")
+_WORD = re.compile(r"\S+")
+_WORD_EDGES = "\"'“”‘’«»()[],.;:!?"
+# "(dok. foto Humas KPU Kota Palu)" inside a paragraph, with more of the paragraph after it;
+# at a paragraph's end the group is left to the credit tail (or kept)
+_INLINE_CAPTION = re.compile(rf"\s*[(\[]\s*{sk.PHOTO_CAPTION_START}[^()\[\]\n]{{0,150}}[)\]](?![.!?]?\s*$)", re.I)
 # the 2025 template's view line, when a body carries it inside a paragraph
 _INLINE_VIEWS = re.compile(rf"\s*{sk.VIEW_LINE_2025}\.?", re.I)
 
@@ -29,6 +37,56 @@ _CREDIT_WORDS = re.compile(r"humas|hupmas|\btim\b|admin|\bed\b|\bed\.|foto|redak
 _ACRONYM = re.compile(r"^[A-Z0-9]{2,8}$")
 _DAY_MONTH = re.compile(r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?")
 _SENTENCE_ENDS = (".", "!", "?", '"', "”", "…", ":")
+
+
+def _is_sentence_word(token: str) -> bool:
+    """A lower-case word no title writes in lower case ("ini", "diikuti"); numbers, acronyms,
+    capitalised and small words ("dan", "di", "se-Kota") are the words of titles."""
+    word = token.strip(_WORD_EDGES)
+    return bool(word) and word[0].islower() and word.lower() not in sk.TITLE_SMALL_WORDS \
+        and not word.lower().startswith("se-")
+
+
+def _read_also_title(text: str) -> int | None:
+    """How many characters at the start of `text` (what follows a "Baca Juga:" label) are
+    the linked article's title, or None when that can't be told.
+
+    The flattened text shows no end of the title: "Baca Juga: KPU Kota Palu Tetapkan
+    Rekapitulasi Data Pemilih Berkelanjutan Kegiatan ini diikuti 50 peserta ...". A quoted
+    title ends at its closing quote; a title-case run up to the next full stop is all title;
+    else the title ends before a common sentence starter that a lower-case word follows
+    ("Kegiatan ini"). Anything else is left as it is: real body text is never cut on a guess."""
+    quoted = _QUOTED_TITLE.match(text)
+    if quoted:
+        return quoted.end()
+    span = _UP_TO_STOP.match(text).end()
+    words = list(_WORD.finditer(text, 0, span))
+    first_sentence_word = next((i for i, w in enumerate(words) if _is_sentence_word(w.group())), None)
+    if first_sentence_word is None:
+        return span  # all title (or a label with nothing after it)
+    starter = first_sentence_word - 1
+    if starter >= 1 and words[starter].group().strip(_WORD_EDGES).lower() in sk.SENTENCE_STARTERS:
+        return words[starter].start()
+    return None
+
+
+def _without_read_also(paragraph: str) -> tuple[str, list[str]]:
+    """`paragraph` without its inline "Baca Juga: <title>" links, and what was taken out."""
+    removed, kept, at = [], [], 0
+    for label in _INLINE_READ_ALSO.finditer(paragraph):
+        if label.start() < at:
+            continue  # inside a title already taken out
+        title_length = _read_also_title(paragraph[label.end():])
+        if title_length is None:
+            continue
+        end = label.end() + title_length
+        kept.append(paragraph[at:label.start()])
+        removed.append(paragraph[label.start():end].strip())
+        at = end
+    if not removed:
+        return paragraph, removed
+    kept.append(paragraph[at:])
+    return collapse_spaces(" ".join(part.strip() for part in kept)), removed
 
 
 def _is_view_counter(paragraph: str) -> bool:
@@ -88,8 +146,11 @@ def clean_body(text: str) -> CleanText:
             removed.append(para)
             continue
         lowered = para.lower()
-        # the substring tests skip two regex scans on the ~all paragraphs that have neither
-        for marker, pattern in (("juga", _INLINE_BACA_JUGA), ("dilihat", _INLINE_VIEWS)):
+        # the substring tests skip the regex scans on the ~all paragraphs that have none
+        if sk.READ_ALSO_WORDS in lowered:
+            para, taken = _without_read_also(para)
+            removed += taken
+        for marker, pattern in (("foto", _INLINE_CAPTION), ("dilihat", _INLINE_VIEWS)):
             if marker in lowered:
                 removed += [hit.group(0).strip() for hit in pattern.finditer(para)]
                 para = pattern.sub("", para).strip()

@@ -122,7 +122,7 @@ class BeritaSpider(scrapy.Spider):
     # -- home page: find the Berita Terkini category ------------------------------------
     def parse_home(self, response, satker_id):
         walk = self.walks[satker_id]
-        found = discover_category_id(response.text)
+        found = discover_category_id(response.text, response.url)
         if found is None:
             self._stat(satker_id, "category_fallback")
         walk.category_id = found or sk.DEFAULT_CATEGORY_ID

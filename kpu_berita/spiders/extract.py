@@ -10,6 +10,7 @@ body's text finds them), not in the whole page's text.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from kpu_berita import site_knowledge as sk
+from kpu_berita.pipelines.urls import article_key, is_article_url
 from kpu_berita.spiders.page_text import (BLOCK_TAGS, clean_space, drop_chrome, enclosing_block,
                                           mark_line_breaks, parse_html, parse_int, text_lines, text_of)
 
@@ -39,20 +41,49 @@ _TEXT_NODES = etree.XPath("//body//text()")
 _TIME_DATETIME = etree.XPath(sk.TIME_DATETIME)
 
 
-def discover_category_id(html: str | bytes) -> int | None:
-    """The category id of the site's "Berita Terkini" menu link, if any."""
+def discover_category_id(html: str | bytes, page_url: str) -> int | None:
+    """The category id of the site's own "Berita Terkini" (kpu_sites.md section 3), if any.
+
+    In order: a link labelled "Berita Terkini"; a "Lihat Semua" link of a section headed
+    "Berita Terkini" (the menu's "Berita" may open another category, Umum on one site); a
+    link labelled "Berita". Links to another host (KPU RI's or the province's news, in many
+    menus) are not the site's."""
     doc = parse_html(html)
-    best = None
+    own_host = urlsplit(page_url).netloc.lower().removeprefix("www.")
+    terkini, section, generic = sk.BERITA_TERKINI_LABELS[0], None, None
     for a in doc.iter("a"):
-        m = sk.CATEGORY_LINK.search(a.get("href") or "")
-        if not m:
+        href = (a.get("href") or "").strip()
+        m = sk.CATEGORY_LINK.search(href)
+        if not m or urlsplit(urljoin(page_url, href)).netloc.lower().removeprefix("www.") != own_host:
             continue
         label = clean_space(text_of(a)).casefold()
-        if label == sk.BERITA_TERKINI_LABELS[0]:
+        if label == terkini:
             return int(m.group(1))
-        if best is None and label in sk.BERITA_TERKINI_LABELS:
-            best = int(m.group(1))
-    return best
+        if section is None and sk.SEE_ALL_LINK_TEXT.match(label) and _heading_before(a) == terkini:
+            section = int(m.group(1))
+        if generic is None and label in sk.BERITA_TERKINI_LABELS:
+            generic = int(m.group(1))
+    return section if section is not None else generic
+
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _heading_before(link) -> str:
+    """The text (casefolded) of the last heading before `link` in the nearest ancestor that
+    has one before it: the heading of the section the link closes."""
+    el = link.getparent()
+    while el is not None:
+        last = None
+        for node in el.iter():
+            if node is link:
+                break
+            if node.tag in HEADINGS:
+                last = node
+        if last is not None:
+            return clean_space(text_of(last)).casefold()
+        el = el.getparent()
+    return ""
 
 
 def _meta_contents(doc) -> dict[str, str]:
@@ -143,6 +174,64 @@ def _body_text(block, texts: dict) -> str:
     return text_lines(block)
 
 
+def _remove_keeping_tail(el) -> None:
+    """Take `el` out of the tree; the text after it (its tail) stays where it was."""
+    parent, previous = el.getparent(), el.getprevious()
+    if el.tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+INLINE_WRAPPERS = frozenset({"strong", "b", "em", "i", "u", "span", "font"})
+
+
+def _cut_read_also_label_before(link) -> bool:
+    """Cut a "Baca juga:" label from the text just before `link`, if it is there: the tail of
+    the element before it, that element when it is only the label ("<b>Baca juga:</b> <a>"),
+    or the text of an inline wrapper the link opens ("<strong>Baca juga: <a>...</a></strong>")."""
+    el = link
+    while True:
+        previous = el.getprevious()
+        if previous is not None:
+            if previous.tail and not previous.tail.isspace():
+                return _cut_label(previous, "tail")
+            if sk.READ_ALSO_LABEL_ONLY.fullmatch(text_of(previous)):
+                _remove_keeping_tail(previous)
+                return True
+            return False
+        parent = el.getparent()
+        if parent.text and not parent.text.isspace():
+            return _cut_label(parent, "text")
+        if parent.tag not in INLINE_WRAPPERS:
+            return False
+        el = parent
+
+
+def _cut_label(owner, attribute: str) -> bool:
+    text = getattr(owner, attribute)
+    label = sk.READ_ALSO_BEFORE_LINK.search(text)
+    if label is None:
+        return False
+    setattr(owner, attribute, text[:label.start()])
+    return True
+
+
+def _drop_read_also_links(block) -> bool:
+    """Take each "Baca juga" link out of the body block, with its label; the text after it
+    stays. Here the markup shows where the linked title ends; in the flattened body nothing
+    does ("... Data Pemilih Berkelanjutan Kegiatan ini diikuti ...", kpu_sites.md section 4).
+    True if one was taken out."""
+    dropped = False
+    for link in list(block.iter("a")):
+        if sk.READ_ALSO_LINK_TEXT.match(text_of(link)) or _cut_read_also_label_before(link):
+            _remove_keeping_tail(link)
+            dropped = True
+    return dropped
+
+
 def _word_positions(text: str, words) -> list[int]:
     """Where in `text` each of `words` (lower case) starts, in any case, in order."""
     lowered = text.lower()
@@ -188,34 +277,74 @@ class _Wording:
     def __init__(self, doc):
         self.blocks = _worded_blocks(doc)
         self.lines = [self._lines_of(el) for el in self.blocks]
-        self._wider: list[str] | None = None
+        self._wider: list[tuple] | None = None
 
     @staticmethod
     def _lines_of(el) -> str:
         mark_line_breaks(el)
         return text_lines(el)
 
-    def wider(self) -> list[str]:
+    def wider(self) -> list[tuple]:
+        """(parent, its lines) of the short parents of the worded blocks"""
         if self._wider is None:
             parents = (enclosing_block(b.getparent()) for b in self.blocks if b.getparent() is not None)
-            self._wider = [self._lines_of(p) for p in dict.fromkeys(parents)
+            self._wider = [(p, self._lines_of(p)) for p in dict.fromkeys(parents)
                            if p not in self.blocks and len(text_of(p)) <= SHORT_PARENT]
         return self._wider
 
-    def search(self, patterns):
-        """The first match of the first of `patterns` that matches in a block."""
+    def search(self, patterns, refuse=None):
+        """The first match of the first of `patterns` that matches in a block (one that
+        `refuse(block)` is not true of, when given)."""
         if not self.blocks:
             return None
         for pattern in patterns:
-            for text in self.lines:
-                m = pattern.search(text)
-                if m:
-                    return m
-            for text in self.wider():
-                m = pattern.search(text)
-                if m:
-                    return m
+            m = _first_match(pattern, zip(self.blocks, self.lines), refuse)
+            if m is None:
+                m = _first_match(pattern, self.wider(), refuse)  # built only when needed
+            if m:
+                return m
         return None
+
+
+def _first_match(pattern, blocks, refuse):
+    for el, text in blocks:
+        m = pattern.search(text)
+        if m and not (refuse and refuse(el)):
+            return m
+    return None
+
+
+class _LinksAnotherArticle:
+    """A test of a block: is it (or a short block around it, short of the article's own
+    text) an item that links another article? A view line there ("Berita Populer": a title,
+    then "Telah dilihat 9.876 kali", also in a <div> before the article) counts that
+    article's views, not the page's. What it needs of the page is worked out on its first
+    use: most pages have one view line, and it is no widget's."""
+
+    def __init__(self, page_url: str, body_block):
+        self.page_url, self.body_block = page_url, body_block
+        self._around_body: set | None = None
+
+    def __call__(self, block) -> bool:
+        if self._around_body is None:
+            body = self.body_block
+            self._around_body = set(body.iterancestors()) | {body} if body is not None else set()
+        el = block
+        while el is not None and el not in self._around_body:
+            if any(self._is_another_article(link.get("href")) for link in el.iter("a")):
+                # the nearest block with such a link is an item if it is short (text only
+                # grows up the tree, so no block further up is one)
+                return len(text_of(el)) <= SHORT_PARENT
+            el = el.getparent()
+        return False
+
+    @functools.cached_property
+    def _own_key(self) -> str | None:
+        return article_key("", self.page_url) if is_article_url(self.page_url) else None
+
+    def _is_another_article(self, href: str | None) -> bool:
+        target = urljoin(self.page_url, (href or "").strip())
+        return is_article_url(target) and article_key("", target) != self._own_key
 
 
 def extract_article(html: str | bytes, url: str) -> ArticleData:
@@ -230,6 +359,8 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
     drop_chrome(doc)
     block, texts = _body_block(doc)  # before any marking: its scores count the marks to come
     body = _body_text(block, texts) if block is not None else ""
+    if sk.READ_ALSO_WORDS in body.lower() and _drop_read_also_links(block):
+        body = _body_text(block, texts)
 
     header_text = author = views = None
     wording = _Wording(doc)
@@ -237,7 +368,7 @@ def extract_article(html: str | bytes, url: str) -> ArticleData:
     if m:
         header_text = clean_space(m.group(0))
         author = clean_space(m.groupdict().get("author")) or None
-    m = wording.search(sk.VIEW_PATTERNS)
+    m = wording.search(sk.VIEW_PATTERNS, refuse=_LinksAnotherArticle(url, block))
     if m:
         views = parse_int(m.group("n"))
     return ArticleData(title=title, header_text=header_text, meta_date=meta_date,

@@ -115,22 +115,50 @@ def _wrap_flat_items(links) -> bool:
     containers = {el.getparent() for el in starts}
     wrapped = False
     for container in containers:
-        heads = [el for el in container if el in starts]
-        if len(heads) < 2:
-            continue
-        for head in heads:
-            run, sibling = [head], head.getnext()
-            while sibling is not None and sibling not in starts and below.get(sibling) is None:
-                run.append(sibling)
-                sibling = sibling.getnext()
+        for run in _flat_item_runs(list(container), starts, below):
             if len(run) < 2:
                 continue
             item = etree.Element("div")
-            head.addprevious(item)
+            run[0].addprevious(item)
             for el in run:  # tails stay with their element: the text between siblings moves too
                 item.append(el)
             wrapped = True
     return wrapped
+
+
+def _flat_item_runs(children: list, starts: dict, below: dict) -> list[list]:
+    """The runs of `children` that are one item each: from an article's link (the title, or a
+    bare view number just above it) to the next article's, its "Selengkapnya" link kept in.
+
+    Where does a bare number between two items belong? The documented shape puts it above
+    the title ("60 / TITLE / BODY / Selengkapnya / 78 / TITLE ...", kpu_sites.md section 4):
+    when one stands above the first title, every item's number is the one above its title;
+    else a number belongs to the item before it, as any other sibling does."""
+    heads = [i for i, el in enumerate(children) if el in starts]
+    if len(heads) < 2:  # a title and its "Selengkapnya" are two: a last page may hold one item
+        return []
+    numbers_lead = heads[0] > 0 and _is_bare_number(children[heads[0] - 1])
+    runs: list[list] = []
+    run, url = None, None
+    for i, el in enumerate(children):
+        if el in starts and starts[el] != url:
+            url, run = starts[el], [el]
+            if numbers_lead and i > 0 and _is_bare_number(children[i - 1]):
+                if runs and runs[-1] and runs[-1][-1] is children[i - 1]:
+                    runs[-1].pop()
+                run.insert(0, children[i - 1])
+            runs.append(run)
+        elif el in starts or (run is not None and below.get(el) is None):
+            run.append(el)  # the same article's "Selengkapnya", or the item's excerpt, date, views
+        else:
+            run, url = None, None  # a block of several articles' links ends the item
+    return runs
+
+
+def _is_bare_number(el) -> bool:
+    """An element whose whole text is a number, not a date ("60" above a title)."""
+    text = text_of(el)
+    return len(text) <= 20 and NUMBER.match(text) is not None and not SHORT_DATE.search(text)
 
 
 _UNSET = object()
