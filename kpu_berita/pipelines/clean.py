@@ -128,7 +128,7 @@ def collapse_spaces(text: str) -> str:
     spider stores paragraphs that way already (spiders/page_text.text_lines), so the common case
     returns text as it is: a printable str has no whitespace but the ASCII space, and then
     only a double or an edge space can need collapsing (split and join were ~9% of the
-    articles step's CPU under py-spy, docs/PERFORMANCE.md)."""
+    articles step's CPU under py-spy, docs/performance-history.md, "The profile of 09:20")."""
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return " ".join(text.split())

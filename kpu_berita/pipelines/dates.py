@@ -96,8 +96,9 @@ def _matches(text: str) -> Iterator[re.Match]:
     earliest first, the longer first where two start together. The numeric patterns are
     tried only where a run of digits starts: scanning all of a body's first 600 characters
     with each of them was most of the quarter of the cleaning's CPU that dates took
-    (docs/PERFORMANCE.md). Lazily, in text order: callers stop at the first valid date,
-    mostly the dateline at the body's start, and the rest of the text is never tried."""
+    (docs/performance-history.md, "The profile of 09:20"). Lazily, in text order: callers
+    stop at the first valid date, mostly the dateline at the body's start, and the rest of
+    the text is never tried."""
     parens = _PAREN_PATTERN.finditer(text) if "(" in text else iter(())
     paren = next(parens, None)
     free_from = [0] * len(_NUMERIC_PATTERNS)  # finditer goes on after a match's end

@@ -301,7 +301,8 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
                        FROM read_parquet(?) GROUP BY satker_id""", [files["listing"]])
         # the newest fetch of each page wins; an article was first seen when any crawl first saw it.
         # Decided on the keys alone, then the winning rows read: a window over the whole rows
-        # (bodies and all) sorted them twice, 10.4 s against 5.6 s at 1M (docs/PERFORMANCE.md).
+        # (bodies and all) sorted them twice, 10.4 s against 5.6 s at 1M
+        # (docs/performance-history.md, "Four more changes, 10:42-11:57").
         con.execute(f"""CREATE OR REPLACE TEMP TABLE newest AS
             SELECT article_key, filename, {crawl_of} AS crawl_id, first_seen_at FROM (
                 SELECT article_key, arg_max(filename, (fetched_at, filename)) AS filename,
@@ -315,7 +316,8 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
         # The join keeps it: the files' rows probe, `newest` (never more rows) is built
         # (tests/test_build_kill_safe.py checks the order that results).
         # At 1M: 1.03 row groups a satker against 1.01 after ORDER BY satker_id,
-        # published_date, the insert 3.4 s against 4.8 s (docs/PERFORMANCE.md).
+        # published_date, the insert 3.4 s against 4.8 s (docs/performance-history.md, "The changes
+        # after f4937f3").
         with _insertion_order_kept(con):
             con.execute(f"""INSERT INTO articles ({columns}) SELECT {winners}
                             FROM read_parquet(?, filename = true) a
