@@ -322,8 +322,9 @@ def write_crawl(con, home: Path, crawl_id: str, satker_ids: list[str], selects: 
     start = time.perf_counter()
     raw_store.seal_columnar(crawl_dir)
     seal_s = time.perf_counter() - start
+    address = {r["satker_id"]: r["base_url"] for r in load_registry()}  # the registry the build uses
     (crawl_dir / "spec.json").write_text(json.dumps({"crawl_id": crawl_id, "sites": [
-        {"satker_id": s, "base_url": ""} for s in satker_ids]}), encoding="utf-8")
+        {"satker_id": s, "base_url": address[s]} for s in satker_ids]}), encoding="utf-8")
     (crawl_dir / "done.json").write_text(json.dumps({"stats": {"finish_reason": "finished"}}), encoding="utf-8")
     return seal_s
 

@@ -161,6 +161,29 @@ def test_a_build_with_another_registry_than_the_crawls_is_refused(demo_home, tmp
     assert main(["--home", str(home), "-q", "build", "--registry", str(demo_home / "registry.csv")]) == 0
 
 
+def test_only_each_satkers_newest_crawl_is_held_against_the_registry(tmp_path):
+    # a site that moved was crawled at its old address before: a full rebuild reads those crawls too
+    import json
+
+    from kpu_berita.warehouse.merge import satker_elsewhere
+
+    def crawl(crawl_id: str, sites: dict) -> object:
+        folder = tmp_path / crawl_id
+        folder.mkdir()
+        (folder / "spec.json").write_text(json.dumps({"sites": [{"satker_id": s, "base_url": u}
+                                                                for s, u in sites.items()]}))
+        return folder
+
+    newer = crawl("20260201T000000Z", {"kab-a": "https://kab-a.kpu.go.id/", "kab-b": "http://127.0.0.9:80"})
+    older = crawl("20260101T000000Z", {"kab-a": "https://old.kab-a.go.id", "kab-b": "http://127.0.0.9:80"})
+    unaddressed = crawl("20260301T000000Z", {"kab-c": ""})  # a spec a generator wrote: nothing to compare
+    registry = [{"satker_id": "kab-a", "base_url": "https://KAB-A.kpu.go.id"},
+                {"satker_id": "kab-b", "base_url": "https://kab-b.kpu.go.id"},
+                {"satker_id": "kab-c", "base_url": "https://kab-c.kpu.go.id"}]
+    assert satker_elsewhere([newer, older, unaddressed], registry) == [
+        ("kab-b", "http://127.0.0.9:80", "https://kab-b.kpu.go.id")]
+
+
 def test_after_a_build_stopped_between_merge_and_marks_status_and_build_count_right(demo_home, tmp_path, capsys):
     # a build killed after the writer committed but before it marked the crawls merged (or a
     # full rebuild stopped after clearing the marks): status said "waiting for build", and the

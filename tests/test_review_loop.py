@@ -119,7 +119,7 @@ def test_review_sheet_as_excel_and_bad_requests(demo_home, tmp_path, capsys):
     assert choice.type == "list" and str(choice.sqref) == f"{category_column}2:{category_column}{sheet.max_row}"
     codes = [r for r in book["kategori"].iter_rows(min_row=2, values_only=True)]
     assert choice.formula1 == f"=kategori!$A$2:$A${len(codes) + 1}"
-    assert [c for c, _ in codes] == list(CATEGORY_LABELS) and dict(codes)["audiensi"]
+    assert [c for c, *_ in codes] == list(CATEGORY_LABELS) and {c: label for c, label, *_ in codes}["audiensi"]
     sheet.cell(row=2, column=header.index("category") + 1, value="rapat")
     book.active = book["kategori"]  # saved while looking at the codes: `correct` still reads `review`
     book.save(out)

@@ -113,8 +113,9 @@ def satker_elsewhere(crawl_dirs: list[Path], registry_rows: list[dict]) -> list[
     for crawl_dir in sorted(crawl_dirs, key=lambda c: c.name):  # crawl ids are UTC timestamps
         newest.update({s["satker_id"]: s["base_url"] for s in crawl_spec(crawl_dir)["sites"]})
     listed = {r["satker_id"]: r["base_url"] for r in registry_rows}
+    # a spec without an address (written by hand or by a generator, not by run_crawl) tells nothing
     return sorted((satker, url, listed[satker]) for satker, url in newest.items()
-                  if satker in listed and _address(url) != _address(listed[satker]))
+                  if url and satker in listed and _address(url) != _address(listed[satker]))
 
 
 def _address(base_url: str) -> str:
