@@ -123,3 +123,11 @@ def test_a_build_names_the_crawls_it_left_because_they_stopped_midway(tmp_path, 
     err = capsys.readouterr().err
     assert ("note: 2 crawl(s) stopped before their end and are not in the warehouse (20260104T010000Z, "
             "20260103T010000Z): run the same `kpu-berita crawl` again to resume them") in err
+
+
+def test_a_satker_option_status_does_not_read_is_said_to_be_left_out(tmp_path, capsys):
+    # `status --satker nope` gave the whole home's status, exit 0, without a word
+    assert main(["--home", str(tmp_path), "status", "--satker", "nope"]) == 0
+    captured = capsys.readouterr()
+    assert "note: `kpu-berita status` reads no --satker; it was left out" in captured.err
+    assert "published warehouse: none yet" in captured.out

@@ -26,8 +26,15 @@ COMMANDS = {"demo": pipeline_commands.cmd_demo, "crawl": pipeline_commands.cmd_c
             "review": category_commands.cmd_review}
 
 
+# The commands that read the global --satker. The others accept it (a script may pass it to
+# every command) and say that they left it out: `status --satker nope` said nothing, exit 0.
+READS_SATKER = frozenset({"demo", "crawl", "build", "report", "export", "eval", "review"})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.satker and args.command not in READS_SATKER:
+        print(f"note: `kpu-berita {args.command}` reads no --satker; it was left out", file=sys.stderr)
     try:
         return COMMANDS[args.command](args)
     except (UserError, FileProblem) as exc:  # FileProblem: an output that can't be written, a warehouse held
