@@ -75,7 +75,8 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
             checks = run_checks(con)
             articles, by_category = con.execute(
                 "SELECT count(*), histogram(category) FROM article_facts").fetchone()
-            metadata = {"crawls_merged": len(merged), "crawls_merged_before": len(already_merged), **totals, **refreshed, "rows": articles,
+            metadata = {"crawls_merged": len(merged), "crawls_merged_before": len(already_merged), **totals,
+                        **refreshed, "rows": articles,
                         "by_category": dg.MetadataValue.json({k: int(v) for k, v in (by_category or {}).items()}),
                         **_previews(con)}
             con.execute("CHECKPOINT")

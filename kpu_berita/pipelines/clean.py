@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kpu_berita import site_knowledge as sk
+from kpu_berita.pipelines.urls import site_host
 
 # Whole paragraphs that are page chrome or captions, not news (kpu_sites.md sections 4-5).
 _CHROME_PARAGRAPH = re.compile(
@@ -241,8 +242,8 @@ def detect_repost(*, title: str, body: str, satker_name: str, satker_host: str |
     mentions_self = bool(short_name) and short_name.lower() in start.lower()
     m = _SOURCE_PREFIX.match(start)
     if m:
-        host = m.group("host").lower().removeprefix("www.")
-        if _signs_as(host, (satker_host or "").lower().removeprefix("www.")):
+        host = site_host(m.group("host"))
+        if _signs_as(host, site_host(satker_host or "")):
             return None
         if host == "kpu.go.id":
             # satker sign their own news "Sukoharjo, kpu.go.id -" too: KPU RI's is datelined

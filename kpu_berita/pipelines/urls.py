@@ -6,6 +6,12 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from kpu_berita.site_knowledge import ARTICLE_URL_SHAPES
 
 
+def site_host(host: str) -> str:
+    """A host as the site it names: lower case, without "www." (kpu_sites.md section 1: a
+    satker's site answers on both forms, and pages and datelines use either)."""
+    return host.lower().removeprefix("www.")
+
+
 def match_article_path(path: str):
     """The first article URL shape that matches `path`, or None."""
     for shape in ARTICLE_URL_SHAPES:

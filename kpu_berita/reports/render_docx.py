@@ -143,8 +143,8 @@ def render_docx(report: dict, path, layout: str = "list", photos: dict[str, Path
     document = _new_document()
     document.add_heading(SECTION_HEADING, level=2)
     document.add_paragraph(clean_xml(count_sentence(report)))
-    if reposts_line(report):
-        document.add_paragraph(reposts_line(report))
+    if reposts := reposts_line(report):
+        document.add_paragraph(reposts)
     if layout == "table":
         _website_table(document, report)
     else:
@@ -167,8 +167,8 @@ def render_province_docx(report: dict, path) -> Path:
     document.add_heading(clean_xml(f"Publikasi website KPU se-{report['province']}, {report['period_label']}"), level=2)
     document.add_paragraph(f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}. "
                            "Satker tanpa artikel pada periode ini ditandai merah.")
-    if reposts_line(report):
-        document.add_paragraph(reposts_line(report))
+    if reposts := reposts_line(report):
+        document.add_paragraph(reposts)
     notes = [province_row_note(r) for r in report["satker"]]
     rows = [[r["satker_name"] + (f" ({note})" if note else ""), r["articles"], r["views"]]
             for r, note in zip(report["satker"], notes)]

@@ -98,7 +98,7 @@ def render_markdown(report: dict, layout: str = "list", *, titles_only: bool = F
     """The report's sections as Markdown (self-contained: no chart). titles_only: the list
     layout gives each article's title alone, as seed 000 does (no date and views)."""
     lines = [f"## {SECTION_HEADING}", "", md(count_sentence(report)), ""]
-    lines += [md(reposts_line(report)), ""] if reposts_line(report) else []
+    lines += [md(reposts), ""] if (reposts := reposts_line(report)) else []
     lines += _md_table(report) if layout == "table" else _md_list(report, titles_only)
     if report["categories"]:
         lines += ["### Jumlah artikel per kategori", "", "| Kategori | Artikel | Dilihat |", "|---|---:|---:|"]
@@ -116,7 +116,7 @@ def render_markdown(report: dict, layout: str = "list", *, titles_only: bool = F
 def render_province_markdown(report: dict) -> str:
     lines = [f"## Publikasi website KPU se-{md(report['province'])}, {report['period_label']}", "",
              f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}.", ""]
-    lines += [md(reposts_line(report)), ""] if reposts_line(report) else []
+    lines += [md(reposts), ""] if (reposts := reposts_line(report)) else []
     lines += ["| Satker | Artikel | Dilihat |", "|---|---:|---:|"]
     for row in report["satker"]:
         note = province_row_note(row)

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from kpu_berita import site_knowledge as sk
-from kpu_berita.pipelines.urls import article_key, is_article_url
+from kpu_berita.pipelines.urls import article_key, is_article_url, site_host
 from kpu_berita.spiders.page_text import (BLOCK_TAGS, clean_space, drop_chrome, enclosing_block,
                                           mark_line_breaks, parse_html, parse_int, text_lines, text_of)
 
@@ -49,12 +49,12 @@ def discover_category_id(html: str | bytes, page_url: str) -> int | None:
     link labelled "Berita". Links to another host (KPU RI's or the province's news, in many
     menus) are not the site's."""
     doc = parse_html(html)
-    own_host = urlsplit(page_url).netloc.lower().removeprefix("www.")
+    own_host = site_host(urlsplit(page_url).netloc)
     terkini, section, generic = sk.BERITA_TERKINI_LABELS[0], None, None
     for a in doc.iter("a"):
         href = (a.get("href") or "").strip()
         m = sk.CATEGORY_LINK.search(href)
-        if not m or urlsplit(urljoin(page_url, href)).netloc.lower().removeprefix("www.") != own_host:
+        if not m or site_host(urlsplit(urljoin(page_url, href)).netloc) != own_host:
             continue
         label = clean_space(text_of(a)).casefold()
         if label == terkini:

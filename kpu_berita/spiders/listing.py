@@ -13,7 +13,7 @@ from lxml import etree
 
 from kpu_berita import site_knowledge as sk
 from kpu_berita.pipelines.dates import INDONESIAN_MONTHS
-from kpu_berita.pipelines.urls import canonical_url, match_article_path
+from kpu_berita.pipelines.urls import canonical_url, match_article_path, site_host
 from kpu_berita.spiders.page_text import (clean_space, drop_chrome, mark_line_breaks, parse_html, parse_int,
                                           text_lines, text_of)
 
@@ -41,7 +41,7 @@ def _canonical_article_url(url: str, own_host: str) -> str | None:
     Cached: listing pages link the same articles from titles, "Selengkapnya" and sidebars."""
     parts = urlsplit(url)
     host = parts.netloc.lower()
-    if host.removeprefix("www.") != own_host.removeprefix("www.") or match_article_path(parts.path) is None:
+    if site_host(host) != site_host(own_host) or match_article_path(parts.path) is None:
         return None
     return canonical_url(parts._replace(netloc=own_host).geturl() if host != own_host else url)
 

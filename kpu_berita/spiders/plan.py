@@ -32,7 +32,12 @@ def known_articles(con, satker_ids: list[str]) -> dict[str, dict]:
     rows = con.execute(f"""SELECT article_key, published_date, {title}, date_flag IS NOT DISTINCT FROM ?
                            FROM articles WHERE list_contains(?, satker_id)""",
                        [YEAR_FROM_CRAWL_DATE, satker_ids]).fetchall()
-    # "firm": a date a year-less neighbour may be bounded by (not itself a guess from a crawl date)
+    return _known_entries(rows)
+
+
+def _known_entries(rows) -> dict[str, dict]:
+    """{article_key: {"date", "title", "firm"}} of (key, date, title, date guessed) rows.
+    "firm": a date a year-less neighbour may be bounded by (not itself a guess from a crawl date)."""
     return {key: {"date": d.isoformat() if d else None, "title": title, "firm": not guessed}
             for key, d, title, guessed in rows}
 
@@ -77,6 +82,5 @@ def fetched_by_unbuilt_crawls(raw_dir: Path, published: set[str], satker_ids: li
                                           coalesce(year_inferred, false)
                                    FROM ({pages_select(crawl_dir, columns)}) WHERE list_contains(?, satker_id)""",
                                [sorted(wanted)]).fetchall()
-            known.update({key: {"date": d.isoformat() if d else None, "title": title, "firm": not guessed}
-                          for key, d, title, guessed in rows})
+            known.update(_known_entries(rows))
     return known

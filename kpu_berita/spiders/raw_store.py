@@ -90,6 +90,12 @@ class SatkerCounts:
     errors: dict[str, int] = dataclasses.field(default_factory=dict)  # error kind -> requests failed for good
 
 
+def _kept_rows(kind: str) -> str:
+    """The SQL condition on parsed items for the rows of one columnar file: its kind, and for
+    listing rows and pages an article key (the warehouse can't place an item without one)."""
+    return f"kind = '{kind}'" + (" AND article_key IS NOT NULL" if kind != "error" else "")
+
+
 def pages_select(crawl_dir: Path, columns: dict[str, str]) -> str:
     """SQL selecting `columns` ({name: DuckDB type}) of a finished crawl's article pages: from
     its columnar copy, or from its JSON lines when it has none (staging writes it later)."""
@@ -100,7 +106,7 @@ def pages_select(crawl_dir: Path, columns: dict[str, str]) -> str:
     items = ", ".join(f"'{quoted_path(f)}'" for f in crawl_item_files(crawl_dir))
     types = ", ".join(f"'{c}': '{t}'" for c, t in {"kind": "VARCHAR", **columns}.items())
     return (f"SELECT {names} FROM read_json([{items}], format='newline_delimited', ignore_errors=true, "
-            f"columns={{{types}}}) WHERE kind = 'article' AND article_key IS NOT NULL")
+            f"columns={{{types}}}) WHERE {_kept_rows('article')}")
 
 
 def crawl_counts(crawl_dir: Path) -> dict[str, SatkerCounts]:
@@ -118,8 +124,7 @@ def crawl_counts(crawl_dir: Path) -> dict[str, SatkerCounts]:
                 ignore_errors=true, columns={{'kind': 'VARCHAR', 'satker_id': 'VARCHAR', 'article_key': 'VARCHAR',
                                              'views': 'INTEGER', 'error': 'VARCHAR'}})""")
             for name, kind in COLUMNAR_KINDS.items():  # as write_columnar keeps them
-                keyed = " AND article_key IS NOT NULL" if kind != "error" else ""
-                con.execute(f"CREATE VIEW {name} AS FROM items WHERE kind = '{kind}'{keyed}")
+                con.execute(f"CREATE VIEW {name} AS FROM items WHERE {_kept_rows(kind)}")
         for satker_id, key in con.execute("SELECT DISTINCT satker_id, article_key FROM pages").fetchall():
             counts.setdefault(satker_id, SatkerCounts()).fetched.add(key)
         for satker_id, n in con.execute("""
@@ -174,10 +179,9 @@ def write_columnar(crawl_dir: Path, con: duckdb.DuckDBPyConnection) -> None:
             kind = COLUMNAR_KINDS[name]
             columns = ", ".join(f'"{c}"' + (f' AS {RENAMED[c]}' if c in RENAMED else "")
                                 for c in item_columns(ITEM_KINDS[kind]))
-            keyed = " AND article_key IS NOT NULL" if kind != "error" else ""
             order = f" ORDER BY {COLUMNAR_ORDER[name]}" if name in COLUMNAR_ORDER else ""
             write_parquet_atomically(
-                con, f"SELECT {columns} FROM '{quoted_path(parsed)}' WHERE kind = '{kind}'{keyed}{order}", target)
+                con, f"SELECT {columns} FROM '{quoted_path(parsed)}' WHERE {_kept_rows(kind)}{order}", target)
     finally:
         parsed.unlink()
 

@@ -153,11 +153,11 @@ def refuse_if_busy(home: Path, satker_ids: list[str]) -> None:
     shards asks this for all of them before any starts: each shard's own refusal came only
     after the free shards had crawled to their end (hours, on a national home). run_crawl
     still takes each shard's satker itself; this only answers early."""
-    path = _satker_locks(home)
-    busy = locks.take_keys(path, satker_ids)
-    if busy:
-        raise _busy(busy, satker_ids)
-    locks.release_keys(path, satker_ids)
+    try:
+        with locks.keys_held(_satker_locks(home), satker_ids):
+            pass
+    except locks.KeysHeld as exc:
+        raise _busy(exc.keys, satker_ids) from None
 
 
 def _busy(busy: list[str], asked: list[str]) -> CrawlBusy:
