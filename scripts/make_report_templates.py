@@ -209,8 +209,8 @@ def bab_1(document) -> None:
     para(document, f"{len(LEGAL_BASIS) + 1}. [Keputusan KPU Provinsi dan Keputusan {{{{ satker_short }}}} tentang "
                    "Badan Koordinasi Kehumasan]", indent_cm=0.75, placeholder=True)
     document.add_heading("C. Maksud dan Tujuan", level=2)
-    body(document, "Mendeskripsikan kegiatan Badan Koordinasi Kehumasan {{ satker_name }} {{ period_label }} "
-                   "(bulan {{ period_months }}), sebagai pertanggungjawaban laporan Bakohumas {{ satker_name }} "
+    body(document, "Mendeskripsikan kegiatan Badan Koordinasi Kehumasan {{ satker_name }} {{ period_with_months }}"
+                   ", sebagai pertanggungjawaban laporan Bakohumas {{ satker_name }} "
                    "kepada pimpinan {{ satker_name }}.")
     page_break(document)
 
@@ -277,7 +277,7 @@ def humas_section(document) -> None:
     document.add_heading("3. Kegiatan Terkait Badan Koordinasi Kehumasan yang Dilakukan Oleh {{ satker_short }} "
                          "pada {{ period_label }}", level=3)
     tag(document, "{%p if humas_activities %}")
-    body(document, "Pada {{ period_label }} (bulan {{ period_months }}) Badan Koordinasi Kehumasan "
+    body(document, "Pada {{ period_with_months }} Badan Koordinasi Kehumasan "
                    "{{ satker_short }} mengikuti dan melaksanakan kegiatan yang berkaitan dengan kehumasan. "
                    "Kegiatan tersebut dapat dirinci sebagai berikut:")
     tag(document, "{%p for h in humas_activities %}")
@@ -315,8 +315,8 @@ def bab_2(document) -> None:
 def bab_3(document) -> None:
     document.add_heading("BAB III\nPENUTUP", level=1)
     document.add_heading("A. Simpulan", level=2)
-    body(document, "Aktivitas Badan Koordinasi Kehumasan {{ satker_name }} pada {{ period_label }} "
-                   "(bulan {{ period_months }}) antara lain:")
+    body(document, "Aktivitas Badan Koordinasi Kehumasan {{ satker_name }} pada {{ period_with_months }}"
+                   " antara lain:")
     para(document, "a) Mengunggah {{ total_articles }} informasi melalui website {{ website }};", indent_cm=0.75)
     para(document, "b) Mengunggah informasi melalui akun media sosial {{ satker_short }};", indent_cm=0.75)
     tag(document, "{%p for h in humas_activities %}")
@@ -361,7 +361,8 @@ def example() -> Document:
     document = new_document()
     para(document, "{{ satker_name }} ({{ satker_short }}, {{ satker_id }}) — {{ website }}", bold=True)
     para(document, "{{ period_label }} {{ period_range_label }} [{{ period_key }}]: {{ period_start }} s.d. "
-                   "{{ period_end }}, bulan {{ period_months }} {{ year }}; pada {{ period_with_dates }}")
+                   "{{ period_end }}, bulan {{ period_months }} {{ year }}; pada {{ period_with_dates }}; "
+                   "{{ period_with_months }}")
     para(document, "{{ count_sentence }} Jumlah: {{ total_articles }} artikel, {{ total_views }} kali dilihat "
                    "(susunan: {{ layout }}).")
     para(document, "{{ reposts_line }} ({{ reposts_excluded }})")

@@ -1,7 +1,7 @@
 """The report beside seed 000, the Kab. Serang Triwulan III 2021 report it replaces: sections
 numbered and titled as there (section 2 kept, with a placeholder, when no social figures were
 imported), bare titles on request (--titles-only) line for line as the seed lists them, the
---full report's "periode" said once, and the caption's "Keterangan Gambar" label once in a
+--full report's "periode" said once and its months once, and the caption's "Keterangan Gambar" label once in a
 template that writes the label itself."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from kpu_berita.cli import main
 from kpu_berita.demo_network.photos import photo_png
 from kpu_berita.reports.context import template_context
 from kpu_berita.reports.make import full_template_path
-from kpu_berita.reports.periods import month_label, parse_period, period_label
+from kpu_berita.reports.periods import month_label, months_of, parse_period, period_label
 from kpu_berita.reports.render_docx import render_docx
 from kpu_berita.reports.render_text import render_markdown
 from kpu_berita.reports.template import caption_label_written_once, fill_template
@@ -156,6 +156,27 @@ def test_the_full_report_says_periode_once(tmp_path, key, said):
     context = template_context(report, layout="list", chart_png=None, photos={}, generated_on=dt.date(2026, 2, 2))
     text = "\n".join(p.text for p in docx_paragraphs(fill_template(full_template_path(), context, tmp_path / "f.docx")))
     assert said in text and "2026 periode" not in text
+
+
+@pytest.mark.parametrize("key, said", [
+    ("2021Q3", "Serang Triwulan III Tahun 2021 (bulan Juli s.d September 2021), sebagai"),
+    ("2021S2", "Serang Semester II Tahun 2021 (bulan Juli s.d Desember 2021), sebagai"),
+    # the label of a range of whole months is its months: "Periode Juli 2021 (bulan Juli 2021)"
+    ("2021-07-01..2021-07-31", "Serang Periode Juli 2021, sebagai"),
+    ("2021-07-01..2021-09-30", "Serang Periode Juli - September 2021, sebagai"),
+    ("2021-07-05..2021-09-10", "Serang Periode 5 Juli 2021 - 10 September 2021 (bulan Juli s.d September 2021), sebagai"),
+])
+def test_the_full_report_names_the_months_once(tmp_path, key, said):
+    period = parse_period(key)
+    months = [{"month": month, "label": label, "articles": []} for month, label in months_of(period)]
+    report = dict(sample_report(), period_key=key, period_label=period_label(period), quarter=period.quarter,
+                  months=months, period={"start": period.start.isoformat(), "end": period.end.isoformat()})
+    context = template_context(report, layout="list", chart_png=None, photos={}, generated_on=dt.date(2026, 2, 2))
+    text = "\n".join(p.text for p in docx_paragraphs(fill_template(full_template_path(), context, tmp_path / "f.docx")))
+    purpose, summary = (text.split(heading, 1)[1] for heading in ("C. Maksud dan Tujuan", "A. Simpulan"))
+    assert said in purpose
+    # BAB III's conclusion says it the same way
+    assert said.removesuffix(", sebagai").split("Serang ", 1)[1] + " antara lain" in summary
 
 
 def write_template(path, paragraphs: list[list[tuple[str, bool]]]):

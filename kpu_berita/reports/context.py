@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from kpu_berita.reports.humas import CAPTION_LABEL
-from kpu_berita.reports.periods import date_id, long_date, parse_period, period_with_dates
+from kpu_berita.reports.periods import date_id, label_names_its_months, long_date, parse_period, period_with_dates
 from kpu_berita.reports.wording import (PHOTO_NOT_FETCHED, activity_sentence, count_sentence, formal_name, letter,
                                         reposts_line, review_line)
 
@@ -17,7 +17,7 @@ VARIABLES = (
     "period_start", "period_end", "period_months", "year", "total_articles", "total_views", "count_sentence",
     "layout", "months", "articles", "categories", "top_articles", "chart", "social", "social_platforms",
     "social_by_content_type", "humas_activities", "generated_on", "needs_review", "review_line",
-    "period_with_dates", "reposts_excluded", "reposts_line",
+    "period_with_dates", "period_with_months", "reposts_excluded", "reposts_line",
 )
 
 
@@ -68,6 +68,14 @@ def _period_months(report: dict) -> str:
     return f"{first} s.d {last}"
 
 
+def _period_with_months(report: dict) -> str:
+    """'Triwulan III Tahun 2021 (bulan Juli s.d September 2021)'; 'Periode Juli 2021' alone,
+    where the label already is the months (it read "Periode Juli 2021 (bulan Juli 2021)")."""
+    if label_names_its_months(parse_period(report["period_key"])):
+        return report["period_label"]
+    return f"{report['period_label']} (bulan {_period_months(report)})"
+
+
 def template_context(report: dict, *, layout: str, chart_png: bytes | None, photos: dict[str, Path],
                      generated_on: dt.date) -> dict:
     """The docxtpl context of a satker report. `photos` maps a lead image URL to its cached file."""
@@ -82,6 +90,7 @@ def template_context(report: dict, *, layout: str, chart_png: bytes | None, phot
         "period_key": report["period_key"], "period_start": long_date(start), "period_end": long_date(end),
         "period_months": _period_months(report), "year": end.year,
         "period_with_dates": period_with_dates(parse_period(report["period_key"])),
+        "period_with_months": _period_with_months(report),
         "total_articles": report["total_articles"], "total_views": report["total_views"],
         "count_sentence": count_sentence(report), "layout": layout, "months": months, "articles": articles,
         "categories": [{"label": c["label"], "articles": c["articles"], "views": c["views"]} for c in report["categories"]],

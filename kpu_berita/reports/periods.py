@@ -152,6 +152,12 @@ def period_with_dates(period: Period) -> str:
     return f"Periode {dates}" if period.kind == "range" else f"{period_label(period)} periode {dates}"
 
 
+def label_names_its_months(period: Period) -> bool:
+    """A range of whole months is labelled by them ("Periode Juli 2021"): its months need no
+    second mention."""
+    return period.kind == "range" and _whole_months(period)
+
+
 def range_label(period: Period) -> str:
     """'(01 JULI 2021 - 30 SEPTEMBER 2021)', as the cover of seed 000 writes it."""
     def upper(day: dt.date) -> str:
