@@ -73,10 +73,12 @@ def warehouse(context: dg.AssetExecutionContext, kpu: KpuBerita) -> dg.Materiali
             context.log.info(f"{PROGRESS_MARK} warehouse: {len(merged)} crawl(s) merged, "
                              f"{refreshed['periods_refreshed']} period marts refreshed")
             checks = run_checks(con)
-            articles, by_category = con.execute(
-                "SELECT count(*), histogram(category) FROM article_facts").fetchone()
+            articles, duplicates, by_category = con.execute(
+                "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(duplicate_of), "
+                "histogram(category) FILTER (WHERE duplicate_of IS NULL) FROM article_facts").fetchone()
             metadata = {"crawls_merged": len(merged), "crawls_merged_before": len(already_merged), **totals,
-                        **refreshed, "rows": articles,
+                        # an article published twice (articles.duplicate_of) is one row, once in the marts
+                        **refreshed, "rows": articles, "duplicates": duplicates,
                         "by_category": dg.MetadataValue.json({k: int(v) for k, v in (by_category or {}).items()}),
                         **_previews(con)}
             con.execute("CHECKPOINT")

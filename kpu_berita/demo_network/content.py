@@ -268,11 +268,21 @@ def views_at(article: DemoArticle, as_of: dt.date) -> int:
     return article.base_views + extra_days * (1 + article.article_id % 3)
 
 
-def edit_site(site: DemoSite, *, retitle: dict[int, str] | None = None, pin: int | None = None) -> DemoSite:
-    """The site after two real-site habits: titles corrected in place (same URL, by
-    article_id) and one older article pinned on top of page 1 (a standing pengumuman)."""
+def _other_url_form(article: DemoArticle) -> str:
+    """The article's path in the CMS's other URL form: "<id>_<slug>" <-> slug only (a legacy
+    /berita/baca/ path becomes "<id>_<slug>")."""
+    id_form = f"/blog/read/{article.article_id}_{article.slug}"
+    return f"/blog/read/{article.slug}" if article.path == id_form else id_form
+
+
+def edit_site(site: DemoSite, *, retitle: dict[int, str] | None = None, pin: int | None = None,
+              moved: tuple[int, ...] = ()) -> DemoSite:
+    """The site after real-site habits: titles corrected in place (same URL, by article_id),
+    one older article pinned on top of page 1 (a standing pengumuman), and articles moved
+    to the CMS's other URL form (`moved`, by article_id), as a site does when its URLs change."""
     retitle = retitle or {}
     articles = [replace(a, title=retitle[a.article_id]) if a.article_id in retitle else a for a in site.articles]
+    articles = [replace(a, path=_other_url_form(a)) if a.article_id in moved else a for a in articles]
     if pin is not None:
         pinned = next(a for a in articles if a.article_id == pin)
         articles = [pinned] + [a for a in articles if a.article_id != pin]

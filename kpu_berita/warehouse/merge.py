@@ -183,17 +183,31 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
         SELECT i.* REPLACE (least(i.first_seen_at, a.first_seen_at) AS first_seen_at), a.article_key IS NULL AS is_new
         FROM '{quoted_path(files['articles'])}' i LEFT JOIN articles a USING (article_key)
         WHERE a.article_key IS NULL OR i.fetched_at >= a.fetched_at""")
+    # the duplicate groups the incoming articles leave (a title or date changed) and join
+    con.execute("""CREATE OR REPLACE TEMP TABLE _duplicate_scope AS
+        SELECT satker_id, title_normalised, published_date FROM articles SEMI JOIN incoming USING (article_key)
+        UNION SELECT satker_id, title_normalised, published_date FROM incoming""")
     columns = ", ".join(ARTICLE_COLUMNS)
     con.execute(f"INSERT OR REPLACE INTO articles ({columns}) SELECT {columns} FROM incoming")
+    con.execute("""UPDATE articles SET duplicate_of = NULL
+                   WHERE duplicate_of IS NOT NULL AND article_key IN (SELECT article_key FROM incoming)""")
+    _mark_duplicates(con)
     # a temporary table: the file is read once for the keys to delete and the rows to insert
     con.execute(f"""CREATE OR REPLACE TEMP TABLE incoming_categories AS SELECT {CATEGORY_COLUMNS}
                     FROM '{quoted_path(files['categories'])}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
     _replace_rows(con, "article_categories", "SELECT * FROM incoming_categories")
     con.execute("DROP TABLE incoming_categories")
-    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming")
+    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming UNION SELECT article_key FROM _duplicates_changed")
     new, updated = con.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM incoming").fetchone()
     con.execute("DROP TABLE incoming")
     return {"new_articles": new, "updated_articles": updated}
+
+
+def _mark_duplicates(con) -> None:
+    """Mark the articles of the groups in _duplicate_scope that repeat another
+    (sql/mark_duplicates.sql); those whose mark changed are left in _duplicates_changed."""
+    con.execute(sql_text("mark_duplicates.sql"))
+    con.execute("DROP TABLE _duplicate_scope")
 
 
 def _merge_views(con, crawl_id: str, views_file: str) -> dict:
@@ -324,6 +338,11 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
                             FROM read_parquet(?, filename = true) a
                             JOIN newest n ON n.article_key = a.article_key AND n.filename = a.filename""",
                         [files["articles"]])
+        # every group of articles that could be one article published twice
+        con.execute("""CREATE OR REPLACE TEMP TABLE _duplicate_scope AS
+            SELECT satker_id, title_normalised, published_date FROM articles
+            WHERE published_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1""")
+        _mark_duplicates(con)
         con.execute(f"""INSERT INTO article_categories ({CATEGORY_COLUMNS})
                         SELECT {', '.join('c.' + c for c in CATEGORY_COLUMNS.split(', '))}
                         FROM read_parquet(?, filename = true) c

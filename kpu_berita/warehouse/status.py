@@ -50,7 +50,8 @@ def crawl_states(raw_dir: Path, home: Path, published: frozenset[str] = frozense
 @dataclass(frozen=True)
 class WarehouseFigures:
     written_at: dt.datetime  # when the published file was last replaced (UTC)
-    articles: int
+    articles: int  # each once: an article published twice (articles.duplicate_of) counts once
+    duplicates: int  # the second copies, left out of the count
     satker: int
     newest_published: dt.date | None
     needs_review: int
@@ -61,15 +62,16 @@ def warehouse_figures(published: Path) -> WarehouseFigures:
     """The published warehouse's figures; the file must exist."""
     con = connect(published, read_only=True)
     try:
-        articles, satker, newest, flagged = con.execute(
-            "SELECT count(*), count(DISTINCT satker_id), max(published_date), count(*) FILTER (WHERE needs_review) "
+        articles, duplicates, satker, newest, flagged = con.execute(
+            "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(duplicate_of), count(DISTINCT satker_id), "
+            "max(published_date), count(*) FILTER (WHERE needs_review AND duplicate_of IS NULL) "
             "FROM article_facts").fetchone()
         silent = con.execute("SELECT satker_id, days_since_last_article FROM mart_satker_activity WHERE silent_30d "
                              "ORDER BY days_since_last_article DESC NULLS FIRST, satker_id").fetchall()
     finally:
         con.close()
     written = dt.datetime.fromtimestamp(published.stat().st_mtime, dt.timezone.utc)
-    return WarehouseFigures(written, articles, satker, newest, flagged, [(s, d) for s, d in silent])
+    return WarehouseFigures(written, articles, duplicates, satker, newest, flagged, [(s, d) for s, d in silent])
 
 
 def published_crawls(published: Path) -> frozenset[str]:
@@ -81,6 +83,11 @@ def published_crawls(published: Path) -> frozenset[str]:
         con.close()
 
 
+def published_twice(duplicates: int) -> str:
+    """" (3 more published twice, counted once)", or nothing when there are none."""
+    return f" ({duplicates} more published twice, counted once)" if duplicates else ""
+
+
 def status_lines(home: Path, published: Path, states: list[CrawlState], figures: WarehouseFigures | None) -> list[str]:
     """The summary `kpu-berita status` prints above its table of crawls."""
     lines = [f"home: {home}"]
@@ -88,7 +95,7 @@ def status_lines(home: Path, published: Path, states: list[CrawlState], figures:
         lines.append("published warehouse: none yet (`kpu-berita build` writes it once a crawl has finished)")
     else:
         lines.append(f"published warehouse: {published} (written {figures.written_at:%Y-%m-%d %H:%M} UTC): "
-                     f"{figures.articles} articles of {figures.satker} satker, newest published "
+                     f"{figures.articles} articles of {figures.satker} satker{published_twice(figures.duplicates)}, newest published "
                      f"{figures.newest_published or '-'}; {figures.needs_review} flagged needs_review")
         if figures.silent_satker:
             named = ", ".join(f"{s} ({d} days)" if d is not None else f"{s} (no article)"

@@ -12,7 +12,7 @@ SELECT a.article_key, a.satker_id, a.title, a.url,
        CASE WHEN x.category IS NOT NULL THEN 1.0 ELSE c.confidence END AS confidence,
        CASE WHEN x.category IS NOT NULL THEN 'correction' ELSE c.reason END AS category_reason,
        coalesce(c.needs_review, false) AND x.category IS NULL AS needs_review,
-       a.is_repost, a.repost_source, a.list_order, a.author, a.credit
+       a.is_repost, a.repost_source, a.list_order, a.author, a.credit, a.duplicate_of
 FROM query_table(some_articles) a
 LEFT JOIN article_categories c USING (article_key)
 LEFT JOIN corrections x USING (article_key);

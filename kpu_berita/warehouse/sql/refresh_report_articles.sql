@@ -9,8 +9,10 @@ CROSS JOIN (SELECT unnest(['month', 'quarter']) AS grain) g;
 
 DELETE FROM report_articles WHERE article_key IN (SELECT article_key FROM _refresh_batch);
 
+-- an article published twice (articles.duplicate_of) is reported once, under the article it repeats
 CREATE OR REPLACE TEMP VIEW _refresh_batch_articles AS
-SELECT a.* FROM articles a SEMI JOIN _refresh_batch d ON a.article_key = d.article_key;
+SELECT a.* FROM articles a SEMI JOIN _refresh_batch d ON a.article_key = d.article_key
+WHERE a.duplicate_of IS NULL;
 
 INSERT INTO report_articles
 SELECT f.article_key, f.satker_id, s.name, s.province, s.level, f.title, f.url, f.published_date,

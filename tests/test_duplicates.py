@@ -1,0 +1,175 @@
+"""An article a satker published twice is counted once: the same article under two URLs (a
+site whose URLs change form, kpu_sites.md section 2) or posted twice. Same satker, normalised
+title, date and start of the text make one article; the newest fetch stands for it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from kpu_berita import runner
+from kpu_berita.dagster_project.resources import KpuBerita
+from kpu_berita.demo_network import DEFAULT_AS_OF, DemoNetwork, build_demo_sites
+from kpu_berita.demo_network.content import edit_site
+from kpu_berita.warehouse import merge, status
+from kpu_berita.warehouse.db import _sql_files, connect
+
+BODY = "Palu, 3 Maret 2025 - KPU Kota Palu menggelar rapat pleno terbuka rekapitulasi DPB.\n\nRapat dihadiri Bawaslu."
+
+
+def article(key: str, *, title="Rapat Pleno DPB", date="2025-03-03", body=BODY, fetched="2025-03-04 01:00",
+            satker="kota-palu", image=None) -> dict:
+    return {"article_key": key, "satker_id": satker, "url": f"https://{satker}.kpu.go.id/blog/read/{key}",
+            "title": title, "title_normalised": title.lower(), "published_date": date, "body": body,
+            "is_repost": False, "fetched_at": fetched, "lead_image_url": image}
+
+
+def marked(tmp_path, rows: list[dict]) -> dict[str, str | None]:
+    """duplicate_of of each row after marking every group, as a full rebuild does."""
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        for row in rows:
+            columns = ", ".join(row)
+            con.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        con.execute("""CREATE TEMP TABLE _duplicate_scope AS SELECT satker_id, title_normalised, published_date
+                       FROM articles GROUP BY ALL""")
+        merge._mark_duplicates(con)
+        return dict(con.execute("SELECT article_key, duplicate_of FROM articles").fetchall())
+    finally:
+        con.close()
+
+
+def test_the_same_article_under_two_urls_is_one_the_newest_fetch_standing_for_it(tmp_path):
+    assert marked(tmp_path, [article("old", fetched="2025-03-04 01:00"), article("new", fetched="2025-06-01 01:00")]) \
+        == {"old": "new", "new": None}
+
+
+def test_a_text_reflowed_or_re_punctuated_is_still_the_same_article(tmp_path):
+    reflowed = BODY.replace(" - ", " — ").replace("\n\n", "\n\n\n").upper()
+    assert marked(tmp_path, [article("a"), article("b", body=reflowed, fetched="2025-03-05 01:00")])["a"] == "b"
+
+
+@pytest.mark.parametrize("other", [
+    {"body": "Palu, 3 Maret 2025 - KPU Kota Palu mengumumkan hasil seleksi PPK."},  # another text
+    {"date": "2025-03-04"},                                                         # another day
+    {"title": "Rapat Pleno DPB Maret"},                                             # another title
+    {"satker": "kab-serang"},                                                       # another satker
+    {"body": "", "image": "https://kota-palu.kpu.go.id/img/b.jpg"},                  # a picture, no text
+], ids=["text", "day", "title", "satker", "picture"])
+def test_articles_that_differ_in_any_of_it_are_two(tmp_path, other):
+    assert marked(tmp_path, [article("a", body="", image="https://kota-palu.kpu.go.id/img/a.jpg")
+                             if "image" in other else article("a"),
+                             article("b", fetched="2025-03-05 01:00", **other)]) == {"a": None, "b": None}
+
+
+def test_two_picture_posts_of_the_same_picture_are_one(tmp_path):
+    image = "https://kota-palu.kpu.go.id/img/infografis.jpg"
+    assert marked(tmp_path, [article("a", body="", image=image), article("b", body="", image=image,
+                                                                          fetched="2025-03-05 01:00")])["a"] == "b"
+
+
+def test_undated_or_untitled_articles_are_never_taken_for_one_another(tmp_path):
+    assert marked(tmp_path, [article("a", date=None), article("b", date=None),
+                             article("c", title=""), article("d", title="")]) == dict.fromkeys("abcd")
+
+
+def test_a_night_that_retitles_one_of_them_makes_them_two_again(tmp_path):
+    """The groups an incoming article leaves are marked again too, not only those it joins."""
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        for row in (article("old"), article("new", fetched="2025-06-01 01:00")):
+            con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                        list(row.values()))
+        con.execute("UPDATE articles SET duplicate_of = 'new' WHERE article_key = 'old'")
+        con.execute("DELETE FROM _dirty_articles")
+        files = {"articles": str(tmp_path / "articles.parquet"), "categories": str(tmp_path / "categories.parquet")}
+        # the night's crawl: "new" fetched again, its title corrected on the site
+        con.execute(f"""COPY (SELECT * REPLACE ('Rapat Pleno DPB Maret 2025' AS title, 'rapat pleno dpb maret 2025'
+                                                AS title_normalised, fetched_at + INTERVAL 1 DAY AS fetched_at)
+                              FROM (SELECT {', '.join(merge.ARTICLE_COLUMNS)} FROM articles WHERE article_key = 'new'))
+                        TO '{files['articles']}' (FORMAT parquet)""")
+        con.execute(f"""COPY (SELECT 'new' AS article_key, 'rapat' AS category, 1.0 AS confidence, 'rule' AS reason,
+                                     []::VARCHAR[] AS topics, false AS needs_review, NULL::VARCHAR AS second_category,
+                                     NULL::DOUBLE AS second_confidence, 'v1' AS model_version)
+                        TO '{files['categories']}' (FORMAT parquet)""")
+        merge._merge_articles(con, files)
+        assert dict(con.execute("SELECT article_key, duplicate_of FROM articles").fetchall()) == \
+            {"old": None, "new": None}
+        assert sorted(k for (k,) in con.execute("SELECT DISTINCT article_key FROM _dirty_articles").fetchall()) \
+            == ["new", "old"]
+    finally:
+        con.close()
+
+
+def test_articles_stored_before_migration_015_are_marked_and_queued_for_the_marts(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))  # migrations 001-014 applied, articles stored under them
+    con.execute("CREATE TABLE _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
+    for name, sql in _sql_files("migrations"):
+        if name < "015":
+            con.execute(sql)
+            con.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
+    con.execute("DELETE FROM _dirty_articles")
+    for row in (article("old"), article("new", fetched="2025-06-01 01:00"), article("other", title="Sosialisasi")):
+        con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    con.close()
+
+    con = connect(path)
+    try:
+        assert dict(con.execute("SELECT article_key, duplicate_of FROM articles").fetchall()) == \
+            {"old": "new", "new": None, "other": None}
+        # report_articles still lists both: the next build's refresh takes "old" out
+        assert sorted(k for (k,) in con.execute("SELECT article_key FROM _dirty_articles").fetchall()) == ["new", "old"]
+    finally:
+        con.close()
+
+
+# -- a site whose URLs change, through the crawl and both builds ------------------------------
+
+@pytest.mark.slow
+def test_articles_moved_to_new_urls_are_stored_under_both_and_counted_once(tmp_path):
+    palu = next(s for s in build_demo_sites(as_of=DEFAULT_AS_OF) if s.satker_id == "kota-palu")
+    moved = palu.articles[:3]
+    home, registry = tmp_path / "home", tmp_path / "registry.csv"
+
+    def night(site, crawl_date: dt.date):
+        with DemoNetwork([site], as_of=crawl_date - dt.timedelta(days=1)) as network:
+            network.write_registry(registry)
+            return runner.materialize(KpuBerita(home=str(home), registry=str(registry), profile="loopback",
+                                                crawl_date=crawl_date.isoformat()), runner.EVERYTHING)
+
+    def warehouse():
+        con = connect(home / "warehouse.duckdb", read_only=True)
+        try:
+            stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            reported = dict(con.execute("SELECT article_key, url FROM report_articles").fetchall())
+            counted = con.execute("SELECT sum(articles) FROM mart_quarterly_satker").fetchone()[0]
+            duplicates = dict(con.execute("SELECT article_key, duplicate_of FROM articles "
+                                          "WHERE duplicate_of IS NOT NULL").fetchall())
+            return stored, reported, counted, duplicates
+        finally:
+            con.close()
+
+    night(palu, DEFAULT_AS_OF)
+    stored, reported, counted, _ = warehouse()
+    assert stored == len(palu.articles) == len(reported) == counted
+
+    second = night(edit_site(palu, moved=tuple(a.article_id for a in moved)), DEFAULT_AS_OF + dt.timedelta(days=1))
+    built = runner.metadata_of(second, "warehouse")
+    assert (built["rows"], built["duplicates"], built["new_articles"]) == (len(palu.articles), len(moved), len(moved))
+    figures = status.warehouse_figures(home / "warehouse.duckdb")
+    assert (figures.articles, figures.duplicates) == (len(palu.articles), len(moved))
+    assert f"{len(palu.articles)} articles of 1 satker (3 more published twice, counted once)" in \
+        status.status_lines(home, home / "warehouse.duckdb", [], figures)[1]
+    new_paths = {f"/blog/read/{a.article_id}_{a.slug}" for a in moved}
+    for full in (False, True):
+        if full:  # `build --full`: the same from the raw crawls
+            runner.materialize(KpuBerita(home=str(home), registry=str(registry), rebuild=True),
+                               runner.DOWNSTREAM_OF_CRAWL)
+        stored, reported, counted, duplicates = warehouse()
+        assert stored == len(palu.articles) + len(moved)
+        assert len(reported) == counted == len(palu.articles), full
+        # each moved article is reported once, under the URL the site lists now
+        assert sum(url.endswith(tuple(new_paths)) for url in reported.values()) == len(moved)
+        assert len(duplicates) == len(moved) and set(duplicates.values()) <= set(reported)
