@@ -7,6 +7,7 @@ import dagster as dg
 from pydantic import Field, field_validator
 
 from kpu_berita import config
+from kpu_berita.dagster_project.orphans import stop_when_orphaned
 from kpu_berita.registry import load_registry, select_partition
 from kpu_berita.spiders.settings import PROFILES
 
@@ -54,6 +55,11 @@ class KpuBerita(dg.ConfigurableResource):
         if not isinstance(value, dg.EnvVar) and value not in PROFILES:
             raise ValueError(f"unknown crawl profile {value!r}; choose one of {', '.join(sorted(PROFILES))}")
         return value
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # each step process of the multiprocess executor sets the resource up: there it
+        # stops once the run's process is gone (a SIGKILLed run left its crawl running)
+        stop_when_orphaned()
 
     @property
     def home_path(self) -> Path:
