@@ -221,6 +221,9 @@ def website_section(document) -> None:
     tag(document, "{%p if reposts_line %}")
     body(document, "{{ reposts_line }}")
     tag(document, "{%p endif %}")
+    tag(document, "{%p if duplicates_line %}")
+    body(document, "{{ duplicates_line }}")
+    tag(document, "{%p endif %}")
     tag(document, "{%p if layout == 'table' %}")
     table(document, ["No", "Tanggal", "Jenis Informasi", "Media Penyebaran"],
           ["{{ a.no }}.", "{{ a.date_label }}", "{{ a.title }}", "Website www.{{ website }}"], "a in articles",
@@ -366,6 +369,7 @@ def example() -> Document:
     para(document, "{{ count_sentence }} Jumlah: {{ total_articles }} artikel, {{ total_views }} kali dilihat "
                    "(susunan: {{ layout }}).")
     para(document, "{{ reposts_line }} ({{ reposts_excluded }})")
+    para(document, "{{ duplicates_line }} ({{ duplicates_counted_once }})")
     tag(document, "{%p for m in months %}")
     para(document, "{{ m.label }}:", bold=True)
     tag(document, "{%p for a in m.articles %}")

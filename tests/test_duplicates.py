@@ -12,6 +12,9 @@ from kpu_berita import runner
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.demo_network import DEFAULT_AS_OF, DemoNetwork, build_demo_sites
 from kpu_berita.demo_network.content import edit_site
+from kpu_berita.reports.data import satker_report
+from kpu_berita.reports.periods import parse_period
+from kpu_berita.reports.render_text import render_markdown
 from kpu_berita.warehouse import merge, status
 from kpu_berita.warehouse.db import _sql_files, connect
 
@@ -173,3 +176,16 @@ def test_articles_moved_to_new_urls_are_stored_under_both_and_counted_once(tmp_p
         # each moved article is reported once, under the URL the site lists now
         assert sum(url.endswith(tuple(new_paths)) for url in reported.values()) == len(moved)
         assert len(duplicates) == len(moved) and set(duplicates.values()) <= set(reported)
+
+    # the report counts each once and says so under its count sentence
+    period = parse_period("{}Q{}".format(moved[0].published.year, (moved[0].published.month - 1) // 3 + 1))
+    con = connect(home / "warehouse.duckdb", read_only=True)
+    try:
+        report = satker_report(con, "kota-palu", period)
+    finally:
+        con.close()
+    copies = sum(period.start <= a.published <= period.end for a in moved)
+    assert report["duplicates_counted_once"] == copies >= 1
+    assert report["total_articles"] == sum(period.start <= a.published <= period.end for a in palu.articles)
+    assert f"{copies} artikel yang diunggah dua kali (judul, tanggal dan isi sama) dihitung sekali." \
+        in render_markdown(report)

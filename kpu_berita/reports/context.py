@@ -9,7 +9,7 @@ from pathlib import Path
 from kpu_berita.reports.humas import CAPTION_LABEL
 from kpu_berita.reports.periods import date_id, label_names_its_months, long_date, parse_period, period_with_dates
 from kpu_berita.reports.wording import (PHOTO_NOT_FETCHED, activity_sentence, count_sentence, formal_name, letter,
-                                        reposts_line, review_line)
+                                        duplicates_line, reposts_line, review_line)
 
 # Every top-level variable; a template naming anything else is refused before rendering.
 VARIABLES = (
@@ -17,7 +17,8 @@ VARIABLES = (
     "period_start", "period_end", "period_months", "year", "total_articles", "total_views", "count_sentence",
     "layout", "months", "articles", "categories", "top_articles", "chart", "social", "social_platforms",
     "social_by_content_type", "humas_activities", "generated_on", "needs_review", "review_line",
-    "period_with_dates", "period_with_months", "reposts_excluded", "reposts_line",
+    "period_with_dates", "period_with_months", "reposts_excluded", "reposts_line", "duplicates_counted_once",
+    "duplicates_line",
 )
 
 
@@ -107,6 +108,9 @@ def template_context(report: dict, *, layout: str, chart_png: bytes | None, phot
         "review_line": review_line(report) if report.get("needs_review") else "",
         # --exclude-reposts: how many republished articles were left out, and the line saying so
         "reposts_excluded": report.get("reposts_excluded") or 0, "reposts_line": reposts_line(report),
+        # articles the site shows twice (two URLs, or posted twice), counted once, and the line saying so
+        "duplicates_counted_once": report.get("duplicates_counted_once") or 0,
+        "duplicates_line": duplicates_line(report),
     }
 
 

@@ -5,7 +5,9 @@ quarter, period {start, end}, total_articles, total_views, months, categories, t
 generated_at) and adds period_key, period_label, period_range_label, social and
 humas_activities. `quarter` is the YYYYQn key when the period is a quarter, else null.
 `reposts_excluded` (satker and province reports) is null when reposts are counted, else how
-many republished articles of the period --exclude-reposts left out.
+many republished articles of the period --exclude-reposts left out. `duplicates_counted_once`:
+how many second copies of the period's articles (published twice: articles.duplicate_of) the
+count leaves out.
 """
 from __future__ import annotations
 
@@ -55,6 +57,15 @@ def _reposts_left_out(con, satker_ids: list[str], period: Period, include_repost
         return None
     return con.execute("""SELECT count(*) FROM report_articles WHERE list_contains(?, satker_id) AND is_repost
                           AND published_date BETWEEN ? AND ?""", [satker_ids, period.start, period.end]).fetchone()[0]
+
+
+def _second_copies(con, satker_ids: list[str], period: Period, include_reposts: bool) -> int:
+    """How many articles of the period repeat one the report counts (published twice,
+    warehouse/sql/mark_duplicates.sql): the site shows them, the count does not."""
+    return con.execute("""SELECT count(*) FROM articles a JOIN report_articles r ON r.article_key = a.duplicate_of
+                          WHERE list_contains(?, r.satker_id) AND r.published_date BETWEEN ? AND ?
+                          AND (? OR NOT r.is_repost)""",
+                       [satker_ids, period.start, period.end, include_reposts]).fetchone()[0]
 
 
 def _categories(con, rows: list[dict]) -> list[dict]:
@@ -184,6 +195,7 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
         "total_articles": len(rows),
         "total_views": sum(r["views"] or 0 for r in rows),
         "reposts_excluded": _reposts_left_out(con, [satker_id], period, include_reposts),
+        "duplicates_counted_once": _second_copies(con, [satker_id], period, include_reposts),
         "months": months,
         "categories": _categories(con, rows),
         # flagged articles still count under their best code; the report says how many to check
@@ -233,4 +245,5 @@ def province_report(con, province: str, period: Period, *, include_reposts: bool
             "period_key": period.key, "period_label": period_label(period),
             "total_articles": sum(r["articles"] for r in rows), "total_views": sum(r["views"] for r in rows),
             "reposts_excluded": _reposts_left_out(con, [sid for sid, _, _ in satker], period, include_reposts),
+            "duplicates_counted_once": _second_copies(con, [sid for sid, _, _ in satker], period, include_reposts),
             "satker": rows, "generated_at": dt.datetime.now(JAKARTA).isoformat(timespec="seconds")}

@@ -12,7 +12,7 @@ from kpu_berita.reports.charts import month_chart_png, province_chart_png
 from kpu_berita.reports.periods import date_id
 from kpu_berita.reports.wording import (HUMAS_PLACEHOLDER, PHOTO_NOT_FETCHED, SECTION_HEADING, SOCIAL_HEADING,
                                         SOCIAL_PLACEHOLDER, TABLE_HEADER, activity_sentence, article_line, clean_xml,
-                                        count_sentence, humas_heading, province_row_note, reposts_line, review_line,
+                                        count_notes, count_sentence, humas_heading, province_row_note, review_line,
                                         table_rows, views_text)
 
 PLACEHOLDER_RED = (0xC0, 0x00, 0x00)  # what only the humas officer can write, as in the --full report
@@ -143,8 +143,8 @@ def render_docx(report: dict, path, layout: str = "list", photos: dict[str, Path
     document = _new_document()
     document.add_heading(SECTION_HEADING, level=2)
     document.add_paragraph(clean_xml(count_sentence(report)))
-    if reposts := reposts_line(report):
-        document.add_paragraph(reposts)
+    for note in count_notes(report):
+        document.add_paragraph(note)
     if layout == "table":
         _website_table(document, report)
     else:
@@ -167,8 +167,8 @@ def render_province_docx(report: dict, path) -> Path:
     document.add_heading(clean_xml(f"Publikasi website KPU se-{report['province']}, {report['period_label']}"), level=2)
     document.add_paragraph(f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}. "
                            "Satker tanpa artikel pada periode ini ditandai merah.")
-    if reposts := reposts_line(report):
-        document.add_paragraph(reposts)
+    for note in count_notes(report):
+        document.add_paragraph(note)
     notes = [province_row_note(r) for r in report["satker"]]
     rows = [[r["satker_name"] + (f" ({note})" if note else ""), r["articles"], r["views"]]
             for r, note in zip(report["satker"], notes)]

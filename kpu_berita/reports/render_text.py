@@ -11,7 +11,7 @@ import re
 from kpu_berita.reports.periods import date_id
 from kpu_berita.reports.wording import (HUMAS_PLACEHOLDER, SECTION_HEADING, SOCIAL_HEADING, SOCIAL_PLACEHOLDER,
                                         TABLE_HEADER, activity_sentence, article_line, count_sentence, humas_heading,
-                                        letter, province_row_note, reposts_line, review_line, table_rows, views_text)
+                                        count_notes, letter, province_row_note, review_line, table_rows, views_text)
 
 LAYOUTS = ("list", "table")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")  # what Markdown would read as markup inside a line
@@ -98,7 +98,8 @@ def render_markdown(report: dict, layout: str = "list", *, titles_only: bool = F
     """The report's sections as Markdown (self-contained: no chart). titles_only: the list
     layout gives each article's title alone, as seed 000 does (no date and views)."""
     lines = [f"## {SECTION_HEADING}", "", md(count_sentence(report)), ""]
-    lines += [md(reposts), ""] if (reposts := reposts_line(report)) else []
+    for note in count_notes(report):
+        lines += [md(note), ""]
     lines += _md_table(report) if layout == "table" else _md_list(report, titles_only)
     if report["categories"]:
         lines += ["### Jumlah artikel per kategori", "", "| Kategori | Artikel | Dilihat |", "|---|---:|---:|"]
@@ -116,7 +117,8 @@ def render_markdown(report: dict, layout: str = "list", *, titles_only: bool = F
 def render_province_markdown(report: dict) -> str:
     lines = [f"## Publikasi website KPU se-{md(report['province'])}, {report['period_label']}", "",
              f"Jumlah artikel: {report['total_articles']}; jumlah dilihat: {report['total_views']}.", ""]
-    lines += [md(reposts), ""] if (reposts := reposts_line(report)) else []
+    for note in count_notes(report):
+        lines += [md(note), ""]
     lines += ["| Satker | Artikel | Dilihat |", "|---|---:|---:|"]
     for row in report["satker"]:
         note = province_row_note(row)

@@ -75,6 +75,19 @@ def reposts_line(report: dict) -> str:
     return f"{left_out} artikel yang memuat ulang berita KPU RI atau KPU Provinsi tidak dihitung."
 
 
+def duplicates_line(report: dict) -> str:
+    """Under the count sentence when the site shows an article twice (two URLs, or posted
+    twice) and the count takes it once ('' when none): the reader counting the site's list
+    gets more, and must know why."""
+    copies = report.get("duplicates_counted_once") or 0
+    return f"{copies} artikel yang diunggah dua kali (judul, tanggal dan isi sama) dihitung sekali." if copies else ""
+
+
+def count_notes(report: dict) -> list[str]:
+    """The lines under the count sentence that say why the count differs from the site's list."""
+    return [note for note in (reposts_line(report), duplicates_line(report)) if note]
+
+
 def media_of(report: dict) -> str:
     """The 'Media Penyebaran' cell of the table layout: the satker's own website."""
     return f"Website www.{report['website']}"
