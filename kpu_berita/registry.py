@@ -10,6 +10,10 @@ from pathlib import Path
 from kpu_berita.user_csv import dict_reader, open_text
 
 COLUMNS = ("satker_id", "name", "level", "province", "kode_wilayah", "base_url")
+# Optional: the id of the site's Berita Terkini category, where its menu can't tell the
+# crawler (a menu built by JavaScript) or the crawl stopped at `not_berita_terkini`.
+# Empty: found on the home page, else 104 (kpu_sites.md section 3).
+CATEGORY_ID = "category_id"
 LEVELS = {"provinsi", "kabupaten", "kota"}
 SATKER_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")  # the site's host label
 
@@ -49,6 +53,11 @@ def load_registry(path: Path | str | None = None) -> list[dict]:
             raise RegistryError(f"registry {path} line {n}: {row['satker_id']} has no province")
         if row["level"] not in LEVELS:
             raise RegistryError(f"registry {path} line {n}: level {row['level']!r} is not one of {sorted(LEVELS)}")
+        category = (row.get(CATEGORY_ID) or "").strip()
+        if category and not (category.isdigit() and int(category) > 0):
+            raise RegistryError(f"registry {path} line {n}: {CATEGORY_ID} {category!r} of {row['satker_id']} is not "
+                                "a category number (the N of /blog/category/N), nor empty")
+        row[CATEGORY_ID] = int(category) if category else None
         if row["satker_id"] in seen:
             raise RegistryError(f"registry {path} line {n}: satker_id {row['satker_id']!r} appears twice")
         seen.add(row["satker_id"])

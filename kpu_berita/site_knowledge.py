@@ -14,6 +14,10 @@ import re
 # satker use 104; kota-kupang uses 29, which the menu discovery finds).
 DEFAULT_CATEGORY_ID = 104
 BERITA_TERKINI_LABELS = ("berita terkini", "berita")
+# The labels of the sites' other categories (kpu_sites.md section 3: 96, 14, 105/100, 135, 11,
+# 63). Page 1 of the category crawled headed by one of them is not Berita Terkini: the
+# fallback id, or a menu link that lied, opened another category.
+OTHER_CATEGORY_LABELS = ("kpu dalam berita", "umum", "sosialisasi", "opini", "pengumuman", "arsip")
 # A link that opens a home-page section's whole list ("Berita Terkini ... Lihat Semua"): it
 # names no category itself, the section's heading does.
 SEE_ALL_LINK_TEXT = re.compile(

@@ -13,6 +13,8 @@ Blog-style pages in the real URL shapes; each site carries a set of faults:
   redesigned       the listing links articles under a URL shape no KPU CMS uses (/news/ID):
                    to the crawler, the listing yields no items
   undated          article pages carry no date anywhere
+  other_category   the menu has no Berita Terkini link, and category 104 (the fallback) is
+                   headed "Pengumuman": another category's list
 Bounded: the server only answers; clients bound their own requests.
 """
 from __future__ import annotations
@@ -73,9 +75,12 @@ class FaultSite:
             if "offsite" in self.faults and self.offsite_base:
                 items.append(f'<div class="item"><h3><a href="{self.offsite_base}/blog/read/9{article_id}_luar">Berita situs lain {article_id}</a></h3>'
                              f'<p>Tautan ke situs lain</p></div>')
-        return ('<html><head><meta charset="{cs}"><title>Berita Terkini</title></head><body>'
-                '<nav><a href="/blog/category/104">Berita Terkini</a></nav><h2>Berita Terkini</h2>'
-                '<div class="list">{items}</div></body></html>').format(cs=self.charset, items="".join(items))
+        menu, heading = (('<a href="/blog/category/11">Pengumuman</a>', "Pengumuman") if "other_category" in self.faults
+                         else ('<a href="/blog/category/104">Berita Terkini</a>', "Berita Terkini"))
+        return ('<html><head><meta charset="{cs}"><title>{heading}</title></head><body>'
+                '<nav>{menu}</nav><h2>{heading}</h2>'
+                '<div class="list">{items}</div></body></html>').format(cs=self.charset, items="".join(items),
+                                                                        menu=menu, heading=heading)
 
     def article(self, article_id: int) -> str:
         date = dict(self.articles)[article_id]

@@ -134,3 +134,37 @@ def test_kpu_berita_crawl_names_a_site_that_never_answered(tmp_path, capsys):
                      "--profile", "loopback"]) == 0  # a warning: the next night tries again
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("CHECK WARNING")]
     assert warnings == ["CHECK WARNING sites_answered: satker_unanswered=kab-down (site_unreachable), count=1, of=2"]
+
+
+def test_a_listing_headed_by_another_category_is_not_taken_for_berita_terkini(tmp_path, capsys):
+    """kpu_sites.md section 3: read the category from the site's menu (fallback 104) and check
+    page 1's heading. A site whose menu gives no Berita Terkini link and whose 104 is its
+    "Pengumuman" stored those as its news before; now its walk stops there and the crawl says
+    so, and the registry's category_id takes the crawl where the operator says."""
+    from kpu_berita.cli import main
+
+    other = FaultSite("127.0.0.69", {"other_category"})
+    with FaultNetwork([other]) as net:
+        header = "satker_id,name,level,province,kode_wilayah,base_url,category_id\n"
+        line = f"kab-lain,KPU Kabupaten Lain,kabupaten,Banten,36.03,{net.base_url(other)}"
+        registry = tmp_path / "registry.csv"
+        registry.write_text(f"{header}{line},\n", encoding="utf-8")
+        assert main(["--home", str(tmp_path / "home"), "-q", "crawl", "--registry", str(registry),
+                     "--profile", "loopback"]) == 0  # a warning, as a site down for the night
+        out, err = capsys.readouterr()
+        [crawl_dir] = (tmp_path / "home" / "raw").iterdir()
+        assert not [i for i in items_of(crawl_dir) if i["kind"] in ("article", "listing")]
+        assert [line for line in err.splitlines() if line.startswith("CHECK WARNING")] == [
+            "CHECK WARNING sites_answered: satker_unanswered=kab-lain (not_berita_terkini: /blog/category/104 is "
+            "headed 'Pengumuman'; give its category_id in the registry), count=1, of=1"]
+        assert "not_berita_terkini" in out  # the per-satker table's stop column
+
+        # the operator names the category: no discovery, and its heading is the operator's word
+        registry.write_text(f"{header}{line},104\n", encoding="utf-8")
+        home_pages_asked = other.hits["/"]
+        assert main(["--home", str(tmp_path / "home2"), "-q", "crawl", "--registry", str(registry),
+                     "--profile", "loopback"]) == 0
+        assert "CHECK WARNING" not in capsys.readouterr().err
+    [crawl_dir] = (tmp_path / "home2" / "raw").iterdir()
+    assert len([i for i in items_of(crawl_dir) if i["kind"] == "article"]) == len(other.articles)
+    assert other.hits["/"] == home_pages_asked  # no home page asked for the category

@@ -67,3 +67,15 @@ def test_a_row_the_crawl_cannot_use_is_named_with_its_value(tmp_path, row, named
     with pytest.raises(RegistryError) as refused:
         load_registry(path)
     assert named in str(refused.value) and str(path) in str(refused.value)
+
+
+def test_a_registry_may_name_a_sites_berita_terkini_category(tmp_path):
+    path = tmp_path / "reg.csv"
+    path.write_text("satker_id,name,level,province,kode_wilayah,base_url,category_id\n"
+                    "kota-kupang,KPU Kota Kupang,kota,Nusa Tenggara Timur,53.71,http://127.0.0.1:8001,29\n"
+                    "kab-x,KPU X,kabupaten,Banten,36.04,http://127.0.0.2:8001,\n", encoding="utf-8")
+    assert [r["category_id"] for r in load_registry(path)] == [29, None]
+    path.write_text("satker_id,name,level,province,kode_wilayah,base_url,category_id\n"
+                    "kab-x,KPU X,kabupaten,Banten,36.04,http://127.0.0.2:8001,Berita Terkini\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="line 2: category_id 'Berita Terkini' of kab-x is not a category number"):
+        load_registry(path)

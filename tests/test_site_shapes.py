@@ -11,7 +11,7 @@ from kpu_berita.pipelines.build_articles import SatkerInfo, assemble_articles
 from kpu_berita.pipelines.clean import clean_body, detect_repost
 from kpu_berita.pipelines.dates import YEAR_FROM_CRAWL_DATE, decide_article_date, parse_date_expression
 from kpu_berita.pipelines.urls import article_key
-from kpu_berita.spiders.extract import chosen_title, discover_category_id, extract_article
+from kpu_berita.spiders.extract import chosen_title, discover_category_id, extract_article, other_category_heading
 from kpu_berita.spiders.listing import extract_listing
 from kpu_berita.warehouse.stage import known_at_crawl
 
@@ -331,6 +331,26 @@ KUPANG = "https://kota-kupang.kpu.go.id/"
 ])
 def test_category_discovery_prefers_the_sites_own_berita_terkini(html, category):
     assert discover_category_id(html, KUPANG) == category
+
+
+ITEMS = ("<div class='list'><div><h3><a href='/blog/read/7_rapat'>Rapat Pleno DPB</a></h3><p>Ringkasan ...</p></div>"
+         "<div><h3><a href='/blog/read/6_sosialisasi'>Sosialisasi Pemilih Pemula</a></h3></div></div>")
+
+
+@pytest.mark.parametrize("html, heading", [
+    (f"<h2>Pengumuman</h2>{ITEMS}", "Pengumuman"),
+    (f"<nav><a href='/blog/category/104'>Berita Terkini</a></nav><h1>  OPINI </h1>{ITEMS}", "OPINI"),
+    (f"<h2>Berita Terkini</h2>{ITEMS}", None),
+    (f"<h2>Berita KPU Kab Klaten</h2>{ITEMS}", None),  # kab-klaten's own label for 104
+    (ITEMS, None),  # no heading: nothing to say (the items' titles are no heading)
+    # a sidebar's "Pengumuman" widget before a list without heading: its links are not the list's
+    (f"<aside><h4>Pengumuman</h4><a href='/blog/read/3_jadwal'>Jadwal Seleksi PPK</a></aside>{ITEMS}", None),
+    (f"<h2>Berita Terkini</h2>{ITEMS}<aside><h4>Pengumuman</h4><a href='/blog/read/3_jadwal'>Jadwal</a></aside>", None),
+])
+def test_page_1_headed_by_another_category_is_told(html, heading):
+    page = "https://kab-x.kpu.go.id/blog/category/104"
+    listed = {item.url for item in extract_listing(f"<html><body>{html}</body></html>", page)}
+    assert other_category_heading(f"<html><body>{html}</body></html>", page, listed) == heading
 
 
 @pytest.mark.parametrize("satker, host, body", [

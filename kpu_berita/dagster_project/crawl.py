@@ -46,7 +46,9 @@ def crawl_summary_rows(per_satker: dict[str, dict], counts: dict[str, SatkerCoun
                      "retitled": sum(key in known for key in found.fetched),
                      "view_snapshots": found.view_snapshots, "errors": sum(found.errors.values()),
                      "error_kinds": ", ".join(f"{k}:{v}" for k, v in sorted(found.errors.items())) or "-",
-                     "stop": stats.get("stop_reason", "-")})
+                     "stop": stats.get("stop_reason", "-"),
+                     # not in the table: what the check says of a not_berita_terkini stop
+                     "listing_heading": stats.get("listing_heading"), "category_id": stats.get("category_id")})
     return rows
 
 
@@ -60,7 +62,8 @@ def plan_crawl_shards(context: dg.OpExecutionContext, kpu: KpuBerita):
     for n, shard in enumerate(shards(rows, kpu.crawl_process_count)):
         provinces = sorted({r["province"] for r in shard})
         context.log.info(f"shard {n}: {len(shard)} satker of {', '.join(provinces)}")
-        parts.append([{"satker_id": r["satker_id"], "base_url": r["base_url"]} for r in shard])
+        parts.append([{"satker_id": r["satker_id"], "base_url": r["base_url"], "category_id": r.get("category_id")}
+                      for r in shard])
     if kpu.crawl_in_one_step:
         yield dg.DynamicOutput(parts, mapping_key="all_shards")
         return
@@ -143,17 +146,26 @@ def raw_crawl():
     return summarise_crawl(plan_crawl_shards().map(crawl_shard).collect())
 
 
-# how a walk ends when its site never answered the listing (spiders/berita.py)
-UNANSWERED = ("site_unreachable", "listing_error")
+# how a walk ends when its site never answered the listing (spiders/berita.py), or when the
+# category it read was headed by another category's label (NOT_BERITA_TERKINI there)
+UNANSWERED = ("site_unreachable", "listing_error", "not_berita_terkini")
+
+
+def _why(row: dict) -> str:
+    if row["stop"] == "not_berita_terkini":
+        return (f"not_berita_terkini: /blog/category/{row.get('category_id')} is headed "
+                f"{row.get('listing_heading')!r}; give its category_id in the registry")
+    return row["stop"]
 
 
 @dg.asset_check(asset=raw_crawl, description="Every crawled satker's site answered its Berita Terkini listing. "
-                                             "One down all night is named; its stored articles stay.")
+                                             "One down all night, or whose listing was another category's, is "
+                                             "named; its stored articles stay.")
 def sites_answered(raw_crawl: dict) -> dg.AssetCheckResult:
     """A warning, not an error: a satker's site is often down for a night, and the next crawl
     tries again. Run after the crawl, so `kpu-berita crawl` names such sites too (the
     build's checks only see what the crawls brought)."""
-    down = [f"{r['satker']} ({r['stop']})" for r in raw_crawl["rows"] if r["stop"] in UNANSWERED]
+    down = [f"{r['satker']} ({_why(r)})" for r in raw_crawl["rows"] if r["stop"] in UNANSWERED]
     return dg.AssetCheckResult(passed=not down, severity=dg.AssetCheckSeverity.WARN,
                                metadata={"satker_unanswered": listed(down, "the crawl's per_satker table"),
                                          "count": len(down), "of": len(raw_crawl["rows"])})

@@ -31,7 +31,7 @@ from kpu_berita.pipelines.clean import normalise_title
 from kpu_berita.pipelines.dates import decide_article_date
 from kpu_berita.pipelines.urls import article_key
 from kpu_berita import site_knowledge as sk
-from kpu_berita.spiders.extract import chosen_title, discover_category_id, extract_article
+from kpu_berita.spiders.extract import chosen_title, discover_category_id, extract_article, other_category_heading
 from kpu_berita.spiders.listing import extract_listing
 from kpu_berita.spiders.items import ArticlePage, CrawlError, ListingObservation
 
@@ -47,6 +47,7 @@ class SiteWalk:
     satker_id: str
     base_url: str
     category_id: int = sk.DEFAULT_CATEGORY_ID
+    category_given: bool = False  # by the registry: no discovery, and no second-guessing its heading
     page: int = 0
     seen: set = field(default_factory=set)  # article keys seen on listings this crawl
     pending: set = field(default_factory=set)  # article pages of the current page not yet back
@@ -81,7 +82,9 @@ class BeritaSpider(scrapy.Spider):
         self.fetched_before: dict[str, dt.date | None] = {}
         if spec.get("resume_items"):
             self.fetched_before = self.read_fetched(Path(spec["resume_items"]), self.crawl_date)
-        self.walks = {s["satker_id"]: SiteWalk(s["satker_id"], s["base_url"].rstrip("/")) for s in spec["sites"]}
+        self.walks = {s["satker_id"]: SiteWalk(s["satker_id"], s["base_url"].rstrip("/"),
+                                               s.get("category_id") or sk.DEFAULT_CATEGORY_ID, bool(s.get("category_id")))
+                      for s in spec["sites"]}
         self.allowed_domains = sorted({urlsplit(w.base_url).hostname for w in self.walks.values()})
 
     @staticmethod
@@ -116,6 +119,9 @@ class BeritaSpider(scrapy.Spider):
 
     async def start(self):
         for walk in self.walks.values():
+            if walk.category_given:
+                yield self._listing_request(walk, 1)
+                continue
             yield scrapy.Request(walk.base_url + "/", callback=self.parse_home, errback=self.home_failed,
                                  cb_kwargs={"satker_id": walk.satker_id}, dont_filter=True)
 
@@ -155,6 +161,15 @@ class BeritaSpider(scrapy.Spider):
         walk = self.walks[satker_id]
         self._stat(satker_id, "listing_pages")
         items = extract_listing(response.text, response.url)
+        if page == 1 and items and not walk.category_given:
+            heading = other_category_heading(response.text, response.url, {item.url for item in items})
+            if heading:
+                # the fallback id, or a menu link that lied, opened another category: its
+                # articles are not the satker's Berita Terkini, and none is stored
+                self.crawler.stats.set_value(f"kpu/{satker_id}/listing_heading", heading)
+                self.crawler.stats.set_value(f"kpu/{satker_id}/category_id", walk.category_id)
+                self._stop(walk, NOT_BERITA_TERKINI)
+                return
         seen_at = now_iso()
         walk.page_items, walk.pending, walk.page_is_new = [], set(), False
         for position, item in enumerate(items):
@@ -274,6 +289,8 @@ class BeritaSpider(scrapy.Spider):
 
 
 UNREACHABLE = ("refused", "dns")  # error kinds meaning no server answers for the host
+# the stop reason of a walk whose category's page 1 is headed by another category's label
+NOT_BERITA_TERKINI = "not_berita_terkini"
 
 
 def error_kind(failure) -> str:

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from kpu_berita import site_knowledge as sk
-from kpu_berita.pipelines.urls import article_key, is_article_url, site_host
+from kpu_berita.pipelines.urls import article_key, canonical_url, is_article_url, site_host
 from kpu_berita.spiders.page_text import (BLOCK_TAGS, clean_space, drop_chrome, enclosing_block,
                                           mark_line_breaks, parse_html, parse_int, text_lines, text_of)
 
@@ -67,6 +67,28 @@ def discover_category_id(html: str | bytes, page_url: str) -> int | None:
 
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def other_category_heading(html: str | bytes, page_url: str, listed: set[str]) -> str | None:
+    """The heading of a listing page when it names another category than Berita Terkini
+    (sk.OTHER_CATEGORY_LABELS: "Pengumuman", "Opini", ...), else None. `listed`: the
+    canonical URLs of the page's listing items.
+
+    The list's own heading is the last heading before its first item. Headings that hold an
+    article link are items' titles, not headings of the list; a heading followed by article
+    links that are not the list's (a sidebar's "Pengumuman" widget) belongs to that other
+    list. No heading, or any other, says nothing: the walk goes on."""
+    doc = parse_html(html)
+    heading = None
+    for el in doc.iter():
+        if el.tag in HEADINGS:
+            if not any(is_article_url(urljoin(page_url, a.get("href") or "")) for a in el.iter("a")):
+                heading = clean_space(text_of(el))
+        elif el.tag == "a" and is_article_url(url := urljoin(page_url, el.get("href") or "")):
+            if canonical_url(url) in listed:
+                return heading if heading and heading.casefold() in sk.OTHER_CATEGORY_LABELS else None
+            heading = None  # the links of another list under it
+    return None
 
 
 def _heading_before(link) -> str:

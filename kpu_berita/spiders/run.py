@@ -121,7 +121,7 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
               known: dict | None = None, profile: str = "polite", overrides: dict | None = None,
               crawl_date: str | None = None, progress: Callable[[dict], None] | None = None,
               stop: threading.Event | None = None) -> CrawlResult:
-    """Crawl `sites` ([{satker_id, base_url}]) into HOME/raw; resume an interrupted twin.
+    """Crawl `sites` ([{satker_id, base_url, category_id?}]) into HOME/raw; resume an interrupted twin.
 
     `progress`, if given, is called every few seconds with the counts so far. `stop`, once
     set (from another thread: a step crawling its shards side by side was interrupted),
@@ -132,7 +132,9 @@ def run_crawl(home: Path, sites: list[dict], *, since: str | None = None, refres
     raw_dir.mkdir(parents=True, exist_ok=True)
     # validate the profile before anything is written
     crawl_settings(profile, [s["base_url"] for s in sites], overrides)
-    spec = {"sites": [{"satker_id": s["satker_id"], "base_url": s["base_url"]} for s in sites],
+    # a registry's category id goes with its site; none: the spider finds it on the home page
+    spec = {"sites": [{"satker_id": s["satker_id"], "base_url": s["base_url"],
+                       **({"category_id": s["category_id"]} if s.get("category_id") else {})} for s in sites],
             "since": since, "refresh_from": refresh_from, "profile": profile, "overrides": overrides or {},
             "crawl_date": crawl_date or dt.date.today().isoformat()}
     # two runs starting together: the second sees the first's folder (the lock is in HOME/work,
