@@ -47,8 +47,9 @@ def crawl_summary_rows(per_satker: dict[str, dict], counts: dict[str, SatkerCoun
                      "view_snapshots": found.view_snapshots, "errors": sum(found.errors.values()),
                      "error_kinds": ", ".join(f"{k}:{v}" for k, v in sorted(found.errors.items())) or "-",
                      "stop": stats.get("stop_reason", "-"),
-                     # not in the table: what the check says of a not_berita_terkini stop
-                     "listing_heading": stats.get("listing_heading"), "category_id": stats.get("category_id")})
+                     # not in the table: what sites_answered says of a walk stopped at another category
+                     **({"listing_heading": stats.get("listing_heading"), "category_id": stats.get("category_id")}
+                        if "listing_heading" in stats else {})})
     return rows
 
 

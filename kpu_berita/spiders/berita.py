@@ -83,7 +83,8 @@ class BeritaSpider(scrapy.Spider):
         if spec.get("resume_items"):
             self.fetched_before = self.read_fetched(Path(spec["resume_items"]), self.crawl_date)
         self.walks = {s["satker_id"]: SiteWalk(s["satker_id"], s["base_url"].rstrip("/"),
-                                               s.get("category_id") or sk.DEFAULT_CATEGORY_ID, bool(s.get("category_id")))
+                                               category_id=s.get("category_id") or sk.DEFAULT_CATEGORY_ID,
+                                               category_given=bool(s.get("category_id")))
                       for s in spec["sites"]}
         self.allowed_domains = sorted({urlsplit(w.base_url).hostname for w in self.walks.values()})
 
