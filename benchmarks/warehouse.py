@@ -585,8 +585,8 @@ def warehouse_checks(con) -> dict:
         FROM articles""").fetchall()[0]
     return {"warehouse_built_articles": articles, "warehouse_distinct_article_keys": distinct,
             "warehouse_undated_articles": undated,
-            # generated articles of one satker with the same title and day begin with the same sentence: one article
-            # published twice (warehouse/sql/mark_duplicates.sql), counted once in the marts
+            # generated articles of one satker with the same title, day and text: one article published
+            # twice (warehouse/sql/mark_duplicates.sql), counted once in the marts
             "warehouse_duplicate_articles": duplicates,
             "warehouse_built_view_snapshots": con.execute("SELECT count(*) FROM view_snapshots").fetchall()[0][0],
             "mart_articles_total": int(con.execute("SELECT coalesce(sum(articles), 0) FROM mart_quarterly_satker").fetchall()[0][0]),

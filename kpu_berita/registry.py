@@ -54,7 +54,7 @@ def load_registry(path: Path | str | None = None) -> list[dict]:
         if row["level"] not in LEVELS:
             raise RegistryError(f"registry {path} line {n}: level {row['level']!r} is not one of {sorted(LEVELS)}")
         category = (row.get(CATEGORY_ID) or "").strip()
-        if category and not (category.isdigit() and int(category) > 0):
+        if category and not (category.isascii() and category.isdigit() and int(category) > 0):
             raise RegistryError(f"registry {path} line {n}: {CATEGORY_ID} {category!r} of {row['satker_id']} is not "
                                 "a category number (the N of /blog/category/N), nor empty")
         row[CATEGORY_ID] = int(category) if category else None

@@ -15,8 +15,7 @@ import re
 DEFAULT_CATEGORY_ID = 104
 BERITA_TERKINI_LABELS = ("berita terkini", "berita")
 # The labels of the sites' other categories (kpu_sites.md section 3: 96, 14, 105/100, 135, 11,
-# 63). Page 1 of the category crawled headed by one of them is not Berita Terkini: the
-# fallback id, or a menu link that lied, opened another category.
+# 63). Page 1 of the fallback 104 headed by one of them is not the site's Berita Terkini.
 OTHER_CATEGORY_LABELS = ("kpu dalam berita", "umum", "sosialisasi", "opini", "pengumuman", "arsip")
 # A link that opens a home-page section's whole list ("Berita Terkini ... Lihat Semua"): it
 # names no category itself, the section's heading does.

@@ -48,7 +48,7 @@ def test_tiny_run_builds_each_generated_article_once_and_marts_add_up():
     assert figures["warehouse_built_view_snapshots"] == 20 * ARTICLES + night_snapshots + night_new
     assert figures["warehouse_decreasing_views"] == 0
     # undated articles stay out of the report marts; every dated one is counted once, and an
-    # article published twice (the generator's same title, day and first sentence in one satker) once
+    # article published twice (the generator's same title, day and text in one satker) once
     assert 0 <= figures["warehouse_undated_articles"] < ARTICLES * 0.1
     assert 0 <= figures["warehouse_duplicate_articles"] < ARTICLES * 0.01
     assert figures["mart_articles_total"] == (ARTICLES + night_new - figures["warehouse_undated_articles"]

@@ -1,6 +1,6 @@
 """An article a satker published twice is counted once: the same article under two URLs (a
 site whose URLs change form, kpu_sites.md section 2) or posted twice. Same satker, normalised
-title, date and start of the text make one article; the newest fetch stands for it."""
+title, date and text make one article; the newest fetch stands for it."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,11 +12,12 @@ from kpu_berita import runner
 from kpu_berita.dagster_project.resources import KpuBerita
 from kpu_berita.demo_network import DEFAULT_AS_OF, DemoNetwork, build_demo_sites
 from kpu_berita.demo_network.content import edit_site
-from kpu_berita.reports.data import satker_report
+from kpu_berita.reports.data import _second_copies, satker_report
 from kpu_berita.reports.periods import parse_period
 from kpu_berita.reports.render_text import render_markdown
 from kpu_berita.warehouse import merge, status
-from kpu_berita.warehouse.db import _sql_files, connect
+from kpu_berita.warehouse.corrections import record
+from kpu_berita.warehouse.db import _sql_files, connect, create_marts
 
 BODY = "Palu, 3 Maret 2025 - KPU Kota Palu menggelar rapat pleno terbuka rekapitulasi DPB.\n\nRapat dihadiri Bawaslu."
 
@@ -55,21 +56,53 @@ def test_a_text_reflowed_or_re_punctuated_is_still_the_same_article(tmp_path):
 
 @pytest.mark.parametrize("other", [
     {"body": "Palu, 3 Maret 2025 - KPU Kota Palu mengumumkan hasil seleksi PPK."},  # another text
+    # a templated opening, another report after it
+    {"body": BODY.split("\n\n")[0] + "\n\nRapat dihadiri Dinas Dukcapil dan partai politik."},
     {"date": "2025-03-04"},                                                         # another day
     {"title": "Rapat Pleno DPB Maret"},                                             # another title
     {"satker": "kab-serang"},                                                       # another satker
-    {"body": "", "image": "https://kota-palu.kpu.go.id/img/b.jpg"},                  # a picture, no text
-], ids=["text", "day", "title", "satker", "picture"])
+], ids=["text", "same-opening", "day", "title", "satker"])
 def test_articles_that_differ_in_any_of_it_are_two(tmp_path, other):
-    assert marked(tmp_path, [article("a", body="", image="https://kota-palu.kpu.go.id/img/a.jpg")
-                             if "image" in other else article("a"),
-                             article("b", fetched="2025-03-05 01:00", **other)]) == {"a": None, "b": None}
+    assert marked(tmp_path, [article("a"), article("b", fetched="2025-03-05 01:00", **other)]) == {"a": None, "b": None}
 
 
-def test_two_picture_posts_of_the_same_picture_are_one(tmp_path):
-    image = "https://kota-palu.kpu.go.id/img/infografis.jpg"
-    assert marked(tmp_path, [article("a", body="", image=image), article("b", body="", image=image,
-                                                                          fetched="2025-03-05 01:00")])["a"] == "b"
+def test_posts_without_text_are_never_taken_for_one_another(tmp_path):
+    # a picture or PDF post: its lead image is often the site's logo, the same on every post
+    logo = "https://kota-palu.kpu.go.id/img/logo-kpu.png"
+    assert marked(tmp_path, [article("a", body="", image=logo), article("b", body="", image=logo,
+                                                                         fetched="2025-03-05 01:00")]) == \
+        {"a": None, "b": None}
+
+
+def test_a_correction_of_the_old_copy_holds_for_the_one_that_stands_for_it(tmp_path):
+    """An analyst corrected the article before its site moved it to a new URL."""
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        for row in (article("old"), article("new", fetched="2025-06-01 01:00")):
+            con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                        list(row.values()))
+        con.execute("INSERT INTO article_categories (article_key, category, confidence, reason) "
+                    "VALUES ('old', 'rapat', 0.6, 'model'), ('new', 'rapat', 0.6, 'model')")
+        con.execute("DELETE FROM _dirty_articles")
+        record(con, [{"article_key": "old", "category": "sosialisasi", "published_date": "2025-03-04"}])
+        con.execute("""CREATE TEMP TABLE _duplicate_scope AS SELECT satker_id, title_normalised, published_date
+                       FROM articles GROUP BY ALL""")
+        merge._mark_duplicates(con)
+        create_marts(con)
+        facts = con.execute("SELECT article_key, category, published_date::VARCHAR, category_reason, duplicate_of "
+                            "FROM article_facts ORDER BY article_key").fetchall()
+        assert facts == [("new", "sosialisasi", "2025-03-04", "correction", None),
+                         ("old", "rapat", "2025-03-03", "model", "new")]
+        # a correction recorded on the old copy now marks the standing one for the refresh
+        con.execute("DELETE FROM _dirty_articles")
+        record(con, [{"article_key": "old", "category": "diskusi"}])
+        assert {k for (k,) in con.execute("SELECT article_key FROM _dirty_articles").fetchall()} == {"old", "new"}
+        assert con.execute("SELECT category FROM article_facts WHERE article_key = 'new'").fetchone() == ("diskusi",)
+        # its own correction comes first
+        record(con, [{"article_key": "new", "category": "tahapan"}])
+        assert con.execute("SELECT category FROM article_facts WHERE article_key = 'new'").fetchone() == ("tahapan",)
+    finally:
+        con.close()
 
 
 def test_undated_or_untitled_articles_are_never_taken_for_one_another(tmp_path):
@@ -124,6 +157,32 @@ def test_articles_stored_before_migration_015_are_marked_and_queued_for_the_mart
             {"old": "new", "new": None, "other": None}
         # report_articles still lists both: the next build's refresh takes "old" out
         assert sorted(k for (k,) in con.execute("SELECT article_key FROM _dirty_articles").fetchall()) == ["new", "old"]
+    finally:
+        con.close()
+
+
+def test_readers_of_a_published_file_from_before_migration_015_still_work(tmp_path):
+    """Readers open the published file read-only: it stays at the release that built it until
+    the next build. `status` refused it and `report` failed with a binder error."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for name, sql in _sql_files("migrations"):
+        if name < "015":
+            con.execute(sql)
+    row = article("a")
+    con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    # the views as a release before 015 made them, as far as status reads them
+    con.execute("CREATE VIEW article_facts AS SELECT article_key, satker_id, published_date, false AS needs_review "
+                "FROM articles")
+    con.execute("CREATE VIEW mart_satker_activity AS SELECT satker_id, 0 AS days_since_last_article, "
+                "false AS silent_30d FROM articles")
+    con.close()
+
+    figures = status.warehouse_figures(path)
+    assert (figures.articles, figures.duplicates) == (1, 0)
+    con = connect(path, read_only=True)
+    try:
+        assert _second_copies(con, ["kota-palu"], parse_period("2025Q1"), True) == 0
     finally:
         con.close()
 

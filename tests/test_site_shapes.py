@@ -346,6 +346,9 @@ ITEMS = ("<div class='list'><div><h3><a href='/blog/read/7_rapat'>Rapat Pleno DP
     # a sidebar's "Pengumuman" widget before a list without heading: its links are not the list's
     (f"<aside><h4>Pengumuman</h4><a href='/blog/read/3_jadwal'>Jadwal Seleksi PPK</a></aside>{ITEMS}", None),
     (f"<h2>Berita Terkini</h2>{ITEMS}<aside><h4>Pengumuman</h4><a href='/blog/read/3_jadwal'>Jadwal</a></aside>", None),
+    # the smaller headings are widgets', tickers', menus' and cards' badges, not the page's
+    (f"<h2>Berita Terkini</h2><h5>Pengumuman</h5><marquee>Pendaftaran PPK dibuka</marquee>{ITEMS}", None),
+    (f"<nav><h6>Arsip</h6></nav><div><h6>Sosialisasi</h6>{ITEMS}</div>", None),
 ])
 def test_page_1_headed_by_another_category_is_told(html, heading):
     page = "https://kab-x.kpu.go.id/blog/category/104"

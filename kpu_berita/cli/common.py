@@ -152,7 +152,6 @@ def materialise(kpu, selection, args):
 
 def summarise(result) -> None:
     from kpu_berita import runner
-    from kpu_berita.warehouse.status import published_twice
 
     crawl = runner.metadata_of(result, "raw_crawl")
     if crawl:
@@ -162,9 +161,10 @@ def summarise(result) -> None:
         print(crawl["per_satker"])
     built = runner.metadata_of(result, "warehouse")
     if built:
-        print(f"\nwarehouse: {built['rows']} articles{published_twice(built.get('duplicates', 0))} "
-              f"({built['new_articles']} new, {built['updated_articles']} updated "
-              f"from {built['crawls_merged']} crawl(s){_merged_before(built)}); "
+        twice = built.get("duplicates", 0)
+        print(f"\nwarehouse: {built['rows']} articles ({built['new_articles']} new, {built['updated_articles']} updated "
+              f"from {built['crawls_merged']} crawl(s){_merged_before(built)}"
+              f"{f'; {twice} more published twice, counted once' if twice else ''}); "
               f"{built['periods_refreshed']} period marts refreshed; "
               f"categories: {built.get('by_category', {})}")
     for line in runner.failed_checks(result, "WARN"):

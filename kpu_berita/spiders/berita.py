@@ -47,7 +47,9 @@ class SiteWalk:
     satker_id: str
     base_url: str
     category_id: int = sk.DEFAULT_CATEGORY_ID
-    category_given: bool = False  # by the registry: no discovery, and no second-guessing its heading
+    # where category_id came from: "registry" (no discovery), "menu" (the home page's own
+    # link) or "fallback" (104, unchecked by either: page 1's heading is checked)
+    category_source: str = "fallback"
     page: int = 0
     seen: set = field(default_factory=set)  # article keys seen on listings this crawl
     pending: set = field(default_factory=set)  # article pages of the current page not yet back
@@ -84,7 +86,7 @@ class BeritaSpider(scrapy.Spider):
             self.fetched_before = self.read_fetched(Path(spec["resume_items"]), self.crawl_date)
         self.walks = {s["satker_id"]: SiteWalk(s["satker_id"], s["base_url"].rstrip("/"),
                                                category_id=s.get("category_id") or sk.DEFAULT_CATEGORY_ID,
-                                               category_given=bool(s.get("category_id")))
+                                               category_source="registry" if s.get("category_id") else "fallback")
                       for s in spec["sites"]}
         self.allowed_domains = sorted({urlsplit(w.base_url).hostname for w in self.walks.values()})
 
@@ -120,7 +122,7 @@ class BeritaSpider(scrapy.Spider):
 
     async def start(self):
         for walk in self.walks.values():
-            if walk.category_given:
+            if walk.category_source == "registry":
                 yield self._listing_request(walk, 1)
                 continue
             yield scrapy.Request(walk.base_url + "/", callback=self.parse_home, errback=self.home_failed,
@@ -132,7 +134,8 @@ class BeritaSpider(scrapy.Spider):
         found = discover_category_id(response.text, response.url)
         if found is None:
             self._stat(satker_id, "category_fallback")
-        walk.category_id = found or sk.DEFAULT_CATEGORY_ID
+        else:
+            walk.category_id, walk.category_source = found, "menu"
         yield self._listing_request(walk, 1)
 
     def home_failed(self, failure):
@@ -162,11 +165,11 @@ class BeritaSpider(scrapy.Spider):
         walk = self.walks[satker_id]
         self._stat(satker_id, "listing_pages")
         items = extract_listing(response.text, response.url)
-        if page == 1 and items and not walk.category_given:
+        if page == 1 and items and walk.category_source == "fallback":
             heading = other_category_heading(response.text, response.url, {item.url for item in items})
             if heading:
-                # the fallback id, or a menu link that lied, opened another category: its
-                # articles are not the satker's Berita Terkini, and none is stored
+                # no menu link said where Berita Terkini is, and 104 is another category
+                # here: its articles are not the satker's news, and none is stored
                 self.crawler.stats.set_value(f"kpu/{satker_id}/listing_heading", heading)
                 self.crawler.stats.set_value(f"kpu/{satker_id}/category_id", walk.category_id)
                 self._stop(walk, NOT_BERITA_TERKINI)

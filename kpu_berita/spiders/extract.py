@@ -67,6 +67,7 @@ def discover_category_id(html: str | bytes, page_url: str) -> int | None:
 
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+PAGE_HEADINGS = frozenset({"h1", "h2", "h3"})
 
 
 def other_category_heading(html: str | bytes, page_url: str, listed: set[str]) -> str | None:
@@ -74,14 +75,15 @@ def other_category_heading(html: str | bytes, page_url: str, listed: set[str]) -
     (sk.OTHER_CATEGORY_LABELS: "Pengumuman", "Opini", ...), else None. `listed`: the
     canonical URLs of the page's listing items.
 
-    The list's own heading is the last heading before its first item. Headings that hold an
-    article link are items' titles, not headings of the list; a heading followed by article
-    links that are not the list's (a sidebar's "Pengumuman" widget) belongs to that other
-    list. No heading, or any other, says nothing: the walk goes on."""
+    The list's own heading is the last page heading (h1-h3: widgets, tickers, menus and
+    cards' badges use the smaller ones) before its first item. Headings that hold an article
+    link are items' titles, not headings of the list; a heading followed by article links
+    that are not the list's (a sidebar's "Pengumuman" widget) belongs to that other list. No
+    heading, or any other, says nothing: the walk goes on."""
     doc = parse_html(html)
     heading = None
     for el in doc.iter():
-        if el.tag in HEADINGS:
+        if el.tag in PAGE_HEADINGS:
             if not any(is_article_url(urljoin(page_url, a.get("href") or "")) for a in el.iter("a")):
                 heading = clean_space(text_of(el))
         elif el.tag == "a" and is_article_url(url := urljoin(page_url, el.get("href") or "")):

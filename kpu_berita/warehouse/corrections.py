@@ -49,4 +49,7 @@ def record(con, rows: list[dict], *, remove: bool = False) -> int:
             con.execute("DROP TABLE _incoming")
             con.execute("DROP TABLE _merged")
         con.execute("INSERT INTO _dirty_articles SELECT unnest(?)", [keys])
+        # a copy of an article published twice: the correction holds for the copy that stands for it
+        con.execute("INSERT INTO _dirty_articles SELECT duplicate_of FROM articles "
+                    "WHERE list_contains(?, article_key) AND duplicate_of IS NOT NULL", [keys])
     return touched

@@ -51,6 +51,14 @@ def require_known(con: duckdb.DuckDBPyConnection, satker=(), provinces=()) -> No
         raise UnknownName(f"unknown {', '.join(unknown)}: not in the warehouse")
 
 
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Whether `table` (or view) has `column`. Readers open the published file read-only, so
+    it stays at the release that built it until the next build: they ask before reading a
+    column a later migration added."""
+    return con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                       [table, column]).fetchone()[0] > 0
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """BEGIN ... COMMIT, or ROLLBACK if the block raises: all of it lands or none."""

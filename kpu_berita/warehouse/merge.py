@@ -200,6 +200,7 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
     con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming UNION SELECT article_key FROM _duplicates_changed")
     new, updated = con.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM incoming").fetchone()
     con.execute("DROP TABLE incoming")
+    con.execute("DROP TABLE _duplicates_changed")
     return {"new_articles": new, "updated_articles": updated}
 
 
@@ -343,6 +344,7 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
             SELECT satker_id, title_normalised, published_date FROM articles
             WHERE published_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1""")
         _mark_duplicates(con)
+        con.execute("DROP TABLE _duplicates_changed")  # every article is refreshed after a rebuild
         con.execute(f"""INSERT INTO article_categories ({CATEGORY_COLUMNS})
                         SELECT {', '.join('c.' + c for c in CATEGORY_COLUMNS.split(', '))}
                         FROM read_parquet(?, filename = true) c

@@ -100,7 +100,8 @@ def publish(working: Path, published: Path) -> dict:
                 con.execute("DELETE FROM _publications WHERE build_id NOT IN (SELECT build_id FROM previous._publications)")
                 con.execute("INSERT OR IGNORE INTO _publications SELECT * FROM previous._publications")
             build_id = con.execute("SELECT coalesce(max(build_id), 0) + 1 FROM _publications").fetchone()[0]
-            articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+            # each article once: a second copy (published twice, articles.duplicate_of) is not one
+            articles = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NULL").fetchone()[0]
             now = dt.datetime.now(dt.timezone.utc)
             con.execute("INSERT INTO _publications VALUES (?, ?, ?)", [build_id, now, articles])
         if previous:

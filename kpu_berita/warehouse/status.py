@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kpu_berita import locks
 from kpu_berita.spiders.run import DONE, LOCK, SPEC
-from kpu_berita.warehouse.db import connect
+from kpu_berita.warehouse.db import connect, has_column
 from kpu_berita.warehouse.stage import MERGED, stage_root
 
 MERGED_STATE, WAITING, UNFINISHED = "merged", "waiting for `kpu-berita build`", "unfinished (the same crawl resumes it)"
@@ -62,9 +62,11 @@ def warehouse_figures(published: Path) -> WarehouseFigures:
     """The published warehouse's figures; the file must exist."""
     con = connect(published, read_only=True)
     try:
+        # a file built before migration 015 has no duplicate_of (its next build adds it)
+        copy = "duplicate_of" if has_column(con, "article_facts", "duplicate_of") else "NULL"
         articles, duplicates, satker, newest, flagged = con.execute(
-            "SELECT count(*) FILTER (WHERE duplicate_of IS NULL), count(duplicate_of), count(DISTINCT satker_id), "
-            "max(published_date), count(*) FILTER (WHERE needs_review AND duplicate_of IS NULL) "
+            f"SELECT count(*) FILTER (WHERE {copy} IS NULL), count({copy}), count(DISTINCT satker_id), "
+            f"max(published_date), count(*) FILTER (WHERE needs_review AND {copy} IS NULL) "
             "FROM article_facts").fetchone()
         silent = con.execute("SELECT satker_id, days_since_last_article FROM mart_satker_activity WHERE silent_30d "
                              "ORDER BY days_since_last_article DESC NULLS FIRST, satker_id").fetchall()
@@ -83,19 +85,15 @@ def published_crawls(published: Path) -> frozenset[str]:
         con.close()
 
 
-def published_twice(duplicates: int) -> str:
-    """" (3 more published twice, counted once)", or nothing when there are none."""
-    return f" ({duplicates} more published twice, counted once)" if duplicates else ""
-
-
 def status_lines(home: Path, published: Path, states: list[CrawlState], figures: WarehouseFigures | None) -> list[str]:
     """The summary `kpu-berita status` prints above its table of crawls."""
     lines = [f"home: {home}"]
     if figures is None:
         lines.append("published warehouse: none yet (`kpu-berita build` writes it once a crawl has finished)")
     else:
+        twice = f" ({figures.duplicates} more published twice, counted once)" if figures.duplicates else ""
         lines.append(f"published warehouse: {published} (written {figures.written_at:%Y-%m-%d %H:%M} UTC): "
-                     f"{figures.articles} articles of {figures.satker} satker{published_twice(figures.duplicates)}, newest published "
+                     f"{figures.articles} articles of {figures.satker} satker{twice}, newest published "
                      f"{figures.newest_published or '-'}; {figures.needs_review} flagged needs_review")
         if figures.silent_satker:
             named = ", ".join(f"{s} ({d} days)" if d is not None else f"{s} (no article)"
