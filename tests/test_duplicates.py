@@ -138,7 +138,7 @@ def test_a_night_that_retitles_one_of_them_makes_them_two_again(tmp_path):
         con.close()
 
 
-def test_articles_stored_before_migration_015_are_marked_and_queued_for_the_marts(tmp_path):
+def test_articles_stored_before_migration_015_are_marked_by_the_next_build(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))  # migrations 001-014 applied, articles stored under them
     con.execute("CREATE TABLE _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
@@ -153,10 +153,13 @@ def test_articles_stored_before_migration_015_are_marked_and_queued_for_the_mart
 
     con = connect(path)
     try:
+        # migrated, not yet marked: a file published now (`kpu-berita social`) reports as before
+        assert con.execute("SELECT count(duplicate_of) FROM articles").fetchone() == (0,)
+        merge.refresh_marts(con)  # the next build
         assert dict(con.execute("SELECT article_key, duplicate_of FROM articles").fetchall()) == \
             {"old": "new", "new": None, "other": None}
-        # report_articles still lists both: the next build's refresh takes "old" out
-        assert sorted(k for (k,) in con.execute("SELECT article_key FROM _dirty_articles").fetchall()) == ["new", "old"]
+        merge.refresh_marts(con)  # once: the next build marks nothing again
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_duplicates_unmarked'").fetchone() == (0,)
     finally:
         con.close()
 

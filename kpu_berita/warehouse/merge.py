@@ -211,6 +211,14 @@ def _mark_duplicates(con) -> None:
     con.execute("DROP TABLE _duplicate_scope")
 
 
+def _mark_all_duplicates(con) -> None:
+    """_mark_duplicates over every group of articles that could be one published twice."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _duplicate_scope AS
+        SELECT satker_id, title_normalised, published_date FROM articles
+        WHERE published_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1""")
+    _mark_duplicates(con)
+
+
 def _merge_views(con, crawl_id: str, views_file: str) -> dict:
     """Append the crawl's view snapshots, and a per-article view count with the views gained
     since the article's previous crawl where the count changed (article_crawl_views keeps
@@ -254,6 +262,12 @@ def refresh_marts(con, batch_size: int = NIGHTLY.refresh_batch) -> dict:
     memory limit, and a build killed between batches carries on from the next one. The
     periods they touched are refreshed last, in one transaction."""
     create_marts(con)
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_duplicates_unmarked'").fetchone()[0]:
+        with transaction(con):  # the articles stored before migration 015, once
+            _mark_all_duplicates(con)
+            con.execute("INSERT INTO _dirty_articles SELECT article_key FROM _duplicates_changed")
+            con.execute("DROP TABLE _duplicates_changed")
+            con.execute("DROP TABLE _duplicates_unmarked")
     if con.execute("SELECT count(*) FROM _recompute_pending").fetchone()[0]:
         with transaction(con):
             con.execute(sql_text("recompute_maintained_tables.sql"))
@@ -339,11 +353,7 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
                             FROM read_parquet(?, filename = true) a
                             JOIN newest n ON n.article_key = a.article_key AND n.filename = a.filename""",
                         [files["articles"]])
-        # every group of articles that could be one article published twice
-        con.execute("""CREATE OR REPLACE TEMP TABLE _duplicate_scope AS
-            SELECT satker_id, title_normalised, published_date FROM articles
-            WHERE published_date IS NOT NULL GROUP BY ALL HAVING count(*) > 1""")
-        _mark_duplicates(con)
+        _mark_all_duplicates(con)
         con.execute("DROP TABLE _duplicates_changed")  # every article is refreshed after a rebuild
         con.execute(f"""INSERT INTO article_categories ({CATEGORY_COLUMNS})
                         SELECT {', '.join('c.' + c for c in CATEGORY_COLUMNS.split(', '))}
