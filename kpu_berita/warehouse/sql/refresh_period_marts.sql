@@ -76,3 +76,10 @@ WHERE coalesce(articles, 0) > 0 OR coalesce(views_gained, 0) > 0;
 
 DELETE FROM _dirty_groups;
 DROP TABLE dirty;
+
+-- The copies of articles published twice (articles.duplicate_of) per satker and day, for
+-- the report's line saying how many it counted once: a few rows, where counting them in
+-- `articles` cost each report 2.4 ms of scanning its satker's row groups at 1M articles.
+CREATE OR REPLACE TABLE report_copies AS
+SELECT satker_id, published_date, is_repost, count(*) AS copies
+FROM articles WHERE duplicate_of IS NOT NULL GROUP BY ALL;
