@@ -29,13 +29,17 @@ def article(key: str, *, title="Rapat Pleno DPB", date="2025-03-03", body=BODY, 
             "is_repost": False, "fetched_at": fetched, "lead_image_url": image}
 
 
+def store(con, *rows: dict) -> None:
+    """Rows into `articles`, as a build would have left them."""
+    for row in rows:
+        con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+
+
 def marked(tmp_path, rows: list[dict]) -> dict[str, str | None]:
     """duplicate_of of each row after marking every group, as a full rebuild does."""
     con = connect(tmp_path / "w.duckdb")
     try:
-        for row in rows:
-            columns = ", ".join(row)
-            con.execute(f"INSERT INTO articles ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        store(con, *rows)
         con.execute("""CREATE TEMP TABLE _duplicate_scope AS SELECT satker_id, title_normalised, published_date
                        FROM articles GROUP BY ALL""")
         merge._mark_duplicates(con)
@@ -78,9 +82,7 @@ def test_a_correction_of_the_old_copy_holds_for_the_one_that_stands_for_it(tmp_p
     """An analyst corrected the article before its site moved it to a new URL."""
     con = connect(tmp_path / "w.duckdb")
     try:
-        for row in (article("old"), article("new", fetched="2025-06-01 01:00")):
-            con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                        list(row.values()))
+        store(con, article("old"), article("new", fetched="2025-06-01 01:00"))
         con.execute("INSERT INTO article_categories (article_key, category, confidence, reason) "
                     "VALUES ('old', 'rapat', 0.6, 'model'), ('new', 'rapat', 0.6, 'model')")
         con.execute("DELETE FROM _dirty_articles")
@@ -114,9 +116,7 @@ def test_a_night_that_retitles_one_of_them_makes_them_two_again(tmp_path):
     """The groups an incoming article leaves are marked again too, not only those it joins."""
     con = connect(tmp_path / "w.duckdb")
     try:
-        for row in (article("old"), article("new", fetched="2025-06-01 01:00")):
-            con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                        list(row.values()))
+        store(con, article("old"), article("new", fetched="2025-06-01 01:00"))
         con.execute("UPDATE articles SET duplicate_of = 'new' WHERE article_key = 'old'")
         con.execute("DELETE FROM _dirty_articles")
         files = {"articles": str(tmp_path / "articles.parquet"), "categories": str(tmp_path / "categories.parquet")}
@@ -147,8 +147,7 @@ def test_articles_stored_before_migration_015_are_marked_by_the_next_build(tmp_p
             con.execute(sql)
             con.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
     con.execute("DELETE FROM _dirty_articles")
-    for row in (article("old"), article("new", fetched="2025-06-01 01:00"), article("other", title="Sosialisasi")):
-        con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    store(con, article("old"), article("new", fetched="2025-06-01 01:00"), article("other", title="Sosialisasi"))
     con.close()
 
     con = connect(path)
@@ -172,8 +171,7 @@ def test_readers_of_a_published_file_from_before_migration_015_still_work(tmp_pa
     for name, sql in _sql_files("migrations"):
         if name < "015":
             con.execute(sql)
-    row = article("a")
-    con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+    store(con, article("a"))
     # the views as a release before 015 made them, as far as status reads them
     con.execute("CREATE VIEW article_facts AS SELECT article_key, satker_id, published_date, false AS needs_review "
                 "FROM articles")
