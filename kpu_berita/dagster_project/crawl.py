@@ -147,13 +147,15 @@ def raw_crawl():
     return summarise_crawl(plan_crawl_shards().map(crawl_shard).collect())
 
 
-# how a walk ends when its site never answered the listing (spiders/berita.py), or when the
-# category it read was headed by another category's label (NOT_BERITA_TERKINI there)
-UNANSWERED = ("site_unreachable", "listing_error", "not_berita_terkini")
+# how a walk ends when its site never answered the listing, or when the category it read was
+# headed by another category's label (spiders/berita.py, which this module does not import:
+# it would load Scrapy into Dagster's definitions)
+NOT_BERITA_TERKINI = "not_berita_terkini"
+UNANSWERED = ("site_unreachable", "listing_error", NOT_BERITA_TERKINI)
 
 
 def _why(row: dict) -> str:
-    if row["stop"] == "not_berita_terkini":
+    if row["stop"] == NOT_BERITA_TERKINI:
         return (f"not_berita_terkini: /blog/category/{row.get('category_id')} is headed "
                 f"{row.get('listing_heading')!r}; give its category_id in the registry")
     return row["stop"]

@@ -197,18 +197,16 @@ def _merge_articles(con, files: dict[str, str]) -> dict:
                     FROM '{quoted_path(files['categories'])}' c SEMI JOIN incoming i ON c.article_key = i.article_key""")
     _replace_rows(con, "article_categories", "SELECT * FROM incoming_categories")
     con.execute("DROP TABLE incoming_categories")
-    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming UNION SELECT article_key FROM _duplicates_changed")
+    con.execute("INSERT INTO _dirty_articles SELECT article_key FROM incoming")
     new, updated = con.execute("SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) FROM incoming").fetchone()
     con.execute("DROP TABLE incoming")
-    con.execute("DROP TABLE _duplicates_changed")
     return {"new_articles": new, "updated_articles": updated}
 
 
 def _mark_duplicates(con) -> None:
     """Mark the articles of the groups in _duplicate_scope that repeat another
-    (sql/mark_duplicates.sql); those whose mark changed are left in _duplicates_changed."""
+    (sql/mark_duplicates.sql); those whose mark changed go to _dirty_articles."""
     con.execute(sql_text("mark_duplicates.sql"))
-    con.execute("DROP TABLE _duplicate_scope")
 
 
 def _mark_all_duplicates(con) -> None:
@@ -265,8 +263,6 @@ def refresh_marts(con, batch_size: int = NIGHTLY.refresh_batch) -> dict:
     if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_duplicates_unmarked'").fetchone()[0]:
         with transaction(con):  # the articles stored before migration 015, once
             _mark_all_duplicates(con)
-            con.execute("INSERT INTO _dirty_articles SELECT article_key FROM _duplicates_changed")
-            con.execute("DROP TABLE _duplicates_changed")
             con.execute("DROP TABLE _duplicates_unmarked")
     if con.execute("SELECT count(*) FROM _recompute_pending").fetchone()[0]:
         with transaction(con):
@@ -354,7 +350,6 @@ def rebuild_from_stage(con, crawl_dirs: list[Path], home: Path) -> dict:
                             JOIN newest n ON n.article_key = a.article_key AND n.filename = a.filename""",
                         [files["articles"]])
         _mark_all_duplicates(con)
-        con.execute("DROP TABLE _duplicates_changed")  # every article is refreshed after a rebuild
         con.execute(f"""INSERT INTO article_categories ({CATEGORY_COLUMNS})
                         SELECT {', '.join('c.' + c for c in CATEGORY_COLUMNS.split(', '))}
                         FROM read_parquet(?, filename = true) c

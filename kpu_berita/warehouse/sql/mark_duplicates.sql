@@ -8,8 +8,9 @@
 -- for the article (the URL the site lists now, with its live view count); the others name it
 -- in duplicate_of, stay in `articles`, and are left out of report_articles and every mart.
 --
--- Scope: the groups in _duplicate_scope (satker_id, title_normalised, published_date); the
--- articles whose mark changed are left in _duplicates_changed for the mart refresh.
+-- Scope: the groups in _duplicate_scope (satker_id, title_normalised, published_date), a
+-- temporary table the caller makes and this drops; the articles whose mark changed go to
+-- _dirty_articles for the mart refresh.
 CREATE OR REPLACE TEMP TABLE _duplicates_changed AS
 WITH members AS (
     SELECT a.article_key, a.satker_id, a.title_normalised, a.published_date, a.fetched_at, a.duplicate_of, a.body,
@@ -33,3 +34,6 @@ SELECT article_key, now AS duplicate_of FROM marked WHERE was IS DISTINCT FROM n
 
 UPDATE articles SET duplicate_of = c.duplicate_of
 FROM _duplicates_changed c WHERE articles.article_key = c.article_key;
+INSERT INTO _dirty_articles SELECT article_key FROM _duplicates_changed;
+DROP TABLE _duplicates_changed;
+DROP TABLE _duplicate_scope;
