@@ -249,3 +249,39 @@ def test_articles_moved_to_new_urls_are_stored_under_both_and_counted_once(tmp_p
     assert report["total_articles"] == sum(period.start <= a.published <= period.end for a in palu.articles)
     assert f"{copies} artikel yang diunggah dua kali (judul, tanggal dan isi sama) dihitung sekali." \
         in render_markdown(report)
+
+
+def test_views_an_article_gained_are_counted_once_over_its_copies(tmp_path):
+    """A site that moves an article to a new URL keeps its counter: the first count under the
+    new URL carries the views the old one had shown, which were gained (and counted) then.
+    An article posted twice by hand is two pages, each with a counter of its own."""
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        con.execute("INSERT INTO satker VALUES ('kota-palu', 'KPU Kota Palu', 'kota', 'Sulawesi Tengah', '72.71', 'http://x')")
+        con.execute("INSERT INTO categories VALUES ('rapat', 'Rapat & Koordinasi', 1)")
+        moved_body, twin_body = BODY, BODY.replace("Bawaslu", "Dinas Dukcapil")
+        store(con, article("old", date="2025-07-10", body=moved_body, fetched="2025-07-15 01:00"),
+              article("new", date="2025-07-10", body=moved_body, fetched="2025-07-25 01:00"),
+              article("twin-a", title="Rapat DPB", date="2025-07-10", body=twin_body, fetched="2025-07-15 01:00"),
+              article("twin-b", title="Rapat DPB", date="2025-07-10", body=twin_body, fetched="2025-07-15 02:00"))
+        con.execute("INSERT INTO article_categories (article_key, category, confidence, reason, topics) "
+                    "SELECT article_key, 'rapat', 0.9, 'rule', [] FROM articles")
+        snapshots = [("old", "c1", "2025-07-15", 10), ("twin-a", "c1", "2025-07-15", 6), ("twin-b", "c1", "2025-07-15", 4),
+                     # the site moved "old" to a new URL; its count went on from 14
+                     ("old", "c2", "2025-07-20", 14), ("new", "c3", "2025-07-25", 20), ("new", "c4", "2025-08-05", 26),
+                     ("twin-a", "c3", "2025-07-25", 9), ("twin-b", "c3", "2025-07-25", 5)]
+        for key, crawl, day, views in snapshots:
+            at = dt.datetime.fromisoformat(day).replace(hour=1, tzinfo=dt.timezone.utc)
+            con.execute("INSERT INTO view_snapshots VALUES (?, 'kota-palu', ?, 'listing', ?, ?)", [key, crawl, at, views])
+        merge._mark_all_duplicates(con)
+        assert dict(con.execute("SELECT article_key, duplicate_of FROM articles").fetchall()) == \
+            {"old": "new", "new": None, "twin-a": "twin-b", "twin-b": None}
+        merge.recompute_all(con)
+        gained = dict(con.execute("SELECT month, views_gained FROM mart_monthly_satker "
+                                  "WHERE satker_id = 'kota-palu' AND views_gained > 0").fetchall())
+        # July: the article's 10, +4 under the old URL, +6 under the new one; each twin its own 9 and 5
+        # (counting the new URL's first count, 20, whole made July 48)
+        assert gained == {"2025-07": 10 + 4 + 6 + 9 + 5, "2025-08": 6}
+        assert con.execute("SELECT sum(articles) FROM mart_monthly_satker").fetchone() == (2,)
+    finally:
+        con.close()

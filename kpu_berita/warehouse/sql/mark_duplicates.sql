@@ -10,7 +10,8 @@
 --
 -- Scope: the groups in _duplicate_scope (satker_id, title_normalised, published_date), a
 -- temporary table the caller makes and this drops; the articles whose mark changed go to
--- _dirty_articles for the mart refresh.
+-- _dirty_articles for the mart refresh, with the articles they repeat(ed): the views an
+-- article gained are counted once over its copies (refresh_period_marts.sql).
 CREATE OR REPLACE TEMP TABLE _duplicates_changed AS
 WITH members AS (
     SELECT a.article_key, a.satker_id, a.title_normalised, a.published_date, a.fetched_at, a.duplicate_of, a.body,
@@ -30,10 +31,11 @@ WITH members AS (
     UNION ALL
     SELECT article_key, duplicate_of, NULL FROM members WHERE in_group = 1 OR body = ''
 )
-SELECT article_key, now AS duplicate_of FROM marked WHERE was IS DISTINCT FROM now;
+SELECT article_key, now AS duplicate_of, was FROM marked WHERE was IS DISTINCT FROM now;
 
 UPDATE articles SET duplicate_of = c.duplicate_of
 FROM _duplicates_changed c WHERE articles.article_key = c.article_key;
-INSERT INTO _dirty_articles SELECT article_key FROM _duplicates_changed;
+INSERT INTO _dirty_articles
+SELECT k FROM (SELECT unnest([article_key, duplicate_of, was]) AS k FROM _duplicates_changed) WHERE k IS NOT NULL;
 DROP TABLE _duplicates_changed;
 DROP TABLE _duplicate_scope;

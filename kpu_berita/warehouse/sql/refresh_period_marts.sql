@@ -3,7 +3,9 @@
 -- and as the last crawl before the period ended saw them) and the views all the satker's
 -- articles gained in the period. An article's first crawl has no baseline: its views
 -- count as gained only when that crawl falls in the period the article was published in
--- (they all happened then); a backfill's first crawl of old articles gains nothing.
+-- (they all happened then); a backfill's first crawl of old articles gains nothing. An
+-- article moved to a new URL (articles.duplicate_of) goes on from the count its old URL
+-- last showed.
 CREATE OR REPLACE TEMP TABLE dirty AS
 SELECT DISTINCT grain, period, satker_id,
        CASE grain WHEN 'month' THEN strptime(period || '-01', '%Y-%m-%d')::DATE
@@ -53,23 +55,62 @@ WITH grains AS (SELECT unnest(['month', 'quarter']) AS grain
     SELECT d.*, (d.starts + to_months(k))::DATE AS month_starts
     FROM dirty d CROSS JOIN (SELECT unnest([0, 1, 2]) AS k)
     WHERE k = 0 OR d.grain = 'quarter'
+), copies AS (
+    -- the articles published twice (articles.duplicate_of), each with the one standing for it
+    SELECT article_key, duplicate_of AS original FROM articles WHERE duplicate_of IS NOT NULL
+    UNION
+    SELECT duplicate_of, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL
+), carried_over AS (
+    -- A copy first seen after another copy of it was last seen is the article under its new
+    -- URL (a site that changed its URL form keeps the article's counter): its first count
+    -- gained only what it adds to the count the old URL last showed, not its whole count,
+    -- which was gained (and counted) under the old one. Copies seen side by side are pages
+    -- with counters of their own (posted twice by hand): each gained its own views.
+    SELECT f.article_key, f.satker_id, date_trunc('month', f.seen_date)::DATE AS month_starts,
+           f.gained AS counted_whole, greatest(f.views - max(l.views), 0) AS gained_since
+    FROM (FROM article_crawl_views v SEMI JOIN copies c USING (article_key) WHERE v.first_crawl) f
+    JOIN copies c USING (article_key)
+    JOIN copies o ON o.original = c.original AND o.article_key <> f.article_key
+    JOIN article_latest_views l ON l.article_key = o.article_key AND l.views_seen_at < f.seen_at
+    GROUP BY f.article_key, f.satker_id, f.seen_date, f.gained, f.views
+), crawl_gains AS (
+    -- summed per article and month first: a night's crawl adds a row per article seen, and
+    -- periods are compared as their first day (a DATE), not as formatted strings
+    SELECT article_key, satker_id, first_crawl, date_trunc('month', seen_date)::DATE AS month_starts,
+           sum(gained) AS gained
+    FROM article_crawl_views WHERE gained > 0 GROUP BY ALL  -- a gain of 0 adds nothing
+), carried_over_gains AS (
+    -- a carried-over first count: its whole count out, what it added in
+    SELECT article_key, satker_id, unnest([true, false]) AS first_crawl, month_starts,
+           unnest([-counted_whole, gained_since]) AS gained
+    FROM carried_over
 ), gained AS (
     SELECT d.grain, d.period, v.satker_id, f.category,
            sum(v.gained) FILTER (WHERE NOT v.first_crawl
                                  OR (f.published_date >= d.starts AND f.published_date < d.ends))::BIGINT AS views_gained
-    -- summed per article and month first: a night's crawl adds a row per article seen, and
-    -- periods are compared as their first day (a DATE), not as formatted strings
-    FROM (SELECT article_key, satker_id, first_crawl, date_trunc('month', seen_date)::DATE AS month_starts,
-                 sum(gained) AS gained
-          FROM article_crawl_views WHERE gained > 0 GROUP BY ALL) v  -- a gain of 0 adds nothing
+    FROM crawl_gains v
     JOIN dirty_months d USING (satker_id, month_starts)
     JOIN article_facts f ON f.article_key = v.article_key
-    GROUP BY ALL  -- a group with no gain and no article is dropped below
+    GROUP BY ALL
+    -- the carried-over counts apart, added to the same groups: joined as one union with the
+    -- crawls' gains, the planner met the periods before the articles (a night at 1M: the
+    -- INSERT 1.7 s against 1.4 s)
+    UNION ALL
+    SELECT d.grain, d.period, v.satker_id, f.category,
+           sum(v.gained) FILTER (WHERE NOT v.first_crawl
+                                 OR (f.published_date >= d.starts AND f.published_date < d.ends))::BIGINT
+    FROM carried_over_gains v
+    JOIN dirty_months d USING (satker_id, month_starts)
+    JOIN article_facts f ON f.article_key = v.article_key
+    GROUP BY ALL
+), gained_per_group AS (
+    SELECT grain, period, satker_id, category, sum(views_gained) AS views_gained
+    FROM gained GROUP BY ALL  -- a group with no gain and no article is dropped below
 )
 SELECT grain, period, satker_id, s.name, s.province, s.level, category, k.label,
        coalesce(articles, 0), coalesce(articles_own, 0), coalesce(views, 0), views_at_period_end,
        coalesce(views_gained, 0)
-FROM published FULL JOIN gained USING (grain, period, satker_id, category)
+FROM published FULL JOIN gained_per_group USING (grain, period, satker_id, category)
 JOIN satker s USING (satker_id)
 LEFT JOIN categories k USING (category)
 WHERE coalesce(articles, 0) > 0 OR coalesce(views_gained, 0) > 0;
