@@ -59,6 +59,43 @@ def test_a_process_not_started_by_multiprocessing_is_left_alone():
     assert stop_when_orphaned() is False
 
 
+STUBBORN_STEP = """
+import multiprocessing, pathlib, signal, sys, time
+from kpu_berita.dagster_project.orphans import stop_when_orphaned
+
+def step(pid_file):
+    assert stop_when_orphaned(poll_s=0.1, grace_s=1.0)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a step blocked where the interrupt can't reach it
+    pathlib.Path(pid_file).write_text(str(multiprocessing.current_process().pid))
+    while True:
+        time.sleep(1)
+
+if __name__ == "__main__":
+    multiprocessing.Process(target=step, args=(sys.argv[1],)).start()
+    while True:
+        time.sleep(1)
+"""
+
+
+def test_a_step_that_does_not_stop_on_sigterm_is_killed(tmp_path):
+    script, pid_file = tmp_path / "run.py", tmp_path / "step.pid"
+    script.write_text(STUBBORN_STEP)
+    run = subprocess.Popen([sys.executable, str(script), str(pid_file)])
+    step = None
+    try:
+        assert wait_until(lambda: pid_file.exists() and pid_file.read_text(), 30)
+        step = int(pid_file.read_text())
+        run.send_signal(signal.SIGKILL)
+        run.wait()
+        assert wait_until(lambda: not alive(step), 15), "the step ignored SIGTERM and was never killed"
+    finally:
+        for pid in (run.pid, step):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (OSError, TypeError):
+                pass
+
+
 @pytest.mark.slow
 def test_killing_the_run_stops_its_crawl_step_and_leaves_the_crawl_to_resume(tmp_path):
     site = next(s for s in build_demo_sites() if s.satker_id == "kab-serang")

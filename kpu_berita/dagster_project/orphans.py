@@ -7,7 +7,9 @@ crawl shard went on fetching for the rest of the night with nobody to read its r
 the next night's crawl of the same satker was refused while it held them. A step told to
 stop by SIGTERM stops as when an operator terminates the run (Dagster raises its interrupt
 in the step): the crawl stays open and resumes, a build leaves the published warehouse as it
-was."""
+was. A step that has not stopped a while after (blocked in a call the interrupt can't reach)
+is killed: both a crawl and a build are safe to kill at any point, and an orphan that lingers
+holds its satker from the next night."""
 from __future__ import annotations
 
 import multiprocessing
@@ -18,12 +20,17 @@ import time
 
 # How often a step looks for its parent: the orphan's last requests are at most this late.
 POLL_S = 1.0
+# How long a step has to stop after SIGTERM before it is killed: Scrapy closing a crawl waits
+# for the requests in flight (a 30 s download timeout on the polite profile) and writes its
+# state; a build rolls back its transaction.
+STOP_GRACE_S = 90.0
 _watching = threading.Event()
 
 
-def stop_when_orphaned(poll_s: float = POLL_S) -> bool:
+def stop_when_orphaned(poll_s: float = POLL_S, grace_s: float = STOP_GRACE_S) -> bool:
     """In a step process of Dagster's multiprocess executor, watch the parent from a daemon
-    thread and SIGTERM this process once it has died; True if watching.
+    thread and SIGTERM this process once it has died, SIGKILL if it still runs `grace_s`
+    later; True if watching.
 
     The parent is polled rather than asked for a death signal (prctl PR_SET_PDEATHSIG): that
     signal follows the thread that started the child, and which thread of the run starts a
@@ -38,6 +45,8 @@ def stop_when_orphaned(poll_s: float = POLL_S) -> bool:
         while os.getppid() == parent:
             time.sleep(poll_s)
         os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(grace_s)  # a daemon thread: the process that stops in time ends it too
+        os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=watch, name="kpu-berita-orphan-watch", daemon=True).start()
     return True
