@@ -20,9 +20,10 @@ import time
 
 # How often a step looks for its parent: the orphan's last requests are at most this late.
 POLL_S = 1.0
-# How long a step has to stop after SIGTERM before it is killed: Scrapy closing a crawl waits
-# for the requests in flight (a 30 s download timeout on the polite profile) and writes its
-# state; a build rolls back its transaction.
+# How long a step has to stop after SIGTERM before it is killed: longer than a crawl step
+# gives its Scrapy process to stop gracefully (spiders.run.STOP_GRACE_S, 60 s: the requests in
+# flight finish and the items file is closed); a build rolls back its transaction at once.
+# Killed, the step's Scrapy process still gets its SIGTERM (PR_SET_PDEATHSIG, spiders/run.py).
 STOP_GRACE_S = 90.0
 _watching = threading.Event()
 
