@@ -203,7 +203,7 @@ def corrections_to_apply(rows: list[dict], source: str | None, *, remove: bool) 
                 check_label(row["category"], where)
             except LabelError as exc:
                 raise InputError(str(exc))
-        if row.get("published_date") and source:  # --date was already checked by argparse
+        if row.get("published_date") and source:  # --date was checked by argparse (cli.common.published_date_arg)
             try:
                 corrected = dt.date.fromisoformat(row["published_date"])
             except ValueError:

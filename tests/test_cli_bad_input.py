@@ -206,6 +206,8 @@ def test_after_a_build_stopped_between_merge_and_marks_status_and_build_count_ri
 
 @pytest.mark.parametrize("argv, named", [
     (["correct", "--article", "k", "--date", "2021-02-30"], "argument --date: not a date (YYYY-MM-DD): '2021-02-30'"),
+    # the article would leave every report, and a satker gone silent would look fresh (as --file refuses it)
+    (["correct", "--article", "k", "--date", "2030-01-01"], "argument --date: '2030-01-01' is a day still to come"),
     (["export", "--mart", "m", "--quarter", "2021Q5", "--out", "x.csv"], "argument --quarter: malformed quarter '2021Q5'"),
     (["demo", "--as-of", "2026-13-01"], "argument --as-of: not a date (YYYY-MM-DD): '2026-13-01'"),
     (["status", "--crawls", "0"], "argument --crawls: not a positive whole number: '0'"),

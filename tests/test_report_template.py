@@ -139,6 +139,24 @@ def test_an_unclosed_tag_is_named_by_its_paragraph(tmp_path):
                                 "(}} or %})")
 
 
+@pytest.mark.parametrize("line, failure", [
+    ("Rata-rata {{ (total_views / total_articles)|round(1) }}", "ZeroDivisionError: division by zero"),
+    ("{{ total_views + ' kali' }}", "TypeError"),
+])
+def test_an_expression_failing_on_the_reports_values_is_one_line(tmp_path, line, failure):
+    """The operator's own arithmetic, fine on a quarter with articles, meets one without."""
+    template = write_template(tmp_path / "hitung.docx", ["Laporan {{ satker_name }}", line])
+    empty = sample_report()
+    empty.update(total_articles=0, total_views=0)
+    out = tmp_path / "out.docx"
+    with pytest.raises(TemplateProblem) as error:
+        fill_template(template, context(tmp_path, empty), out)
+    message = str(error.value)
+    assert message.startswith(f"{template}: an expression of the template failed for this report (")
+    assert failure in message and "\n" not in message
+    assert not out.exists()
+
+
 def test_a_word_dotx_template_is_named_as_such(tmp_path):
     """Word's "Save as template" (.dotx) has another main part type, which python-docx refuses."""
     source, dotx = write_template(tmp_path / "x.docx", ["{{ satker_name }}"]), tmp_path / "laporan.dotx"

@@ -40,6 +40,16 @@ def past_date_arg(text: str) -> str:
     return day
 
 
+def published_date_arg(text: str) -> str:
+    """correct --date: a publication day, which has come. A typo'd year would move the article
+    out of every report, and a future newest article hides a satker gone silent (as
+    `correct --file` refuses it)."""
+    day = date_arg(text)
+    if day > dt.date.today().isoformat():
+        raise argparse.ArgumentTypeError(f"{text!r} is a day still to come")
+    return day
+
+
 def output_file(text: str) -> Path:
     """An --out / --output file: its folder is made if it is missing (reports/2021/x.docx);
     a folder given instead of a file, or one that can't be written in, is named before any

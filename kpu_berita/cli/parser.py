@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kpu_berita import config
 from kpu_berita.cli.common import (date_arg, month_arg, output_file, past_date_arg, positive_int, province_arg,
-                                   quarter_arg, satker_arg)
+                                   published_date_arg, quarter_arg, satker_arg)
 
 DESCRIPTION = "kpu-berita: crawl KPU satker news, build the warehouse, fill the Bakohumas report."
 
@@ -201,7 +201,7 @@ def _add_category_commands(command) -> None:
     correct = command("correct", "Override an article's category and/or date; the override survives every rebuild.")
     correct.add_argument("--article", metavar="KEY", help="article_key, e.g. kab-serang/id:1150 (see `sql`)")
     correct.add_argument("--category", help="a taxonomy code, e.g. audiensi")
-    correct.add_argument("--date", type=date_arg, help="YYYY-MM-DD")
+    correct.add_argument("--date", type=published_date_arg, help="YYYY-MM-DD, a day that has come")
     correct.add_argument("--note", default="", help="why (kept with the correction)")
     correct.add_argument("--file", type=Path, help="CSV of corrections: article_key, category, published_date, note; "
                                                    "or a filled `review` sheet (.csv/.xlsx)")

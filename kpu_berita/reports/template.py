@@ -142,12 +142,17 @@ def fill_template(template_path: Path, context: dict, out: Path) -> Path:
         raise TemplateProblem(f"{template_path}: not a readable .docx template ({type(exc).__name__})")
     env = _environment()
     _check_variables(tpl, template_path, env)
+    values = _with_images(tpl, context)
     try:
-        tpl.render(_with_images(tpl, context), env, autoescape=True)
+        tpl.render(values, env, autoescape=True)
     except jinja2.UndefinedError as exc:
         raise TemplateProblem(f"{template_path}: {_undefined_in_words(exc.message)}")
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"{template_path}: template error: {exc}")
+    except Exception as exc:  # noqa: BLE001: an expression of the operator's failed on this report's values
+        # "{{ total_views / total_articles }}" for a period without articles, "{{ total_views + ' kali' }}"
+        raise TemplateProblem(f"{template_path}: an expression of the template failed for this report "
+                              f"({type(exc).__name__}: {exc}); see docs/report-template.md") from None
     with written_whole(out) as tmp:
         tpl.save(str(tmp))
     return out
