@@ -218,6 +218,9 @@ def bab_1(document) -> None:
 def website_section(document) -> None:
     document.add_heading("1. Mengunggah Informasi Secara Digital Melalui Website Dan Media Sosial", level=3)
     body(document, "{{ count_sentence }}")
+    tag(document, "{%p if data_until_line %}")
+    body(document, "{{ data_until_line }}")
+    tag(document, "{%p endif %}")
     tag(document, "{%p if reposts_line %}")
     body(document, "{{ reposts_line }}")
     tag(document, "{%p endif %}")
@@ -370,6 +373,7 @@ def example() -> Document:
                    "(susunan: {{ layout }}).")
     para(document, "{{ reposts_line }} ({{ reposts_excluded }})")
     para(document, "{{ duplicates_line }} ({{ duplicates_counted_once }})")
+    para(document, "{{ data_until_line }}")
     tag(document, "{%p for m in months %}")
     para(document, "{{ m.label }}:", bold=True)
     tag(document, "{%p for a in m.articles %}")

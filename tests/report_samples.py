@@ -38,7 +38,7 @@ def sample_report(*, photo_url: str | None = "https://kab-serang.kpu.go.id/img/1
             "social": [{"platform": "Facebook", "posts": 458, "followers": 4926},
                        {"platform": "Youtube", "posts": 15, "followers": None}],
             "social_by_content_type": [{"content_type": "Foto Berita", "posts": {"Facebook": 98, "Youtube": 19}}],
-            "humas_activities": [humas], "generated_at": "2026-11-22T10:00:00+07:00"}
+            "humas_activities": [humas], "crawled_until": "2021-10-05", "generated_at": "2026-11-22T10:00:00+07:00"}
 
 
 def seed_000_section() -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from kpu_berita.reports.context import template_context
 from kpu_berita.reports.data import province_report, satker_report
+from kpu_berita.reports.make import uncrawled_note
 from kpu_berita.reports.periods import quarter_period
 from kpu_berita.reports.render_docx import render_docx, render_province_docx
 from kpu_berita.reports.render_text import render_json, render_markdown, render_province_markdown
@@ -105,3 +106,45 @@ def test_a_satker_no_crawl_was_asked_for_is_not_called_silent(warehouse):
                                                                           "kota-serang": False}
     text = render_province_markdown(report)
     assert "KPU Kota Serang **(belum dirayapi)**" in text and "KPU Kabupaten Serang **(tidak ada artikel)**" in text
+
+
+def context_of(report: dict) -> dict:
+    return template_context(report, layout="list", chart_png=None, photos={}, generated_on=dt.date(2021, 10, 4))
+
+
+def _crawled(warehouse, day: str, *satker: str) -> None:
+    warehouse.execute("INSERT INTO crawls VALUES ('c-' || ?, ?, true, 0, now(), NULL)", [day, list(satker)])
+    for satker_id in satker:
+        warehouse.execute("INSERT OR REPLACE INTO satker_last_crawl VALUES (?, ?)",
+                          [satker_id, dt.datetime.fromisoformat(f"{day}T03:00:00+00:00")])
+
+
+def test_a_period_past_the_last_crawl_says_so_in_the_document_not_only_on_stderr(warehouse, tmp_path):
+    """The page pasted into the quarterly report said "7 artikel" for a quarter still running."""
+    _crawled(warehouse, "2021-08-15", "kab-serang", "banten", "kota-serang")
+    line = "Data website sampai 15 Agustus 2021 (perayapan terakhir): artikel yang diunggah sesudahnya belum tercatat."
+    report = satker_report(warehouse, "kab-serang", quarter_period("2021Q3"))
+    assert line in render_markdown(report)
+    assert line in [p.text for p in docx.Document(str(render_docx(report, tmp_path / "s.docx"))).paragraphs]
+    assert context_of(report)["data_until_line"] == line
+    # crawled after the period ended: nothing to say
+    assert line not in render_markdown(satker_report(warehouse, "kab-serang", quarter_period("2021Q2")))
+    assert context_of(satker_report(warehouse, "kab-serang", quarter_period("2021Q2")))["data_until_line"] == ""
+
+
+def test_a_province_report_does_not_call_satker_silent_in_a_period_not_crawled_yet(warehouse, tmp_path):
+    _crawled(warehouse, "2021-08-15", "kab-serang", "banten", "kota-serang")
+    later = province_report(warehouse, "banten", quarter_period("2021Q4"))
+    assert uncrawled_note(later) == ("note: 3 of the 3 satker of Banten were last crawled before 2021-12-31 (the "
+                                     "earliest on 2021-08-15): what they published after that is not in the report yet")
+    text = render_province_markdown(later)
+    assert "Data website sampai 15 Agustus 2021" in text
+    assert "tidak ada artikel" not in text and text.count("(belum dirayapi pada periode ini)") == 3
+    document = docx.Document(str(render_province_docx(later, tmp_path / "p.docx")))
+    assert document.tables[0].rows[3].cells[0].text == "KPU Kota Serang (belum dirayapi pada periode ini)"
+    # the quarter the crawl is in: kota-serang published nothing up to the crawl, so far silent
+    running = render_province_markdown(province_report(warehouse, "banten", quarter_period("2021Q3")))
+    assert "KPU Kota Serang **(tidak ada artikel)**" in running and "Data website sampai 15 Agustus 2021" in running
+    # a quarter the crawls cover says neither
+    earlier = render_province_markdown(province_report(warehouse, "banten", quarter_period("2021Q2")))
+    assert "Data website sampai" not in earlier and "KPU Kota Serang **(tidak ada artikel)**" in earlier

@@ -9,7 +9,7 @@ from pathlib import Path
 from kpu_berita.reports.humas import CAPTION_LABEL
 from kpu_berita.reports.periods import date_id, label_names_its_months, long_date, parse_period, period_with_dates
 from kpu_berita.reports.wording import (PHOTO_NOT_FETCHED, activity_sentence, count_sentence, formal_name, letter,
-                                        duplicates_line, reposts_line, review_line)
+                                        data_until_line, duplicates_line, reposts_line, review_line)
 
 # Every top-level variable; a template naming anything else is refused before rendering.
 VARIABLES = (
@@ -18,7 +18,7 @@ VARIABLES = (
     "layout", "months", "articles", "categories", "top_articles", "chart", "social", "social_platforms",
     "social_by_content_type", "humas_activities", "generated_on", "needs_review", "review_line",
     "period_with_dates", "period_with_months", "reposts_excluded", "reposts_line", "duplicates_counted_once",
-    "duplicates_line",
+    "duplicates_line", "data_until_line",
 )
 
 
@@ -111,6 +111,8 @@ def template_context(report: dict, *, layout: str, chart_png: bytes | None, phot
         # articles the site shows twice (two URLs, or posted twice), counted once, and the line saying so
         "duplicates_counted_once": report.get("duplicates_counted_once") or 0,
         "duplicates_line": duplicates_line(report),
+        # while the period runs past the satker's last crawl: the day the count covers to
+        "data_until_line": data_until_line(report),
     }
 
 

@@ -217,9 +217,13 @@ def satker_report(con, satker_id: str, period: Period, *, include_reposts: bool 
 
 def _crawled_until(con, satker_id: str) -> str | None:
     """The day (WIB) the satker's site was last crawled: what the warehouse can know of it."""
-    row = con.execute("SELECT (last_crawled_at AT TIME ZONE 'Asia/Jakarta')::DATE FROM satker_last_crawl "
-                      "WHERE satker_id = ?", [satker_id]).fetchone()
-    return row[0].isoformat() if row and row[0] else None
+    return _crawled_until_of(con, [satker_id]).get(satker_id)
+
+
+def _crawled_until_of(con, satker_ids: list[str]) -> dict[str, str]:
+    return {sid: day.isoformat() for sid, day in con.execute(
+        "SELECT satker_id, (last_crawled_at AT TIME ZONE 'Asia/Jakarta')::DATE FROM satker_last_crawl "
+        "WHERE list_contains(?, satker_id) AND last_crawled_at IS NOT NULL", [satker_ids]).fetchall()}
 
 
 def province_report(con, province: str, period: Period, *, include_reposts: bool = True) -> dict:
@@ -242,8 +246,11 @@ def province_report(con, province: str, period: Period, *, include_reposts: bool
     # crawled one province, under the shipped registry of 552): it is not "silent". A
     # warehouse without crawls (built by hand) counts every satker as crawled.
     crawled = {s for (s,) in con.execute("SELECT DISTINCT unnest(satker_ids) FROM crawls").fetchall()}
+    until = _crawled_until_of(con, [sid for sid, _, _ in satker])
     rows = [{"satker_id": sid, "satker_name": name, "level": level, "crawled": not crawled or sid in crawled,
+             "crawled_until": until.get(sid),
              **counts.get(sid, {"articles": 0, "views": 0, "by_category": {}})} for sid, name, level in satker]
+    crawled_until = [r["crawled_until"] for r in rows if r["crawled"] and r["crawled_until"]]
     province_name = con.execute("SELECT province FROM satker WHERE lower(province) = lower(?) LIMIT 1",
                                 [province]).fetchone()[0]
     return {"province": province_name, "quarter": period.quarter,
@@ -252,4 +259,6 @@ def province_report(con, province: str, period: Period, *, include_reposts: bool
             "total_articles": sum(r["articles"] for r in rows), "total_views": sum(r["views"] for r in rows),
             "reposts_excluded": _reposts_left_out(con, [sid for sid, _, _ in satker], period, include_reposts),
             "duplicates_counted_once": _second_copies(con, [sid for sid, _, _ in satker], period, include_reposts),
+            # the earliest last crawl of its crawled satker: what the province's count covers for all
+            "crawled_until": min(crawled_until) if crawled_until else None,
             "satker": rows, "generated_at": dt.datetime.now(JAKARTA).isoformat(timespec="seconds")}

@@ -90,9 +90,18 @@ def _stem(request: ReportRequest) -> str:
 
 
 def uncrawled_note(report: dict) -> str | None:
-    """One line for whoever asked, when the period runs past the satker's last crawl: an
-    empty or short list may then mean "not crawled yet", not "nothing published"."""
-    until, end = report.get("crawled_until"), report["period"]["end"]
+    """One line for whoever asked, when the period runs past the satker's last crawl (a
+    province's: any of its crawled satker's): an empty or short list may then mean "not
+    crawled yet", not "nothing published". The document says it too (wording.data_until_line)."""
+    end = report["period"]["end"]
+    if "satker" in report:  # a province's
+        behind = [r for r in report["satker"] if r["crawled"] and r["crawled_until"] and r["crawled_until"] < end]
+        if not behind:
+            return None
+        return (f"note: {len(behind)} of the {len(report['satker'])} satker of {report['province']} were last "
+                f"crawled before {end} (the earliest on {report['crawled_until']}): what they published after "
+                "that is not in the report yet")
+    until = report.get("crawled_until")
     if until is None:
         return f"note: {report['satker_id']} has not been crawled yet, so the report lists no article"
     if until >= end:
@@ -111,11 +120,11 @@ def write_report(request: ReportRequest, stdout=None, notes=None) -> Path | None
     if template and not Path(template).is_file():
         raise ReportProblem(f"no template at {template}")
     report = load_report(request)
-    if request.province:
-        return _write_province(request, report, stdout)
     note = uncrawled_note(report)
     if note and notes:
         print(note, file=notes)
+    if request.province:
+        return _write_province(request, report, stdout)
     if template:
         context = template_context(report, layout=request.layout, chart_png=_chart(report),
                                    photos=lead_photos(report, request.home), generated_on=dt.date.today())

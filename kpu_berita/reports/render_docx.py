@@ -12,7 +12,7 @@ from kpu_berita.reports.charts import month_chart_png, province_chart_png
 from kpu_berita.reports.periods import date_id
 from kpu_berita.reports.wording import (HUMAS_PLACEHOLDER, PHOTO_NOT_FETCHED, SECTION_HEADING, SOCIAL_HEADING,
                                         SOCIAL_PLACEHOLDER, TABLE_HEADER, activity_sentence, article_line, clean_xml,
-                                        count_notes, count_sentence, humas_heading, province_row_note, review_line,
+                                        SILENT, count_notes, count_sentence, humas_heading, province_row_note, review_line,
                                         table_rows, views_text)
 
 PLACEHOLDER_RED = (0xC0, 0x00, 0x00)  # what only the humas officer can write, as in the --full report
@@ -169,10 +169,10 @@ def render_province_docx(report: dict, path) -> Path:
                            "Satker tanpa artikel pada periode ini ditandai merah.")
     for note in count_notes(report):
         document.add_paragraph(note)
-    notes = [province_row_note(r) for r in report["satker"]]
+    notes = [province_row_note(r, report["period"]["start"]) for r in report["satker"]]
     rows = [[r["satker_name"] + (f" ({note})" if note else ""), r["articles"], r["views"]]
             for r, note in zip(report["satker"], notes)]
-    silent = {i for i, note in enumerate(notes) if note == "tidak ada artikel"}
+    silent = {i for i, note in enumerate(notes) if note == SILENT}
     rows.append(["Jumlah", report["total_articles"], report["total_views"]])
     _table(document, ["Satker", "Artikel", "Dilihat"], rows, bold_last=True, shade_rows=silent)
     document.add_paragraph()

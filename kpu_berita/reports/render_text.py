@@ -121,7 +121,7 @@ def render_province_markdown(report: dict) -> str:
         lines += [md(note), ""]
     lines += ["| Satker | Artikel | Dilihat |", "|---|---:|---:|"]
     for row in report["satker"]:
-        note = province_row_note(row)
+        note = province_row_note(row, report["period"]["start"])
         name = md(row["satker_name"]) + (f" **({note})**" if note else "")
         lines.append(f"| {name} | {row['articles']} | {row['views']} |")
     lines += [f"| **Jumlah** | **{report['total_articles']}** | **{report['total_views']}** |", ""]  # as the docx

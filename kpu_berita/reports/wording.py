@@ -83,9 +83,24 @@ def duplicates_line(report: dict) -> str:
     return f"{copies} artikel yang diunggah dua kali (judul, tanggal dan isi sama) dihitung sekali." if copies else ""
 
 
+def data_until_line(report: dict) -> str:
+    """Under the count sentence while the period runs past the last crawl ('' when the
+    crawls cover it): the count is then of the days crawled, and the page pasted into a
+    report must say so, not only the command's output. A province report gives the
+    earliest last crawl of its crawled satker."""
+    until, end = report.get("crawled_until"), report["period"]["end"]
+    if until is None:  # never crawled (a warehouse built by hand has articles and no crawl)
+        never = "crawled_until" in report and report.get("satker_id") and not report["total_articles"]
+        return "Situs belum dirayapi: belum ada artikel yang tercatat." if never else ""
+    if until >= end:
+        return ""
+    return (f"Data website sampai {date_id(until)} (perayapan terakhir): artikel yang diunggah sesudahnya "
+            "belum tercatat.")
+
+
 def count_notes(report: dict) -> list[str]:
     """The lines under the count sentence that say why the count differs from the site's list."""
-    return [note for note in (reposts_line(report), duplicates_line(report)) if note]
+    return [note for note in (data_until_line(report), reposts_line(report), duplicates_line(report)) if note]
 
 
 def media_of(report: dict) -> str:
@@ -123,9 +138,18 @@ def review_line(report: dict) -> str:
     return f"{report['needs_review']} artikel perlu diperiksa"
 
 
-def province_row_note(row: dict) -> str:
+def province_row_note(row: dict, period_start: str | None = None) -> str:
     """What a province report says beside a satker with no article: never crawled (the
-    warehouse can't know) or silent (crawled, nothing published in the period)."""
+    warehouse can't know), not crawled since the period began (nor can it), or silent
+    (crawled, nothing published in the period: SILENT, marked red)."""
     if row["articles"]:
         return ""
-    return "belum dirayapi" if not row.get("crawled", True) else "tidak ada artikel"
+    if not row.get("crawled", True):
+        return "belum dirayapi"
+    until = row.get("crawled_until")
+    if period_start and until and until < period_start:
+        return "belum dirayapi pada periode ini"
+    return SILENT
+
+
+SILENT = "tidak ada artikel"
