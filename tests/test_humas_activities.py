@@ -80,6 +80,21 @@ def test_draft_activity_without_lead_image_has_no_photo():
     assert item["caption"] == "Keterangan Gambar: Rapat Migrasi Template Website di Aula KPU Kabupaten Serang."
 
 
+def test_posts_that_are_no_activity_are_left_out_and_no_day_is_made_up():
+    """An infographic about PPID is a kehumasan post, not an activity section 3 lists; and an
+    opening that names no day gets the posting day, said as such, not as the activity's."""
+    row = {"title": "Rapat Migrasi Template Website", "url": "u", "published_date": dt.date(2021, 9, 9),
+           "body": SEED_000_MIGRASI, "lead_image_url": None, "topics": [], "category": "rapat"}
+    infographic = dict(row, title="Infografis Pengelolaan PPID", category="pengumuman",
+                       body="Berikut data pengelolaan PPID KPU Kabupaten Serang.")
+    undated = dict(row, title="Bimtek Pengelola Website", category="bimtek",
+                   body="KPU Kabupaten Serang mengikuti bimtek pengelola website.")
+    items = draft_activities([row, infographic, undated])
+    assert [i["title"] for i in items] == ["Rapat Migrasi Template Website", "Bimtek Pengelola Website"]
+    assert items[0]["date_label"] == "Rabu, 8 September 2021"
+    assert items[1]["date_label"] == "Kamis, 9 September 2021 (tanggal unggah artikel)"
+
+
 def test_lead_image_is_og_image_else_first_body_image():
     page = ('<html><head><meta property="og:image" content="/img/a.jpg"></head><body><div class="post">'
             '<img src="/b.jpg"><p>{}</p></div></body></html>')

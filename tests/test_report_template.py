@@ -139,6 +139,18 @@ def test_an_unclosed_tag_is_named_by_its_paragraph(tmp_path):
                                 "(}} or %})")
 
 
+def test_the_full_template_letters_every_conclusion_item_past_z(tmp_path):
+    # the template lettered BAB III's items from a string "c".."z": the 25th activity failed
+    # the whole report ("str object has no element 24")
+    report = sample_report()
+    report["humas_activities"] = [dict(report["humas_activities"][0], title=f"Kegiatan {n}") for n in range(30)]
+    out = fill_template(full_template_path(), context(tmp_path, report), tmp_path / "full.docx")
+    text = [p.text for p in docx.Document(str(out)).paragraphs]
+    simpulan = text[text.index("A. Simpulan"):text.index("B. Saran")]
+    letters = [m.group(1) for line in simpulan if (m := re.match(r"([a-z]{1,2})\) ", line))]
+    assert len(letters) == 32 and letters[:4] == ["a", "b", "c", "d"] and letters[-6:] == ["aa", "ab", "ac", "ad", "ae", "af"]
+
+
 @pytest.mark.parametrize("line, failure", [
     ("Rata-rata {{ (total_views / total_articles)|round(1) }}", "ZeroDivisionError: division by zero"),
     ("{{ total_views + ' kali' }}", "TypeError"),

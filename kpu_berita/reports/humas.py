@@ -109,19 +109,28 @@ def caption(title: str, place: str | None) -> str:
     return f"{CAPTION_LABEL}{title}{where}."
 
 
+# Posts that are no activity, whatever kehumasan word their title has (taxonomy.md): an
+# "Infografis Pengelolaan PPID" or a siaran pers (pengumuman), a greeting, an essay.
+NOT_ACTIVITIES = frozenset(("pengumuman", "ucapan", "opini"))
+# after the day, where the opening names none: the day the article was posted, said as such
+POSTED_DAY = " (tanggal unggah artikel)"
+
+
 def draft_activity(row: dict) -> dict:
     """One section-3 item from an article row (title, url, published_date, body, lead_image_url)."""
     opening = strip_dateline(first_paragraph(row.get("body")))
-    day = activity_date(opening) or row["published_date"]
+    held_on = activity_date(opening)
+    day = held_on or row["published_date"]
     place = activity_place(opening)
     return {"title": row["title"], "url": row["url"], "published_date": row["published_date"].isoformat(),
-            "date": day.isoformat(), "date_label": weekday_date(day), "place": place,
+            "date": day.isoformat(), "date_label": weekday_date(day) + ("" if held_on else POSTED_DAY),
+            "place": place,
             "participants": activity_participants(opening), "summary": summary(row.get("body")),
             "photo_url": row.get("lead_image_url"), "caption": caption(row["title"], place)}
 
 
 def draft_activities(rows: list[dict]) -> list[dict]:
     """The period's humas activities, oldest first."""
-    chosen = [r for r in rows
-              if is_humas_article(r["title"], first_paragraph(r.get("body")), r.get("topics"))]
+    chosen = [r for r in rows if r.get("category") not in NOT_ACTIVITIES
+              and is_humas_article(r["title"], first_paragraph(r.get("body")), r.get("topics"))]
     return [draft_activity(r) for r in chosen]
