@@ -118,6 +118,26 @@ def test_a_month_inside_an_imported_quarter_is_not_counted_twice(home, tmp_path)
     assert social_in_report(home) == {"Instagram": (120, 800), "Youtube": (12, 90)}
 
 
+def test_the_documented_query_gives_the_reports_figures(home, tmp_path):
+    """docs/warehouse.md's example for analysts summed a month inside an imported quarter again."""
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    query = next(q for q in re.findall(r"```sql\n(.*?)```", docs, re.S) if "social_media_stats" in q)
+    assert social(home, tmp_path, HEADER + "kab-serang,2021Q3,Facebook,458,4926\n"
+                                           "kab-serang,2021-07-01..2021-07-31,Facebook,100,4800\n"
+                                           "kab-serang,2021-07-01..2021-07-31,youtube,5,\n"
+                                           "kab-serang,2021-08-01..2021-08-31,YouTube,7,90\n") == 0
+    con = duckdb.connect(str(config.warehouse_path(home)), read_only=True)
+    try:
+        documented = {platform: (posts, followers) for platform, posts, followers in con.execute(query).fetchall()}
+    finally:
+        con.close()
+    assert documented == {p.lower(): figures for p, figures in social_in_report(home).items()} \
+        == {"facebook": (458, 4926), "youtube": (12, 90)}
+
+
 def test_figures_split_by_content_type_reach_every_report_format(home, tmp_path, capsys):
     # an import with content types only gave social=[]: no section in Markdown or docx, and
     # --full showed the red placeholder instead of the figures and their followers
