@@ -138,6 +138,9 @@ def review_line(report: dict) -> str:
     return f"{report['needs_review']} artikel perlu diperiksa"
 
 
+SILENT = "tidak ada artikel"  # beside a satker crawled in the period that published nothing (marked red)
+
+
 def province_row_note(row: dict, period_start: str | None = None) -> str:
     """What a province report says beside a satker with no article: never crawled (the
     warehouse can't know), not crawled since the period began (nor can it), or silent
@@ -150,6 +153,3 @@ def province_row_note(row: dict, period_start: str | None = None) -> str:
     if period_start and until and until < period_start:
         return "belum dirayapi pada periode ini"
     return SILENT
-
-
-SILENT = "tidak ada artikel"
