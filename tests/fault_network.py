@@ -15,6 +15,11 @@ Blog-style pages in the real URL shapes; each site carries a set of faults:
   undated          article pages carry no date anywhere
   other_category   the menu has no Berita Terkini link, and category 104 (the fallback) is
                    headed "Pengumuman": another category's list
+  redirects        article pages that redirect: one deleted (302 to the Berita Terkini
+                   listing, a URL the crawl has already asked for), one to another article
+                   of the listing, one to another host (a repost); on page 1, so the walk
+                   must go on past them
+  listing_offsite  the listing redirects to another host
 Bounded: the server only answers; clients bound their own requests.
 """
 from __future__ import annotations
@@ -49,6 +54,9 @@ class FaultSite:
         # compressed once here, not per request: 0.4 s of CPU in the handler could outlast a
         # short DOWNLOAD_TIMEOUT on a busy machine and turn the bomb into a timeout
         self.bomb_body = gzip.compress(b" " * (64 * 1024 * 1024), compresslevel=9) if self.bomb else b""
+        # redirects: article id -> where it sends the crawler ({offsite} filled in by the handler)
+        self.redirects = ({ids[1]: "/blog/category/104", ids[2]: f"/blog/read/{ids[0]}_rapat-koordinasi-{ids[0]}",
+                           ids[3]: "{offsite}/blog/read/999_luar"} if "redirects" in faults else {})
 
     @property
     def bad_ids(self) -> set[int]:
@@ -132,12 +140,18 @@ def _handler(site: FaultSite):
             if path == "/":
                 return self.send(200, site.listing(1).encode(site.charset))
             if path.startswith("/blog/category/104"):
+                if "listing_offsite" in site.faults:
+                    return self.send(302, b"", {"Location": f"{site.offsite_base}/blog/category/104"})
                 page = int(path.split("page=")[1]) if "page=" in path else 1
                 return self.send(200, site.listing(page).encode(site.charset))
             if path.startswith("/blog/read/"):
                 article_id = int(path.split("/")[-1].split("_")[0])
                 if article_id not in dict(site.articles):
                     return self.send(404, b"not found")
+                if article_id in site.redirects:
+                    where = site.redirects[article_id].format(offsite=site.offsite_base)
+                    return self.send(301 if "{offsite}" in site.redirects[article_id] else 302, b"",
+                                     {"Location": where})
                 if article_id == site.always_500:
                     return self.send(500, b"error")
                 if "5xx_burst" in site.faults and hits <= 2:

@@ -168,3 +168,32 @@ def test_a_listing_headed_by_another_category_is_not_taken_for_berita_terkini(tm
     [crawl_dir] = (tmp_path / "home2" / "raw").iterdir()
     assert len([i for i in items_of(crawl_dir) if i["kind"] == "article"]) == len(other.articles)
     assert other.hits["/"] == home_pages_asked  # no home page asked for the category
+
+
+def test_articles_that_redirect_away_do_not_stop_the_walk(tmp_path):
+    """A deleted article redirecting to the listing, one redirecting to another article and
+    one to another host: Scrapy drops the redirected request (the listing and the other
+    article were asked for already; the other host is off the crawl) without calling its
+    errback, and the walk waited on them for ever: 5 of 14 articles stored, no stop reason."""
+    site, elsewhere = FaultSite("127.0.0.70", {"redirects"}), FaultSite("127.0.0.71", set())
+    with FaultNetwork([site, elsewhere]) as net:
+        site.offsite_base = net.base_url(elsewhere)
+        result = run_crawl(tmp_path, [{"satker_id": "kab-pindah", "base_url": net.base_url(site)}],
+                           profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    stats = result.per_satker()["kab-pindah"]
+    stored = {i["url"] for i in items_of(result.crawl_dir) if i["kind"] == "article"}
+    assert len(stored) == len(site.articles) - len(site.redirects)  # every listing page walked
+    assert stats["stop_reason"] == "end_of_listing"
+    assert stats["errors"] == {"redirected_away": len(site.redirects)}
+    assert sum(elsewhere.hits.values()) == 0
+
+
+def test_a_listing_redirected_to_another_host_is_named(tmp_path):
+    site, elsewhere = FaultSite("127.0.0.72", {"listing_offsite"}), FaultSite("127.0.0.73", set())
+    with FaultNetwork([site, elsewhere]) as net:
+        site.offsite_base = net.base_url(elsewhere)
+        result = run_crawl(tmp_path, [{"satker_id": "kab-pindah", "base_url": net.base_url(site)}],
+                           profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    stats = result.per_satker()["kab-pindah"]
+    assert stats["stop_reason"] == "listing_error" and stats["errors"] == {"redirected_away": 1}
+    assert sum(elsewhere.hits.values()) == 0

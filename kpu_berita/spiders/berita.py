@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
                                DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -89,6 +90,13 @@ class BeritaSpider(scrapy.Spider):
                                                category_source="registry" if s.get("category_id") else "fallback")
                       for s in spec["sites"]}
         self.allowed_domains = sorted({urlsplit(w.base_url).hostname for w in self.walks.values()})
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        return spider
 
     @staticmethod
     def read_fetched(items_path: Path, crawl_date: dt.date) -> dict[str, dt.date | None]:
@@ -284,6 +292,34 @@ class BeritaSpider(scrapy.Spider):
             self._stop(walk, reason)
             return
         yield self._listing_request(walk, walk.page + 1)
+
+    # -- requests Scrapy drops without an errback -------------------------------------------
+    # A page that redirects to a URL the crawl has asked for already (a deleted article sent
+    # to the listing, an article sent to another one) is dropped by the scheduler's duplicate
+    # filter, and one that redirects to another host by the offsite filter as it is
+    # scheduled; neither calls the request's errback. The walk waited for those articles
+    # for ever: the rest of the satker's listing was never read, and nothing said so.
+    def request_scheduled(self, request, spider):
+        host = urlsplit(request.url).hostname or ""
+        if not request.dont_filter and not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+            self.request_dropped(request, spider)  # the offsite filter drops it (OffsiteMiddleware)
+
+    def request_dropped(self, request, spider):
+        satker_id = request.cb_kwargs.get("satker_id")
+        walk = self.walks.get(satker_id)
+        if walk is None:
+            return
+        redirected_from = request.meta.get("redirect_urls")
+        self.logger.warning("%s: %s dropped%s", satker_id, request.url,
+                            f" (redirected from {redirected_from[0]})" if redirected_from else "")
+        self._stat(satker_id, "errors/redirected_away" if redirected_from else "errors/dropped")
+        if request.callback == self.parse_article:
+            key = request.cb_kwargs["key"]
+            walk.dates.setdefault(key, None)
+            for next_page in self._article_done(walk, key):
+                self.crawler.engine.crawl(next_page)
+        elif request.callback == self.parse_listing:
+            self._stop(walk, "listing_error")
 
     # -- errors --------------------------------------------------------------------------
     def _error(self, satker_id: str, failure) -> CrawlError:
