@@ -31,6 +31,13 @@ def test_polite_profile_keeps_production_delays_for_any_site():
     assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1  # the next request waits for the answer (politeness.py)
 
 
+@pytest.mark.parametrize("profile, site", [("polite", "https://kab-serang.kpu.go.id"), ("loopback", "http://127.0.0.5:8080")])
+def test_no_crawl_opens_a_console_or_remote_control(profile, site):
+    # both run code sent to a local port in the crawl; Scrapy 2.19 turns remote control on
+    settings = crawl_settings(profile, [site])
+    assert settings["TELNETCONSOLE_ENABLED"] is False and settings["REMOTE_CONTROL_ENABLED"] is False
+
+
 def test_unknown_profile_is_refused():
     with pytest.raises(ValueError, match="unknown crawl profile"):
         crawl_settings("fast", ["http://127.0.0.1"])

@@ -32,6 +32,9 @@ POLITE = {
     "DOWNLOAD_WARNSIZE": 2 * 1024 * 1024,
     "COOKIES_ENABLED": False,
     "TELNETCONSOLE_ENABLED": False,
+    # Scrapy 2.19's remote control: an HTTP endpoint on localhost that runs Python code in the
+    # crawl, a token file per crawl left under ~/.local/state/scrapy; a nightly needs neither
+    "REMOTE_CONTROL_ENABLED": False,
     "LOG_LEVEL": "INFO",
     "ITEM_PIPELINES": {"kpu_berita.spiders.raw_store.WriteRawItems": 100},
     # after HttpCompressionMiddleware (590) in the response path, so bodies are stored decoded
