@@ -1,5 +1,8 @@
-"""The loopback crawl profile (no delays) refuses any site off 127.0.0.0/8."""
+"""Crawl settings (the loopback profile, with no delays, refuses any site off 127.0.0.0/8; no
+console nor remote control) and the running crawl's progress counts."""
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -48,3 +51,21 @@ def test_crawl_with_loopback_profile_against_a_real_site_writes_nothing(tmp_path
         run_crawl(tmp_path, [{"satker_id": "kab-serang", "base_url": "https://kab-serang.kpu.go.id"}],
                   profile="loopback")
     assert not any((tmp_path / "raw").iterdir())
+
+
+def test_crawl_progress_reads_only_what_was_added_and_waits_for_a_line_being_written(tmp_path):
+    from kpu_berita.spiders.run import CrawlProgress
+
+    items = tmp_path / "items.jsonl"
+    progress = CrawlProgress(items)
+    assert progress() == {"listing_items": 0, "articles": 0, "errors": 0}  # not begun yet
+    line = lambda kind: json.dumps({"kind": kind, "body": 'a "kind": "listing" quoted in a body'}) + "\n"  # noqa: E731
+    items.write_text(line("listing") * 3 + line("article"), encoding="utf-8")
+    assert progress() == {"listing_items": 3, "articles": 1, "errors": 0}
+    with open(items, "a", encoding="utf-8") as f:
+        f.write(line("error") + line("article")[:20])  # the crawl is writing its next line
+    assert progress() == {"listing_items": 3, "articles": 1, "errors": 1}
+    with open(items, "a", encoding="utf-8") as f:
+        f.write(line("article")[20:])
+    assert progress() == {"listing_items": 3, "articles": 2, "errors": 1}
+    assert progress.offset == items.stat().st_size

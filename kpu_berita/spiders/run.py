@@ -98,14 +98,33 @@ def _unfinished_crawl(raw_dir: Path, spec: dict) -> Path | None:
 PROGRESS_EVERY_S = 3.0
 
 
-def crawl_progress(items_file: Path) -> dict:
-    """Counts of what the running crawl has stored so far (it appends to its items file)."""
-    try:
-        data = items_file.read_bytes()
-    except FileNotFoundError:
-        return {"listing_items": 0, "articles": 0, "errors": 0}
-    return {"listing_items": data.count(b'"kind": "listing"'), "articles": data.count(b'"kind": "article"'),
-            "errors": data.count(b'"kind": "error"')}
+class CrawlProgress:
+    """Counts of what the running crawl has stored so far. The crawl appends to its items
+    file; each call reads only the lines added since the last (reading the whole file every
+    few seconds cost 0.8 s and 415 MB at 173k articles, and a national backfill's file is
+    several GB)."""
+
+    KINDS = {"listing_items": b'"kind": "listing"', "articles": b'"kind": "article"', "errors": b'"kind": "error"'}
+
+    def __init__(self, items_file: Path):
+        self.items_file, self.offset = items_file, 0
+        self.counts = dict.fromkeys(self.KINDS, 0)
+
+    def __call__(self) -> dict:
+        try:
+            with open(self.items_file, "rb") as f:
+                f.seek(self.offset)
+                for line in f:
+                    if not line.endswith(b"\n"):
+                        break  # still being written: read next time
+                    self.offset += len(line)
+                    for name, marker in self.KINDS.items():
+                        if marker in line:
+                            self.counts[name] += 1
+                            break
+        except FileNotFoundError:
+            pass
+        return dict(self.counts)
 
 
 def _lock_crawl(crawl_dir: Path):
@@ -211,6 +230,7 @@ def _wait_for(proc: subprocess.Popen, crawl_dir: Path, progress: Callable[[dict]
     """Wait for the Scrapy process to end, reporting progress every PROGRESS_EVERY_S, and
     stop it gracefully once `stop` is set."""
     next_progress = time.monotonic() + PROGRESS_EVERY_S
+    stored_so_far = CrawlProgress(crawl_dir / ITEMS_OPEN)
     while proc.poll() is None:
         if stop is not None and stop.is_set():
             _stop_gracefully(proc)
@@ -220,7 +240,7 @@ def _wait_for(proc: subprocess.Popen, crawl_dir: Path, progress: Callable[[dict]
         except subprocess.TimeoutExpired:
             pass
         if progress is not None and proc.returncode is None and time.monotonic() >= next_progress:
-            progress(crawl_progress(crawl_dir / ITEMS_OPEN))
+            progress(stored_so_far())
             next_progress = time.monotonic() + PROGRESS_EVERY_S
 
 
