@@ -108,13 +108,13 @@ SENTENCE_STARTERS = frozenset((
 # Header lines of article pages that carry author and date.
 HEADER_PATTERNS = (
     # 2021 template (seed 004): "Ditulis Oleh: ADMIN Tanggal: 15 September 2021"
-    re.compile(r"Ditulis\s+Oleh\s*:?\s*(?P<author>.+?)\s+Tanggal\s*:?\s*(?P<date>[^\n]+?\d{4})", re.I),
+    re.compile(r"Ditulis\s+Oleh\s*:?\s*(?P<author>.+?)\s+Tanggal\s*:?\s*(?P<date>[^\n]+?\d{4}(?:-\d{1,2}-\d{1,2})?)", re.I),
     # older table template: "Diposting: Kamis, 30 September 2021 oleh Admin"
-    re.compile(r"Diposting\s*:?\s*(?P<date>[^\n]*?\d{4})\s+oleh\s+(?P<author>[^\n|]+)", re.I),
+    re.compile(r"Diposting\s*:?\s*(?P<date>[^\n]*?\d{4}(?:-\d{1,2}-\d{1,2})?)\s+oleh\s+(?P<author>[^\n|]+)", re.I),
     # a line of its own, or a part of a meta line after a separator: "Tanggal: 3 Juli 2025",
     # "Admin | Diterbitkan 3 Juli 2025". Never a body sentence ("... pada tanggal 2 Oktober
     # 2025 ..."): it names an event's date, and a header outranks the dateline.
-    re.compile(r"(?:^|[|•·]\s*)(?:Diterbitkan|Dipublikasikan|Tanggal)\s*:?\s*(?P<date>[^\n]{0,40}?\d{4})", re.I | re.M),
+    re.compile(r"(?:^|[|•·]\s*)(?:Diterbitkan|Dipublikasikan|Tanggal)\s*:?\s*(?P<date>[^\n]{0,40}?\d{4}(?:-\d{1,2}-\d{1,2})?)", re.I | re.M),
 )
 
 # Every HEADER_PATTERNS match holds one of these words (lower case); as VIEW_WORDS.

@@ -68,6 +68,15 @@ def test_typo_year_is_flagged_not_trusted():
     assert found.flag == "implausible_year:2028" and found.year_inferred
 
 
+def test_a_day_after_the_page_was_fetched_is_flagged_not_trusted():
+    # "30 November 2027" on a page fetched on 2 December 2026 put the article in 2027Q4: the
+    # satker looked fresh in `status` and a report of a quarter to come counted it
+    found = parse_date_expression("Tanggal: 30 November 2027", D(2026, 12, 2))
+    assert (found.date, found.flag, found.year_inferred) == (D(2026, 11, 30), "future_date:2027-11-30", True)
+    # a day or two ahead is a site's clock or a crawl resumed the next day, not a typo
+    assert parse_date_expression("Tanggal: 3 Desember 2026", D(2026, 12, 2)).flag is None
+
+
 def test_year_inference_crosses_a_year_boundary():
     assert parse_date_expression("Serang (28/12) -", D(2022, 1, 3)).date == D(2021, 12, 28)
 

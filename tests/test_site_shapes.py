@@ -30,6 +30,17 @@ def article_page(body: str, head: str = "", after: str = "") -> str:
 
 # --- dates ---------------------------------------------------------------------------
 
+@pytest.mark.parametrize("meta", ["Tanggal: 2026-10-21 08:30:00", "Ditulis Oleh: ADMIN Tanggal: 2026-10-21",
+                                  "Admin | Diterbitkan 2026-10-21"])
+def test_a_header_date_written_as_numbers_is_read_whole(meta):
+    # the header line was cut after its first four digits ("Tanggal: 2026"): the article undated
+    page = extract_article(article_page("<p>Isi berita yang cukup panjang.</p>").replace(
+        "<div class='post'>", f"<div class='meta'>{meta}</div><div class='post'>"), ARTICLE)
+    found = decide_article_date(header=page.header_text, meta=page.meta_date, body=page.body,
+                                listing_date_text=None, reference=dt.date(2026, 12, 2))
+    assert (found.date, found.source) == (dt.date(2026, 10, 21), "header")
+
+
 def test_a_body_sentence_with_tanggal_is_no_header_line():
     """"... dilaksanakan pada tanggal 2 Oktober 2025 ..." (a real PDPB item) named an earlier
     event; read as a header line it outranked the meta date and the dateline."""

@@ -78,6 +78,15 @@ def _infer_year(day: int, month: int, reference: dt.date) -> dt.date | None:
     return None
 
 
+# A page can't have been published after it was fetched; the slack covers a crawl resumed
+# days after its crawl date and the sites' clocks and time zones.
+FUTURE_SLACK = dt.timedelta(days=2)
+
+
+def _after_fetch(day: dt.date, reference: dt.date | None) -> bool:
+    return reference is not None and day > reference + FUTURE_SLACK
+
+
 def _implausible(year: int, reference: dt.date | None) -> bool:
     if year < EARLIEST_YEAR:
         return True
@@ -133,10 +142,16 @@ def _finding(m: re.Match, reference: dt.date | None, source: str) -> DateFinding
         year = int(year_text) + (2000 if len(year_text) == 2 else 0)
         if not _implausible(year, reference):
             try:
-                return DateFinding(dt.date(year, month, day), raw, source, False, None)
+                written = dt.date(year, month, day)
             except ValueError:
                 return None  # 31/2/2022: not a date
-        flag = f"implausible_year:{year}"
+            if not _after_fetch(written, reference):
+                return DateFinding(written, raw, source, False, None)
+            # "30 November 2027" on a page fetched on 2 December 2026: a mistyped year, which
+            # would put the article in a quarter to come and hide a satker gone silent
+            flag = f"future_date:{written.isoformat()}"
+        else:
+            flag = f"implausible_year:{year}"
     if reference is None:
         return DateFinding(None, raw, source, True, flag) if flag else None
     inferred = _infer_year(day, month, reference)
