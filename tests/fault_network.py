@@ -20,6 +20,7 @@ Blog-style pages in the real URL shapes; each site carries a set of faults:
                    of the listing, one to another host (a repost); on page 1, so the walk
                    must go on past them
   listing_offsite  the listing redirects to another host
+  end404           the page after the last listing page answers 404
 Bounded: the server only answers; clients bound their own requests.
 """
 from __future__ import annotations
@@ -143,6 +144,8 @@ def _handler(site: FaultSite):
                 if "listing_offsite" in site.faults:
                     return self.send(302, b"", {"Location": f"{site.offsite_base}/blog/category/104"})
                 page = int(path.split("page=")[1]) if "page=" in path else 1
+                if "end404" in site.faults and (page - 1) * PAGE_SIZE >= len(site.articles):
+                    return self.send(404, b"not found")
                 return self.send(200, site.listing(page).encode(site.charset))
             if path.startswith("/blog/read/"):
                 article_id = int(path.split("/")[-1].split("_")[0])

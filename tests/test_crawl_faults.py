@@ -197,3 +197,13 @@ def test_a_listing_redirected_to_another_host_is_named(tmp_path):
     stats = result.per_satker()["kab-pindah"]
     assert stats["stop_reason"] == "listing_error" and stats["errors"] == {"redirected_away": 1}
     assert sum(elsewhere.hits.values()) == 0
+
+
+def test_a_listing_ended_by_a_404_page_is_read_to_its_end_without_a_warning(tmp_path):
+    site = FaultSite("127.0.0.74", {"end404"})
+    with FaultNetwork([site]) as net:
+        result = run_crawl(tmp_path, [{"satker_id": "kab-habis", "base_url": net.base_url(site)}],
+                           profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    stats = result.per_satker()["kab-habis"]
+    assert stats["stop_reason"] == "end_of_listing" and not stats.get("errors")
+    assert len([i for i in items_of(result.crawl_dir) if i["kind"] == "article"]) == len(site.articles)

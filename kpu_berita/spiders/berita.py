@@ -219,7 +219,12 @@ class BeritaSpider(scrapy.Spider):
         return bool(before and listing_title and normalise_title(listing_title) != before)
 
     def listing_failed(self, failure):
-        satker_id = failure.request.cb_kwargs["satker_id"]
+        satker_id, page = failure.request.cb_kwargs["satker_id"], failure.request.cb_kwargs["page"]
+        if page > 1 and failure.check(HttpError) and failure.value.response.status in (404, 410):
+            # the page after the last one "not found": some sites end their listing so, and the
+            # walk has read it all (it was called a site that never answered)
+            self._stop(self.walks[satker_id], "end_of_listing")
+            return
         self._stop(self.walks[satker_id], "listing_error")  # the per-satker table said "-" for a site down all night
         yield self._error(satker_id, failure)
 
