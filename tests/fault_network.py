@@ -21,6 +21,8 @@ Blog-style pages in the real URL shapes; each site carries a set of faults:
                    must go on past them
   listing_offsite  the listing redirects to another host
   end404           the page after the last listing page answers 404
+  crawl_delay      robots.txt asks for "Crawl-delay: 0.4"
+  retry_after      one article answers its first request 429 with "Retry-After: 1"
 Bounded: the server only answers; clients bound their own requests.
 """
 from __future__ import annotations
@@ -44,6 +46,7 @@ class FaultSite:
         # newest first; ids descend
         self.articles = [(100 + n_articles - i, start - dt.timedelta(days=3 * i)) for i in range(n_articles)]
         self.hits: Counter = Counter()
+        self.asked: list[tuple[float, str]] = []  # (monotonic time the request arrived, path)
         self.lock = threading.Lock()
         ids = [a[0] for a in self.articles]
         # which articles misbehave (fixed, so tests can name them)
@@ -52,6 +55,7 @@ class FaultSite:
         self.truncated = ids[3] if "truncated" in faults else None
         self.oversized = ids[4] if "oversized" in faults else None
         self.bomb = ids[5] if "gzip_bomb" in faults else None
+        self.busy_once = ids[6] if "retry_after" in faults else None
         # compressed once here, not per request: 0.4 s of CPU in the handler could outlast a
         # short DOWNLOAD_TIMEOUT on a busy machine and turn the bomb into a timeout
         self.bomb_body = gzip.compress(b" " * (64 * 1024 * 1024), compresslevel=9) if self.bomb else b""
@@ -131,13 +135,15 @@ def _handler(site: FaultSite):
             with site.lock:
                 site.hits[self.path] += 1
                 hits = site.hits[self.path]
+                site.asked.append((time.monotonic(), self.path))
             if "slow" in site.faults:
                 time.sleep(0.2)
             if "always_503" in site.faults:  # a site whose server is up and whose application is not
                 return self.send(503, b"Service Unavailable")
             path = self.path.replace("/index.php", "")
             if path == "/robots.txt":
-                return self.send(200, b"User-agent: *\nDisallow: /admin/\n", {"Content-Type": "text/plain"})
+                delay = b"Crawl-delay: 0.4\n" if "crawl_delay" in site.faults else b""
+                return self.send(200, b"User-agent: *\n" + delay + b"Disallow: /admin/\n", {"Content-Type": "text/plain"})
             if path == "/":
                 return self.send(200, site.listing(1).encode(site.charset))
             if path.startswith("/blog/category/104"):
@@ -155,6 +161,8 @@ def _handler(site: FaultSite):
                     where = site.redirects[article_id].format(offsite=site.offsite_base)
                     return self.send(301 if "{offsite}" in site.redirects[article_id] else 302, b"",
                                      {"Location": where})
+                if article_id == site.busy_once and hits == 1:
+                    return self.send(429, b"slow down", {"Retry-After": "1"})
                 if article_id == site.always_500:
                     return self.send(500, b"error")
                 if "5xx_burst" in site.faults and hits <= 2:

@@ -207,3 +207,18 @@ def test_a_listing_ended_by_a_404_page_is_read_to_its_end_without_a_warning(tmp_
     stats = result.per_satker()["kab-habis"]
     assert stats["stop_reason"] == "end_of_listing" and not stats.get("errors")
     assert len([i for i in items_of(result.crawl_dir) if i["kind"] == "article"]) == len(site.articles)
+
+
+def test_what_the_site_asks_for_is_obeyed_crawl_delay_and_retry_after(tmp_path):
+    """robots.txt's Crawl-delay and a 429's Retry-After: Scrapy obeys neither (the server saw
+    requests 1 s apart under "Crawl-delay: 5", and again 1-2 s after "Retry-After: 30")."""
+    site = FaultSite("127.0.0.75", {"crawl_delay", "retry_after"}, n_articles=8)
+    with FaultNetwork([site]) as net:
+        result = run_crawl(tmp_path, [{"satker_id": "kab-sabar", "base_url": net.base_url(site)}],
+                           profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    assert len([i for i in items_of(result.crawl_dir) if i["kind"] == "article"]) == len(site.articles)
+    times = [at for at, path in site.asked if path != "/robots.txt"]
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.4 - 0.02  # the loopback profile's delay is 0
+    busy = [at for at, path in site.asked if path.startswith(f"/blog/read/{site.busy_once}_")]
+    assert len(busy) == 2 and busy[1] - busy[0] >= 1.0 - 0.02
+    assert result.stats["politeness/crawl_delay_hosts"] == 1 and result.stats["politeness/retry_after"] == 1

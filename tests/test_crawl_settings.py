@@ -69,3 +69,14 @@ def test_crawl_progress_reads_only_what_was_added_and_waits_for_a_line_being_wri
         f.write(line("article")[20:])
     assert progress() == {"listing_items": 3, "articles": 2, "errors": 1}
     assert progress.offset == items.stat().st_size
+
+
+@pytest.mark.parametrize("header, seconds", [(b"30", 30.0), (b"Wed, 02 Dec 2026 10:00:30 GMT", 30.0),
+                                             (b"Wed, 02 Dec 2026 09:59:00 GMT", 0.0), (b"soon", None), (None, None)])
+def test_retry_after_in_seconds_or_as_a_date(header, seconds):
+    from datetime import datetime, timezone
+
+    from kpu_berita.spiders.backoff import retry_after_s
+
+    now = datetime(2026, 12, 2, 10, 0, 0, tzinfo=timezone.utc).timestamp()
+    assert retry_after_s(header, now) == seconds

@@ -57,6 +57,9 @@ POLITE = {
     # made a few dead sites hold the national nightly run open for minutes (PERFORMANCE.md)
     "KPU_BACKOFF_START_S": 1.0,
     "KPU_BACKOFF_MAX_S": 16.0,
+    # the longest wait between two requests a site's robots.txt Crawl-delay or Retry-After
+    # header gets (spiders/backoff.py): longer would keep one site's crawl open for days
+    "KPU_SITE_DELAY_MAX_S": 60.0,
     # Scrapy starts this many tasks per callback's output; our pipeline writes synchronously,
     # and the default 100 cost ~17% of the crawl's CPU on the national benchmark
     "CONCURRENT_ITEMS": 16,
