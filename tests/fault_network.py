@@ -23,6 +23,7 @@ Blog-style pages in the real URL shapes; each site carries a set of faults:
   end404           the page after the last listing page answers 404
   crawl_delay      robots.txt asks for "Crawl-delay: 0.4"
   retry_after      one article answers its first request 429 with "Retry-After: 1"
+  articles_500     every article page answers 500 (the listing is fine)
 Bounded: the server only answers; clients bound their own requests.
 """
 from __future__ import annotations
@@ -163,7 +164,7 @@ def _handler(site: FaultSite):
                                      {"Location": where})
                 if article_id == site.busy_once and hits == 1:
                     return self.send(429, b"slow down", {"Retry-After": "1"})
-                if article_id == site.always_500:
+                if article_id == site.always_500 or "articles_500" in site.faults:
                     return self.send(500, b"error")
                 if "5xx_burst" in site.faults and hits <= 2:
                     return self.send(503, b"busy")

@@ -222,3 +222,22 @@ def test_what_the_site_asks_for_is_obeyed_crawl_delay_and_retry_after(tmp_path):
     busy = [at for at, path in site.asked if path.startswith(f"/blog/read/{site.busy_once}_")]
     assert len(busy) == 2 and busy[1] - busy[0] >= 1.0 - 0.02
     assert result.stats["politeness/crawl_delay_hosts"] == 1 and result.stats["politeness/retry_after"] == 1
+
+
+def test_a_site_whose_article_pages_all_fail_stops_holding_the_night_and_is_named(tmp_path, capsys):
+    """Each failing article was retried and backed off: 883 s for one 62-article site in a
+    six-satker shard. After two pages' worth of failures in a row the walk stops, and the
+    crawl's check names the site as it names one that never answered."""
+    from kpu_berita.cli import main
+
+    site = FaultSite("127.0.0.76", {"articles_500"}, n_articles=30)
+    with FaultNetwork([site]) as net:
+        registry = tmp_path / "registry.csv"
+        registry.write_text("satker_id,name,level,province,kode_wilayah,base_url\n"
+                            f"kab-rusak,KPU Kabupaten Rusak,kabupaten,Banten,36.09,{net.base_url(site)}\n",
+                            encoding="utf-8")
+        assert main(["--home", str(tmp_path / "home"), "-q", "crawl", "--registry", str(registry),
+                     "--profile", "loopback"]) == 0
+    asked = {path for path in site.hits if path.startswith("/blog/read/")}
+    assert len(asked) == 12  # two listing pages of six, not all 30
+    assert "CHECK WARNING sites_answered: satker_unanswered=kab-rusak (articles_failing)" in capsys.readouterr().err

@@ -147,11 +147,12 @@ def raw_crawl():
     return summarise_crawl(plan_crawl_shards().map(crawl_shard).collect())
 
 
-# how a walk ends when its site never answered the listing, or when the category it read was
-# headed by another category's label (spiders/berita.py, which this module does not import:
-# it would load Scrapy into Dagster's definitions)
+# how a walk ends when its site never answered the listing, when the category it read was
+# headed by another category's label, or when its article pages kept failing
+# (spiders/berita.py, which this module does not import: it would load Scrapy into
+# Dagster's definitions)
 NOT_BERITA_TERKINI = "not_berita_terkini"
-UNANSWERED = ("site_unreachable", "listing_error", NOT_BERITA_TERKINI)
+UNANSWERED = ("site_unreachable", "listing_error", NOT_BERITA_TERKINI, "articles_failing")
 
 
 def _why(row: dict) -> str:

@@ -65,6 +65,9 @@ POLITE = {
     "CONCURRENT_ITEMS": 16,
     # bounded listing walks; see BeritaSpider.max_pages
     "KPU_MAX_LISTING_PAGES": 2000,
+    # a walk stops after this many article pages in a row failed for good (two listing
+    # pages' worth): the site is broken tonight, and the next crawl asks for them again
+    "KPU_MAX_ARTICLE_FAILURES_IN_A_ROW": 12,
 }
 
 # For the demo network and tests on 127.0.0.0/8 only: same code path, shorter waits.
