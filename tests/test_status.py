@@ -131,3 +131,24 @@ def test_a_satker_option_status_does_not_read_is_said_to_be_left_out(tmp_path, c
     captured = capsys.readouterr()
     assert "note: `kpu-berita status` reads no --satker; it was left out" in captured.err
     assert "published warehouse: none yet" in captured.out
+
+
+def test_an_unfinished_crawl_a_later_one_covered_is_not_waiting_to_be_resumed(tmp_path):
+    """A nightly stopped on a quarter's last day: the next night's request has another refresh
+    window, so nothing resumes it, yet status and every build said "the same crawl resumes it"."""
+    from kpu_berita.spiders.run import DONE, SPEC
+    from kpu_berita.warehouse.status import SUPERSEDED, UNFINISHED, crawl_states
+
+    def crawl(crawl_id: str, satker: list[str], finished: bool) -> None:
+        folder = tmp_path / "raw" / crawl_id
+        folder.mkdir(parents=True)
+        (folder / SPEC).write_text(json.dumps({"sites": [{"satker_id": s} for s in satker]}), encoding="utf-8")
+        if finished:
+            (folder / DONE).write_text("{}", encoding="utf-8")
+
+    crawl("20261231T180000000000Z", ["kab-serang", "kota-serang"], finished=False)
+    crawl("20261230T180000000000Z", ["kab-lebak"], finished=False)  # nobody crawled kab-lebak since
+    crawl("20270101T180000000000Z", ["kab-serang", "kota-serang", "banten"], finished=True)
+    states = {s.crawl_id: s.state for s in crawl_states(tmp_path / "raw", tmp_path)}
+    assert states["20261231T180000000000Z"] == SUPERSEDED
+    assert states["20261230T180000000000Z"] == UNFINISHED

@@ -15,6 +15,10 @@ from kpu_berita.warehouse.stage import MERGED, stage_root
 
 MERGED_STATE, WAITING, UNFINISHED = "merged", "waiting for `kpu-berita build`", "unfinished (the same crawl resumes it)"
 RUNNING = "running"
+# an unfinished crawl whose every satker a later finished crawl covered: the same request
+# will not come again (a night's refresh window moved on with the quarter, the registry or
+# the shards changed), and there is nothing left to resume
+SUPERSEDED = "unfinished, superseded (a later crawl covered its satker: nothing to resume)"
 
 
 @dataclass(frozen=True)
@@ -30,19 +34,25 @@ def crawl_states(raw_dir: Path, home: Path, published: frozenset[str] = frozense
     its crawl ids; a full rebuild stopped midway has cleared the markers); a finished crawl
     without either waits for a build; one
     without done.json is running while the process its lock names lives, else it stopped
-    before its end, and the same crawl, asked for again, resumes it."""
+    before its end, and the same crawl, asked for again, resumes it, unless later finished
+    crawls covered all its satker (SUPERSEDED)."""
     states = []
+    covered_later: set[str] = set()  # satker of the finished crawls newer than the folder at hand
     for folder in sorted(Path(raw_dir).glob("*"), reverse=True):
         if not (folder / SPEC).exists():
             continue
         sites = json.loads((folder / SPEC).read_text(encoding="utf-8")).get("sites", [])
+        satker_ids = {s["satker_id"] for s in sites}
         if not (folder / DONE).exists():
             holder = locks.live_holder(folder / LOCK)  # its crawl process still at work
-            state = f"{RUNNING} ({holder})" if holder else UNFINISHED
+            state = (f"{RUNNING} ({holder})" if holder
+                     else SUPERSEDED if satker_ids and satker_ids <= covered_later else UNFINISHED)
         elif folder.name in published or (stage_root(home) / folder.name / MERGED).exists():
             state = MERGED_STATE
         else:
             state = WAITING
+        if (folder / DONE).exists():
+            covered_later |= satker_ids
         states.append(CrawlState(folder.name, state, len(sites)))
     return states
 
