@@ -386,3 +386,22 @@ def test_a_satkers_own_signature_is_no_repost(satker, host, body):
 ])
 def test_other_offices_signatures_still_are_reposts(host, body, source):
     assert detect_repost(title="Rapat", body=body, satker_name="KPU Kabupaten Serang", satker_host=host) == source
+
+
+def test_windows_1252_bytes_in_a_page_said_to_be_utf8_are_read_as_such():
+    """A page declared UTF-8 holding windows-1252 bytes (text pasted from an old document)
+    was stored as "\ufffdSangat Baik\ufffd \ufffd Caf\ufffd"; its real UTF-8 text stays as it is."""
+    from scrapy.http import HtmlResponse
+
+    from kpu_berita.spiders.page_text import response_text
+
+    title = "Rapat “Sangat Baik” – Café"
+    body = (f"<html><head><meta charset='utf-8'></head><body><h1>{title}</h1>".encode("cp1252")
+            + "<div class='content'><p>Pemilih pemula ✓ naïve.</p></div></body></html>".encode("utf-8"))
+    response = HtmlResponse("http://127.0.0.1/blog/read/1_x", body=body,
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+    assert "\ufffd" in response.text
+    page = extract_article(response_text(response), response.url)
+    assert page.title == title and "Pemilih pemula ✓ naïve." in page.body
+    utf8 = HtmlResponse("http://127.0.0.1/x", body="<p>ok ✓ \ufffd</p>".encode(), headers={"Content-Type": "text/html; charset=utf-8"})
+    assert response_text(utf8) == utf8.text  # a replacement character the page really holds stays

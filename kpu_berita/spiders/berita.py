@@ -34,6 +34,7 @@ from kpu_berita.pipelines.urls import article_key
 from kpu_berita import site_knowledge as sk
 from kpu_berita.spiders.extract import chosen_title, discover_category_id, extract_article, other_category_heading
 from kpu_berita.spiders.listing import extract_listing
+from kpu_berita.spiders.page_text import response_text
 from kpu_berita.spiders.items import ArticlePage, CrawlError, ListingObservation
 
 
@@ -144,7 +145,7 @@ class BeritaSpider(scrapy.Spider):
     # -- home page: find the Berita Terkini category ------------------------------------
     def parse_home(self, response, satker_id):
         walk = self.walks[satker_id]
-        found = discover_category_id(response.text, response.url)
+        found = discover_category_id(response_text(response), response.url)
         if found is None:
             self._stat(satker_id, "category_fallback")
         else:
@@ -177,9 +178,10 @@ class BeritaSpider(scrapy.Spider):
     def parse_listing(self, response, satker_id, page):
         walk = self.walks[satker_id]
         self._stat(satker_id, "listing_pages")
-        items = extract_listing(response.text, response.url)
+        html = response_text(response)
+        items = extract_listing(html, response.url)
         if page == 1 and items and walk.category_source == "fallback":
-            heading = other_category_heading(response.text, response.url, {item.url for item in items})
+            heading = other_category_heading(html, response.url, {item.url for item in items})
             if heading:
                 # no menu link said where Berita Terkini is, and 104 is another category
                 # here: its articles are not the satker's news, and none is stored
@@ -238,7 +240,7 @@ class BeritaSpider(scrapy.Spider):
         walk = self.walks[satker_id]
         walk.failed_in_a_row = 0
         self._stat(satker_id, "articles")
-        data = extract_article(response.text, response.url)
+        data = extract_article(response_text(response), response.url)
         if data.views is not None:  # the article page's count is a snapshot too, as the listing's are
             self._stat(satker_id, "view_snapshots")
         found = decide_article_date(header=data.header_text, meta=data.meta_date, body=data.body,

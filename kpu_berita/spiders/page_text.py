@@ -3,6 +3,7 @@ elements, and text read in C (`tostring(method="text")`), with line breaks after
 elements put in only where text is read line by line."""
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 
@@ -24,6 +25,26 @@ def _parser(encoding: str | None) -> etree.HTMLParser:
         parser = etree.HTMLParser(encoding=encoding)
         setattr(_parsers, key, parser)
     return parser
+
+
+def _undecodable_as_cp1252(error: UnicodeDecodeError) -> tuple[str, int]:
+    """A codec error handler: the bytes UTF-8 can't read, read as windows-1252."""
+    return error.object[error.start:error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("kpu_berita_cp1252", _undecodable_as_cp1252)
+
+
+def response_text(response) -> str:
+    """The page's text as Scrapy decodes it (HTTP header, then meta charset), except where a
+    page said UTF-8 and holds windows-1252 bytes (text pasted from an old document, a site
+    that moved to UTF-8 keeping its old rows): Scrapy's "\ufffd" in their place stored
+    titles as "\ufffdSangat Baik\ufffd \ufffd Caf\ufffd". Those bytes are read as windows-1252,
+    the rest stays UTF-8."""
+    text = response.text
+    if "\ufffd" not in text or getattr(response, "encoding", "").replace("-", "").lower() != "utf8":
+        return text
+    return response.body.decode("utf-8", errors="kpu_berita_cp1252")
 
 
 def parse_html(html: str | bytes):
