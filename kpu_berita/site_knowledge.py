@@ -106,15 +106,17 @@ SENTENCE_STARTERS = frozenset((
     "turut", "untuk"))
 
 # Header lines of article pages that carry author and date.
+# A header's date ends at its four-digit year, after an ISO date's month and day
+# ("2026-10-21 08:30:00"), or at a numeric date's two-digit year ("Sabtu (14/11/26)").
 HEADER_PATTERNS = (
     # 2021 template (seed 004): "Ditulis Oleh: ADMIN Tanggal: 15 September 2021"
-    re.compile(r"Ditulis\s+Oleh\s*:?\s*(?P<author>.+?)\s+Tanggal\s*:?\s*(?P<date>[^\n]+?\d{4}(?:-\d{1,2}-\d{1,2})?)", re.I),
+    re.compile(r"Ditulis\s+Oleh\s*:?\s*(?P<author>.+?)\s+Tanggal\s*:?\s*(?P<date>[^\n]+?(?:\d{4}(?:-\d{1,2}-\d{1,2})?|\d{1,2}/\d{1,2}/\d{2}\b))", re.I),
     # older table template: "Diposting: Kamis, 30 September 2021 oleh Admin"
-    re.compile(r"Diposting\s*:?\s*(?P<date>[^\n]*?\d{4}(?:-\d{1,2}-\d{1,2})?)\s+oleh\s+(?P<author>[^\n|]+)", re.I),
+    re.compile(r"Diposting\s*:?\s*(?P<date>[^\n]*?(?:\d{4}(?:-\d{1,2}-\d{1,2})?|\d{1,2}/\d{1,2}/\d{2}\b))\s+oleh\s+(?P<author>[^\n|]+)", re.I),
     # a line of its own, or a part of a meta line after a separator: "Tanggal: 3 Juli 2025",
     # "Admin | Diterbitkan 3 Juli 2025". Never a body sentence ("... pada tanggal 2 Oktober
     # 2025 ..."): it names an event's date, and a header outranks the dateline.
-    re.compile(r"(?:^|[|•·]\s*)(?:Diterbitkan|Dipublikasikan|Tanggal)\s*:?\s*(?P<date>[^\n]{0,40}?\d{4}(?:-\d{1,2}-\d{1,2})?)", re.I | re.M),
+    re.compile(r"(?:^|[|•·]\s*)(?:Diterbitkan|Dipublikasikan|Tanggal)\s*:?\s*(?P<date>[^\n]{0,40}?(?:\d{4}(?:-\d{1,2}-\d{1,2})?|\d{1,2}/\d{1,2}/\d{2}\b))", re.I | re.M),
 )
 
 # Every HEADER_PATTERNS match holds one of these words (lower case); as VIEW_WORDS.

@@ -31,9 +31,11 @@ def article_page(body: str, head: str = "", after: str = "") -> str:
 # --- dates ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("meta", ["Tanggal: 2026-10-21 08:30:00", "Ditulis Oleh: ADMIN Tanggal: 2026-10-21",
-                                  "Admin | Diterbitkan 2026-10-21"])
+                                  "Admin | Diterbitkan 2026-10-21", "Tanggal: Rabu (21/10/26)",
+                                  "Tanggal: 21/10/2026", "Diposting: 21/10/26 oleh Admin"])
 def test_a_header_date_written_as_numbers_is_read_whole(meta):
-    # the header line was cut after its first four digits ("Tanggal: 2026"): the article undated
+    # the header line was cut after its first four digits ("Tanggal: 2026"), and a two-digit
+    # year was not read at all: the article undated
     page = extract_article(article_page("<p>Isi berita yang cukup panjang.</p>").replace(
         "<div class='post'>", f"<div class='meta'>{meta}</div><div class='post'>"), ARTICLE)
     found = decide_article_date(header=page.header_text, meta=page.meta_date, body=page.body,
