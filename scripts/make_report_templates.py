@@ -323,7 +323,8 @@ def bab_3(document) -> None:
     document.add_heading("A. Simpulan", level=2)
     body(document, "Aktivitas Badan Koordinasi Kehumasan {{ satker_name }} pada {{ period_with_months }}"
                    " antara lain:")
-    para(document, "a) Mengunggah {{ total_articles }} informasi melalui website {{ website }};", indent_cm=0.75)
+    para(document, "a) {% if total_articles %}Mengunggah {{ total_articles }}{% else %}Belum mengunggah{% endif %} "
+                   "informasi melalui website {{ website }};", indent_cm=0.75)
     para(document, "b) Mengunggah informasi melalui akun media sosial {{ satker_short }};", indent_cm=0.75)
     tag(document, "{%p for h in humas_activities %}")
     para(document, "{{ h.letter }}) {{ h.title }};", indent_cm=0.75)

@@ -151,6 +151,17 @@ def test_the_full_template_letters_every_conclusion_item_past_z(tmp_path):
     assert len(letters) == 32 and letters[:4] == ["a", "b", "c", "d"] and letters[-6:] == ["aa", "ab", "ac", "ad", "ae", "af"]
 
 
+def test_the_full_templates_conclusion_of_a_period_without_articles(tmp_path):
+    # it said "a) Mengunggah 0 informasi melalui website ..."
+    empty = sample_report()
+    empty.update(total_articles=0, total_views=0, months=[dict(m, articles=[]) for m in empty["months"]],
+                 categories=[], top_articles=[])
+    text = text_of(fill_template(full_template_path(), context(tmp_path, empty), tmp_path / "full.docx"))
+    assert "a) Belum mengunggah informasi melalui website kab-serang.kpu.go.id;" in text
+    assert "a) Mengunggah 3 informasi melalui website kab-serang.kpu.go.id;" in \
+        text_of(fill_template(full_template_path(), context(tmp_path), tmp_path / "full3.docx"))
+
+
 @pytest.mark.parametrize("line, failure", [
     ("Rata-rata {{ (total_views / total_articles)|round(1) }}", "ZeroDivisionError: division by zero"),
     ("{{ total_views + ' kali' }}", "TypeError"),
