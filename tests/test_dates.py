@@ -13,6 +13,9 @@ D = dt.date
 
 
 @pytest.mark.parametrize("text, reference, expected", [
+    # with hyphens, a named month: a header "Tanggal: 03-Sep-2026"
+    ("Tanggal: 03-Sep-2026", None, D(2026, 9, 3)),
+    ("12-Desember-2025 10:00", None, D(2025, 12, 12)),
     # Place (d/m) -
     ("Serang (28/1) -", D(2022, 1, 31), D(2022, 1, 28)),
     ("Sleman (13/09) -", D(2025, 9, 20), D(2025, 9, 13)),

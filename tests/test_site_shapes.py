@@ -32,7 +32,7 @@ def article_page(body: str, head: str = "", after: str = "") -> str:
 
 @pytest.mark.parametrize("meta", ["Tanggal: 2026-10-21 08:30:00", "Ditulis Oleh: ADMIN Tanggal: 2026-10-21",
                                   "Admin | Diterbitkan 2026-10-21", "Tanggal: Rabu (21/10/26)",
-                                  "Tanggal: 21/10/2026", "Diposting: 21/10/26 oleh Admin"])
+                                  "Tanggal: 21/10/2026", "Diposting: 21/10/26 oleh Admin", "Tanggal: 21-Okt-2026"])
 def test_a_header_date_written_as_numbers_is_read_whole(meta):
     # the header line was cut after its first four digits ("Tanggal: 2026"), and a two-digit
     # year was not read at all: the article undated

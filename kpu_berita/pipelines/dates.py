@@ -29,9 +29,9 @@ _MONTH = "|".join(sorted(INDONESIAN_MONTHS, key=len, reverse=True))
 _PATTERNS = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?\b"),
     # "14 Juli 2024", "13-14 Juli 2024" and "13 s.d 14 Juli 2024" (the first day: when it
-    # began), "29 April Tahun 2016"
+    # began), "29 April Tahun 2016", and with hyphens, "03-Sep-2026"
     re.compile(rf"\b(?P<d>\d{{1,2}})(?:\s*(?:[–—-]|s\.?\s*[/.]?\s*d\.?|sampai\s+dengan|hingga|dan)\s*\d{{1,2}})?"
-               rf"\s+(?P<m>{_MONTH})\.?,?\s+(?:tahun\s+)?(?P<y>\d{{4}})\b", re.I),
+               rf"(?:\s+(?P<m>{_MONTH})\.?,?\s+(?:tahun\s+)?|-(?P<m2>{_MONTH})-)(?P<y>\d{{4}})\b", re.I),
     # one separator throughout: "08/12/2025", "8-12-2025", "8.12.25"; never a time range
     # ("pukul 10.05-12.00" is no 10 May 2012)
     re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<y>\d{4}|\d{2})(?![\d/])"),
@@ -132,7 +132,8 @@ def _matches(text: str) -> Iterator[re.Match]:
 
 def _finding(m: re.Match, reference: dt.date | None, source: str) -> DateFinding | None:
     groups = m.groupdict()
-    day, month = int(groups["d"]), _month(groups["m"])
+    # m2: the month of the hyphenated form ("03-Sep-2026"; a group name can't repeat)
+    day, month = int(groups["d"]), _month(groups["m"] or groups.get("m2") or "")
     if month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
         return None
     raw = m.group(0).strip()
