@@ -170,16 +170,23 @@ def test_a_listing_headed_by_another_category_is_not_taken_for_berita_terkini(tm
     assert other.hits["/"] == home_pages_asked  # no home page asked for the category
 
 
+def crawl_one(tmp_path, satker_id: str, site: FaultSite, elsewhere: FaultSite | None = None):
+    """Crawl one fault site (on the loopback profile, failing fast); `elsewhere` is served
+    beside it as the other host its links or redirects lead to."""
+    with FaultNetwork([site] + ([elsewhere] if elsewhere else [])) as net:
+        if elsewhere:
+            site.offsite_base = net.base_url(elsewhere)
+        return run_crawl(tmp_path, [{"satker_id": satker_id, "base_url": net.base_url(site)}],
+                         profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+
+
 def test_articles_that_redirect_away_do_not_stop_the_walk(tmp_path):
     """A deleted article redirecting to the listing, one redirecting to another article and
     one to another host: Scrapy drops the redirected request (the listing and the other
     article were asked for already; the other host is off the crawl) without calling its
     errback, and the walk waited on them for ever: 5 of 14 articles stored, no stop reason."""
     site, elsewhere = FaultSite("127.0.0.70", {"redirects"}), FaultSite("127.0.0.71", set())
-    with FaultNetwork([site, elsewhere]) as net:
-        site.offsite_base = net.base_url(elsewhere)
-        result = run_crawl(tmp_path, [{"satker_id": "kab-pindah", "base_url": net.base_url(site)}],
-                           profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    result = crawl_one(tmp_path, "kab-pindah", site, elsewhere)
     stats = result.per_satker()["kab-pindah"]
     stored = {i["url"] for i in items_of(result.crawl_dir) if i["kind"] == "article"}
     assert len(stored) == len(site.articles) - len(site.redirects)  # every listing page walked
@@ -190,10 +197,7 @@ def test_articles_that_redirect_away_do_not_stop_the_walk(tmp_path):
 
 def test_a_listing_redirected_to_another_host_is_named(tmp_path):
     site, elsewhere = FaultSite("127.0.0.72", {"listing_offsite"}), FaultSite("127.0.0.73", set())
-    with FaultNetwork([site, elsewhere]) as net:
-        site.offsite_base = net.base_url(elsewhere)
-        result = run_crawl(tmp_path, [{"satker_id": "kab-pindah", "base_url": net.base_url(site)}],
-                           profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    result = crawl_one(tmp_path, "kab-pindah", site, elsewhere)
     stats = result.per_satker()["kab-pindah"]
     assert stats["stop_reason"] == "listing_error" and stats["errors"] == {"redirected_away": 1}
     assert sum(elsewhere.hits.values()) == 0
@@ -201,9 +205,7 @@ def test_a_listing_redirected_to_another_host_is_named(tmp_path):
 
 def test_a_listing_ended_by_a_404_page_is_read_to_its_end_without_a_warning(tmp_path):
     site = FaultSite("127.0.0.74", {"end404"})
-    with FaultNetwork([site]) as net:
-        result = run_crawl(tmp_path, [{"satker_id": "kab-habis", "base_url": net.base_url(site)}],
-                           profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    result = crawl_one(tmp_path, "kab-habis", site)
     stats = result.per_satker()["kab-habis"]
     assert stats["stop_reason"] == "end_of_listing" and not stats.get("errors")
     assert len([i for i in items_of(result.crawl_dir) if i["kind"] == "article"]) == len(site.articles)
@@ -213,9 +215,7 @@ def test_what_the_site_asks_for_is_obeyed_crawl_delay_and_retry_after(tmp_path):
     """robots.txt's Crawl-delay and a 429's Retry-After: Scrapy obeys neither (the server saw
     requests 1 s apart under "Crawl-delay: 5", and again 1-2 s after "Retry-After: 30")."""
     site = FaultSite("127.0.0.75", {"crawl_delay", "retry_after"}, n_articles=8)
-    with FaultNetwork([site]) as net:
-        result = run_crawl(tmp_path, [{"satker_id": "kab-sabar", "base_url": net.base_url(site)}],
-                           profile="loopback", overrides=FAST_FAIL, crawl_date="2025-12-01")
+    result = crawl_one(tmp_path, "kab-sabar", site)
     assert len([i for i in items_of(result.crawl_dir) if i["kind"] == "article"]) == len(site.articles)
     times = [at for at, path in site.asked if path != "/robots.txt"]
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.4 - 0.02  # the loopback profile's delay is 0

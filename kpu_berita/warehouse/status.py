@@ -43,7 +43,8 @@ def crawl_states(raw_dir: Path, home: Path, published: frozenset[str] = frozense
             continue
         sites = json.loads((folder / SPEC).read_text(encoding="utf-8")).get("sites", [])
         satker_ids = {s["satker_id"] for s in sites}
-        if not (folder / DONE).exists():
+        finished = (folder / DONE).exists()
+        if not finished:
             holder = locks.live_holder(folder / LOCK)  # its crawl process still at work
             state = (f"{RUNNING} ({holder})" if holder
                      else SUPERSEDED if satker_ids and satker_ids <= covered_later else UNFINISHED)
@@ -51,7 +52,7 @@ def crawl_states(raw_dir: Path, home: Path, published: frozenset[str] = frozense
             state = MERGED_STATE
         else:
             state = WAITING
-        if (folder / DONE).exists():
+        if finished:
             covered_later |= satker_ids
         states.append(CrawlState(folder.name, state, len(sites)))
     return states
